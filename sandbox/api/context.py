@@ -1,0 +1,68 @@
+"""What every handler is given: the world, the API version, the calling provider and the instant
+the request runs at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sandbox.api.params import parse_datetime
+from sandbox.domain.entities import LeadProvider
+from sandbox.domain.errors import BadRequest, Forbidden
+from sandbox.state import SandboxState
+from sandbox.store import Store
+from sandbox.versions import VERSIONS, Version
+
+SERVER_DATE_HEADER = "X-With-Server-Date"
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    state: SandboxState
+    version: Version
+    provider: LeadProvider
+    now: datetime
+
+    @property
+    def store(self) -> Store:
+        return self.state.store
+
+    @property
+    def v(self) -> str:
+        return self.version.name
+
+    def require_ecf(self) -> None:
+        if not self.provider.has_ecf:
+            raise Forbidden("ecf")
+
+    def require_npq(self) -> None:
+        if not self.provider.has_npq:
+            raise Forbidden("npq")
+
+    def require_any_side(self) -> None:
+        if not (self.provider.has_ecf or self.provider.has_npq):
+            raise Forbidden("ecf or npq")
+
+
+def server_date_message() -> str:
+    return (
+        f"The '{SERVER_DATE_HEADER}' header must be an RFC 3339 date-time, for example 2025-01-10T10:42:00Z"
+    )
+
+
+def request_instant(state: SandboxState, header: str | None) -> datetime:
+    """The clock, unless the request travels in time with X-With-Server-Date."""
+    if header is None:
+        return state.clock.now()
+    text = header.strip()
+    moment = parse_datetime(text)
+    if moment is None and len(text) == 10:
+        moment = parse_datetime(text + "T00:00:00Z")
+    if moment is None:
+        raise BadRequest(server_date_message())
+    return moment.astimezone(UTC)
+
+
+def build_context(state: SandboxState, version: str, provider_id: str, header: str | None) -> RequestContext:
+    provider = state.store.lead_providers[provider_id]
+    return RequestContext(state, VERSIONS[version], provider, request_instant(state, header))

@@ -1,0 +1,27 @@
+"""Delivery partners a provider works with (v3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from sandbox.api import params
+from sandbox.api.context import RequestContext
+from sandbox.api.responses import many, single
+from sandbox.domain import partnerships as domain
+from sandbox.presenters.v3_resources import render_delivery_partner
+
+
+def list_delivery_partners(ctx: RequestContext, **query: Any) -> Response:
+    ctx.require_ecf()
+    flt = params.filters(query.get("filter"))
+    page = params.page(query.get("page"))
+    sort = params.sort_keys(query.get("sort"))
+    views = domain.list_delivery_partners(ctx.store, ctx.provider, params.cohorts(flt), sort)
+    return many(render_delivery_partner(v) for v in page.slice(views))
+
+
+def show_delivery_partner(ctx: RequestContext, id: str, **_: Any) -> Response:
+    ctx.require_ecf()
+    return single(render_delivery_partner(domain.get_delivery_partner(ctx.store, ctx.provider, id)))

@@ -1,0 +1,24 @@
+"""The v2 NPQ enrolments CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from sandbox.api import params
+from sandbox.api.context import RequestContext
+from sandbox.api.responses import csv_body
+from sandbox.domain import npq as domain
+from sandbox.presenters import npq as present
+
+
+def enrolments_csv(ctx: RequestContext, **query: Any) -> Response:
+    ctx.require_npq()
+    flt = params.filters(query.get("filter"))
+    enrolments = domain.list_enrolment_profiles(ctx.store, ctx.provider, params.since(flt, "updated_since"))
+    return csv_body(
+        present.ENROLMENT_CSV_COLUMNS,
+        present.enrolment_csv_rows(ctx.store, enrolments),
+        header_when_empty=True,
+    )

@@ -1,0 +1,55 @@
+"""NPQ participants: reads and the provider's actions on them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from sandbox.api import params
+from sandbox.api.context import RequestContext
+from sandbox.api.responses import many, single
+from sandbox.domain import npq as domain
+from sandbox.domain.errors import NotYetBuilt
+from sandbox.presenters import npq as present
+
+
+def list_participants(ctx: RequestContext, **query: Any) -> Response:
+    ctx.require_npq()
+    flt = params.filters(query.get("filter"))
+    v3 = ctx.v == "v3"
+    participant_filter = domain.NPQParticipantFilter(
+        updated_since=params.since(flt, "updated_since"),
+        training_status=params.training_status(flt) if v3 else None,
+        from_participant_id=params.one(flt, "from_participant_id") if v3 else None,
+    )
+    page = params.page(query.get("page"))
+    sort = params.sort_keys(query.get("sort")) if v3 else []
+    participants = page.slice(domain.list_participants(ctx.store, ctx.provider, participant_filter, sort))
+    return many(present.render_participant(ctx.store, p, ctx.v) for p in participants)
+
+
+def show_participant(ctx: RequestContext, id: str, **_: Any) -> Response:
+    ctx.require_npq()
+    participant = domain.get_participant(ctx.store, ctx.provider, id)
+    return single(present.render_participant(ctx.store, participant, ctx.v))
+
+
+def withdraw(ctx: RequestContext, **_: Any) -> Response:
+    ctx.require_npq()
+    raise NotYetBuilt("withdraw an NPQ participant")
+
+
+def defer(ctx: RequestContext, **_: Any) -> Response:
+    ctx.require_npq()
+    raise NotYetBuilt("defer an NPQ participant")
+
+
+def resume(ctx: RequestContext, **_: Any) -> Response:
+    ctx.require_npq()
+    raise NotYetBuilt("resume an NPQ participant")
+
+
+def change_schedule(ctx: RequestContext, **_: Any) -> Response:
+    ctx.require_npq()
+    raise NotYetBuilt("change an NPQ participant's schedule")

@@ -1,0 +1,30 @@
+"""NPQ outcomes: any lead provider's token may read and report them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from sandbox.api import params
+from sandbox.api.context import RequestContext
+from sandbox.api.responses import many
+from sandbox.domain import npq as domain
+from sandbox.domain.errors import NotYetBuilt
+from sandbox.presenters import npq as present
+
+
+def list_outcomes(ctx: RequestContext, **query: Any) -> Response:
+    flt = params.filters(query.get("filter"))
+    page = params.page(query.get("page"))
+    outcomes = page.slice(domain.list_outcomes(ctx.store, ctx.provider, params.since(flt, "created_since")))
+    return many(present.render_outcome(o, ctx.v) for o in outcomes)
+
+
+def participant_outcomes(ctx: RequestContext, participant_id: str, **_: Any) -> Response:
+    outcomes = domain.participant_outcomes(ctx.store, ctx.provider, participant_id)
+    return many(present.render_outcome(o, ctx.v) for o in outcomes)
+
+
+def create_outcome(ctx: RequestContext, **_: Any) -> Response:
+    raise NotYetBuilt("report an NPQ outcome")

@@ -1,0 +1,142 @@
+"""Turning `filter[...]`, `page[...]` and `sort` query values into typed values, with the real
+service's 400 messages for anything it refuses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import unquote
+
+from sandbox.domain.errors import BadRequest
+from sandbox.domain.listing import MAX_PER_PAGE, Page, SortKey
+
+PAGE_MESSAGE = (
+    "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid number "
+    "(equal and more than 1)"
+)
+TRAINING_STATUSES = ("active", "deferred", "withdrawn")
+TRAINING_STATUS_MESSAGE = "The filter '#/training_status' must be " + '["active", "deferred", "withdrawn"]'
+
+# Strict ISO 8601 date-time: a date alone is refused, as the real service refuses it.
+_DATETIME = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
+    r"(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+
+
+def filters(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise BadRequest("Filter must be a hash", title="Bad parameter")
+    return value
+
+
+def page(value: Any) -> Page:
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        raise BadRequest(PAGE_MESSAGE)
+    number = _positive(value.get("page", 1))
+    size = _positive(value.get("per_page", 100))
+    return Page(number=number, size=min(size, MAX_PER_PAGE))
+
+
+def _positive(raw: Any) -> int:
+    try:
+        number = int(str(raw).strip()) if not isinstance(raw, int) else raw
+    except ValueError:
+        number = 0  # the real service casts non-numbers to 0, which it then refuses
+    if number < 1:
+        raise BadRequest(PAGE_MESSAGE)
+    return number
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """Strict ISO 8601 date-time; None when it is not one (or names an impossible time)."""
+    match = _DATETIME.match(text.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        moment = datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second or 0),
+            int((fraction or "0")[:6].ljust(6, "0")),
+        )
+    except ValueError:
+        return None
+    if zone in (None, "Z", "z"):
+        return moment.replace(tzinfo=UTC)
+    sign = 1 if zone[0] == "+" else -1
+    digits = zone[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    if hours > 23 or minutes > 59:
+        return None
+    return moment.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes))).astimezone(UTC)
+
+
+def since(flt: dict[str, Any], key: str) -> datetime | None:
+    """`filter[updated_since]` / `filter[created_since]`; the URL-encoded form is accepted too."""
+    raw = flt.get(key)
+    if raw is None:
+        return None
+    text = str(raw)
+    moment = parse_datetime(text) or parse_datetime(unquote(text))
+    if moment is None:
+        raise BadRequest(f"The filter '#/{key}' must be a valid RCF3339 date")
+    return moment
+
+
+def text_list(flt: dict[str, Any], key: str) -> list[str] | None:
+    """A comma list filter; blank entries are dropped."""
+    raw = flt.get(key)
+    if raw is None:
+        return None
+    return [part.strip() for part in str(raw).split(",") if part.strip()]
+
+
+def cohorts(flt: dict[str, Any], single: bool = False) -> list[int] | None:
+    """Cohort years; years that are not numbers match nothing rather than fail, as upstream."""
+    raw = flt.get("cohort")
+    if raw is None:
+        return None
+    parts = [str(raw).strip()] if single else text_list(flt, "cohort") or []
+    return [int(p) for p in parts if p.isdigit() and len(p) < 6]
+
+
+def one(flt: dict[str, Any], key: str) -> str | None:
+    raw = flt.get(key)
+    return None if raw is None else str(raw)
+
+
+def training_status(flt: dict[str, Any]) -> str | None:
+    raw = flt.get("training_status")
+    if raw is None:
+        return None
+    if raw not in TRAINING_STATUSES:
+        raise BadRequest(TRAINING_STATUS_MESSAGE)
+    return raw
+
+
+def sort_keys(value: Any) -> list[SortKey]:
+    """`sort=-updated_at,created_at`; unknown columns are dropped later by the resource."""
+    if value is None:
+        return []
+    items: Iterable[Any] = value if isinstance(value, list) else str(value).split(",")
+    keys = []
+    for item in items:
+        text = str(item).strip()
+        if not text:
+            continue
+        if text[0] in "+-":
+            keys.append(SortKey(text[1:], descending=text[0] == "-"))
+        else:
+            keys.append(SortKey(text))
+    return keys

@@ -1,0 +1,43 @@
+"""ECF partnerships (v3): reads, and confirming or changing a partnership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from sandbox.api import params
+from sandbox.api.context import RequestContext
+from sandbox.api.responses import many, single
+from sandbox.domain import partnerships as domain
+from sandbox.domain.errors import NotYetBuilt
+from sandbox.presenters.v3_resources import render_partnership
+
+
+def list_partnerships(ctx: RequestContext, **query: Any) -> Response:
+    ctx.require_ecf()
+    flt = params.filters(query.get("filter"))
+    partnership_filter = domain.PartnershipFilter(
+        cohorts=params.cohorts(flt),
+        delivery_partner_ids=params.text_list(flt, "delivery_partner_id"),
+        updated_since=params.since(flt, "updated_since"),
+    )
+    page = params.page(query.get("page"))
+    sort = params.sort_keys(query.get("sort"))
+    partnerships = page.slice(domain.list_partnerships(ctx.store, ctx.provider, partnership_filter, sort))
+    return many(render_partnership(ctx.store, p) for p in partnerships)
+
+
+def show_partnership(ctx: RequestContext, id: str, **_: Any) -> Response:
+    ctx.require_ecf()
+    return single(render_partnership(ctx.store, domain.get_partnership(ctx.store, ctx.provider, id)))
+
+
+def create_partnership(ctx: RequestContext, **_: Any) -> Response:
+    ctx.require_ecf()
+    raise NotYetBuilt("confirm a partnership")
+
+
+def update_partnership(ctx: RequestContext, **_: Any) -> Response:
+    ctx.require_ecf()
+    raise NotYetBuilt("change a partnership's delivery partner")

@@ -1,0 +1,45 @@
+"""Response bodies as the real service sends them: JSON:API-like JSON and plain CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from starlette.responses import Response
+
+JSON_API = "application/vnd.api+json"
+
+
+def json_body(payload: Any, status: int = 200) -> Response:
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    return Response(body, status_code=status, headers={"Content-Type": JSON_API})
+
+
+def single(item: dict[str, Any]) -> Response:
+    return json_body({"data": item})
+
+
+def many(items: Iterable[dict[str, Any]]) -> Response:
+    return json_body({"data": list(items)})
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def csv_body(columns: list[str], rows: list[dict[str, Any]], header_when_empty: bool = False) -> Response:
+    """Header row plus rows. The ECF CSVs send an empty body for no rows; the NPQ ones a header."""
+    out = io.StringIO()
+    if rows or header_when_empty:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row.get(c)) for c in columns])
+    return Response(out.getvalue().encode(), status_code=200, headers={"Content-Type": "text/csv"})

@@ -1,0 +1,38 @@
+"""Schools a provider could work with in a cohort (v3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from sandbox.api import params
+from sandbox.api.context import RequestContext
+from sandbox.api.responses import many, single
+from sandbox.domain import partnerships as domain
+from sandbox.domain.errors import BadRequest
+from sandbox.presenters.v3_resources import render_school
+
+
+def _cohort(flt: dict[str, Any]) -> int | None:
+    years = params.cohorts(flt, single=True)
+    return years[0] if years else None
+
+
+def list_schools(ctx: RequestContext, **query: Any) -> Response:
+    ctx.require_ecf()
+    flt = params.filters(query.get("filter"))
+    if flt.get("cohort") is None:
+        raise BadRequest("The filter '#/cohort' must be included in your request", title="Bad parameter")
+    school_filter = domain.SchoolFilter(
+        cohort=_cohort(flt), urn=params.one(flt, "urn"), updated_since=params.since(flt, "updated_since")
+    )
+    page = params.page(query.get("page"))
+    sort = params.sort_keys(query.get("sort"))
+    return many(render_school(v) for v in page.slice(domain.list_schools(ctx.store, school_filter, sort)))
+
+
+def show_school(ctx: RequestContext, id: str, **query: Any) -> Response:
+    ctx.require_ecf()
+    flt = params.filters(query.get("filter"))
+    return single(render_school(domain.get_school(ctx.store, id, _cohort(flt))))

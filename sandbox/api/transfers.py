@@ -1,0 +1,26 @@
+"""Participant transfers (v3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from sandbox.api import params
+from sandbox.api.context import RequestContext
+from sandbox.api.responses import many, single
+from sandbox.domain import transfers as domain
+from sandbox.presenters.v3_resources import render_transfers
+
+
+def list_transfers(ctx: RequestContext, **query: Any) -> Response:
+    ctx.require_ecf()
+    flt = params.filters(query.get("filter"))
+    page = params.page(query.get("page"))
+    items = domain.list_transfers(ctx.store, ctx.provider, params.since(flt, "updated_since"), ctx.now.date())
+    return many(render_transfers(i) for i in page.slice(items))
+
+
+def show_participant_transfers(ctx: RequestContext, id: str, **_: Any) -> Response:
+    ctx.require_ecf()
+    return single(render_transfers(domain.get_transfers(ctx.store, ctx.provider, id, ctx.now.date())))

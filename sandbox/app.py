@@ -1,0 +1,83 @@
+"""The ASGI application: three API versions from our specs over one sandbox state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import connexion
+from connexion.exceptions import BadRequestProblem
+from connexion.options import SwaggerUIOptions
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+
+from sandbox import errors
+from sandbox.auth import security_handler_for
+from sandbox.clock import Clock
+from sandbox.domain.errors import DomainError
+from sandbox.routing import resolver_for
+from sandbox.state import SandboxState
+from sandbox.validation import BracketSafeURIParser, RealParameterValidator
+
+SPECS_DIR = Path(__file__).resolve().parents[1] / "specs"
+VERSIONS = ("v1", "v2", "v3")
+
+
+def spec_path(version: str) -> Path:
+    return SPECS_DIR / f"{version}.yaml"
+
+
+def create_app(
+    seed: int = 1,
+    participants: int = 300,
+    clock: Clock | None = None,
+    state: SandboxState | None = None,
+) -> connexion.AsyncApp:
+    state = state or SandboxState(seed=seed, participants=participants, clock=clock)
+    app = connexion.AsyncApp(__name__, specification_dir=str(SPECS_DIR))
+    app.state = state  # type: ignore[attr-defined]
+    security = {"bearer": security_handler_for(state)}
+    for version in VERSIONS:
+        app.add_api(
+            spec_path(version).name,
+            base_path=f"/api/{version}",
+            resolver=resolver_for(state, version),
+            security_map=security,
+            strict_validation=False,
+            validator_map={"parameter": RealParameterValidator},
+            uri_parser_class=BracketSafeURIParser,
+            swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+            name=version,
+        )
+    _add_plain_routes(app)
+    _add_error_handlers(app)
+    return app
+
+
+def _add_plain_routes(app: connexion.AsyncApp) -> None:
+    async def healthcheck(_request: Request) -> Response:
+        return JSONResponse({"status": "OK"})
+
+    def spec_document(version: str):
+        async def serve(_request: Request) -> Response:
+            return FileResponse(spec_path(version), media_type="application/yaml")
+
+        return serve
+
+    app.add_url_rule("/healthcheck", "healthcheck", healthcheck)
+    for version in VERSIONS:
+        app.add_url_rule(
+            f"/lead-providers/api-docs/{version}/api_spec.yml", f"spec_{version}", spec_document(version)
+        )
+
+
+def _add_error_handlers(app: connexion.AsyncApp) -> None:
+    app.add_error_handler(DomainError, errors.domain_error)
+    app.add_error_handler(BadRequestProblem, errors.bad_request)
+    app.add_error_handler(400, errors.bad_request)
+    app.add_error_handler(401, errors.unauthorised)
+    app.add_error_handler(403, errors.forbidden)
+    app.add_error_handler(404, errors.not_found)
+    app.add_error_handler(405, errors.method_not_allowed)
+    app.add_error_handler(415, errors.unsupported_media_type)
+    app.add_error_handler(UnicodeDecodeError, errors.bad_request)
+    app.add_error_handler(Exception, errors.unexpected)

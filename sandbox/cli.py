@@ -1,0 +1,99 @@
+"""The `cpd-sandbox` command: start the sandbox, or list the seeded providers and their tokens."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from sandbox.domain.reference import ReferenceData
+from sandbox.seed.world import build_world
+
+VERSIONS = ("v1", "v2", "v3")
+
+
+def _providers(seed: int, participants: int) -> list[dict[str, object]]:
+    store = build_world(ReferenceData.load(), seed=seed, participants=participants)
+    return [
+        {
+            "name": p.name,
+            "id": p.id,
+            "token": p.token,
+            "ecf": p.has_ecf,
+            "npq": p.has_npq,
+        }
+        for p in store.lead_providers.values()
+    ]
+
+
+def _sides(provider: dict[str, object]) -> str:
+    return "+".join(side.upper() for side in ("ecf", "npq") if provider[side]) or "none"
+
+
+def tokens(args: argparse.Namespace) -> int:
+    providers = _providers(args.seed, args.participants)
+    if args.json:
+        print(json.dumps(providers, indent=2))
+        return 0
+    width = max(len(str(p["name"])) for p in providers)
+    for p in providers:
+        print(f"{str(p['name']).ljust(width)}  {_sides(p).ljust(7)}  {p['token']}")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sandbox.app import create_app
+
+    app = create_app(seed=args.seed, participants=args.participants)
+    base = f"http://{args.host}:{args.port}"
+    print(f"cpd-sandbox (seed {args.seed}, {args.participants} ECF participants per provider)")
+    for version in VERSIONS:
+        print(f"  {version}: {base}/api/{version}   docs: {base}/api/{version}/ui/")
+    print("Lead providers (send 'Authorization: Bearer <token>'):")
+    for p in app.state.store.lead_providers.values():
+        sides = "+".join(s for s, on in (("ECF", p.has_ecf), ("NPQ", p.has_npq)) if on)
+        print(f"  {p.name} [{sides}]: {p.token}")
+    sys.stdout.flush()
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cpd-sandbox", description="A sandbox of the DfE Lead Provider API (ECF and NPQ)."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def world_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--seed", type=int, default=1, help="seed of the fake world (default 1)")
+        command.add_argument(
+            "--participants", type=int, default=300, help="ECF participants per provider (default 300)"
+        )
+
+    run = commands.add_parser("serve", help="start the sandbox")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--log-level", default="info")
+    world_options(run)
+    run.set_defaults(func=serve)
+
+    show = commands.add_parser("tokens", help="print the seeded lead providers and their tokens")
+    world_options(show)
+    show.add_argument("--json", action="store_true", help="print a JSON array")
+    show.set_defaults(func=tokens)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "participants", 1) < 1:
+        print("cpd-sandbox: --participants must be at least 1", file=sys.stderr)
+        return 2
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""Which ECF records a lead provider can see, and through which induction record.
+
+A provider sees a profile while it has an induction record under one of its own unchallenged
+partnerships; every field it reads comes from its "latest" such record. So a provider keeps seeing
+a participant who moved to another provider, through its old record.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sandbox.domain.entities import (
+    ECFProfile,
+    InductionRecord,
+    LeadProvider,
+    Partnership,
+    ProfileState,
+)
+from sandbox.store import Store
+
+
+def open_partnership_ids(store: Store, provider: LeadProvider) -> set[str]:
+    """The provider's unchallenged partnerships, relationship ones included."""
+    return {
+        p.id for p in store.partnerships.values() if p.lead_provider_id == provider.id and not p.challenged
+    }
+
+
+def latest_record(store: Store, profile: ECFProfile, partnership_ids: set[str]) -> InductionRecord | None:
+    """Open-ended records first, then the latest start, then the latest created."""
+    candidates = [r for r in store.records_of(profile.id) if r.partnership_id in partnership_ids]
+    if not candidates:
+        return None
+    return max(
+        candidates,
+        key=lambda r: (r.end_date is None, r.start_date, r.created_at),
+    )
+
+
+def record_partnership(store: Store, record: InductionRecord) -> Partnership:
+    return store.partnerships[record.partnership_id]
+
+
+def provider_has_record_on_schedule(store: Store, provider: LeadProvider, profile: ECFProfile) -> bool:
+    """Actions and declarations need a record of the provider's on the profile's current schedule,
+    under any of its partnerships, even old or challenged ones."""
+    for record in store.records_of(profile.id):
+        partnership = store.partnerships[record.partnership_id]
+        if (
+            partnership.lead_provider_id == provider.id
+            and record.schedule_identifier == profile.schedule_identifier
+            and record.cohort == profile.cohort
+        ):
+            return True
+    return False
+
+
+def latest_state_by(profile_states: list[ProfileState], provider_id: str) -> ProfileState | None:
+    mine = [s for s in profile_states if s.lead_provider_id == provider_id]
+    return mine[-1] if mine else None
+
+
+def participant_status(record: InductionRecord, now: datetime) -> str:
+    """The v3 `participant_status`, computed from the provider's record at request time."""
+    if record.end_date is not None:
+        return "leaving" if record.end_date > now else "left"
+    if record.start_date > now:
+        return "joining"
+    return "active" if record.induction_status in ("active", "completed", "leaving") else "withdrawn"
+
+
+def legacy_status(record: InductionRecord) -> str:
+    """The v1/v2 `status`."""
+    return "active" if record.induction_status in ("active", "completed", "leaving") else "withdrawn"

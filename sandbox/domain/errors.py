@@ -1,0 +1,54 @@
+"""Domain errors. Each names what went wrong in the API's own words; `sandbox.errors` alone turns
+them into HTTP responses."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+
+class NotFound(DomainError):
+    """The record does not exist or the provider may not see it."""
+
+
+class Forbidden(DomainError):
+    """The provider lacks the ECF or NPQ side the operation needs."""
+
+
+class BadRequest(DomainError):
+    """A malformed request: bad filter, page, date header or body structure."""
+
+    def __init__(self, detail: str, title: str = "Bad request") -> None:
+        super().__init__(detail)
+        self.title = title
+        self.detail = detail
+
+
+class ValidationFailed(DomainError):
+    """Business validation failed: one entry per attribute, messages in the order they were found."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+    @classmethod
+    def single(cls, attribute: str, message: str) -> ValidationFailed:
+        return cls({attribute: [message]})
+
+
+class InvalidAction(DomainError):
+    """A state transition the record does not allow (void twice, clawback refunded, ...)."""
+
+    def __init__(self, detail: str, title: str = "Invalid action") -> None:
+        super().__init__(detail)
+        self.title = title
+        self.detail = detail
+
+
+class NotYetBuilt(DomainError):
+    """A write operation that is routed but whose rules are not built yet."""
+
+    def __init__(self, operation: str) -> None:
+        super().__init__(operation)
+        self.operation = operation

@@ -1,0 +1,57 @@
+"""What every list read shares: pages, `updated_since` comparisons and column sorts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+DEFAULT_PER_PAGE = 100
+MAX_PER_PAGE = 3000
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int = 1
+    size: int = DEFAULT_PER_PAGE
+
+    def slice(self, items: Sequence[T]) -> list[T]:
+        start = (self.number - 1) * self.size
+        return list(items[start : start + self.size])
+
+
+@dataclass(frozen=True)
+class Since:
+    """A `filter[updated_since]`-style threshold. The real service compares strictly on some
+    resources and inclusively on others; the resource decides which."""
+
+    at: datetime
+    strict: bool
+
+    def admits(self, value: datetime) -> bool:
+        return value > self.at if self.strict else value >= self.at
+
+
+@dataclass(frozen=True)
+class SortKey:
+    column: str
+    descending: bool = False
+
+
+def sort_records(
+    items: Iterable[T], keys: Sequence[SortKey], columns: dict[str, Callable[[T], Any]]
+) -> list[T]:
+    """Stable multi-column sort; columns the resource does not have are ignored, as upstream does."""
+    result = list(items)
+    for key in reversed([k for k in keys if k.column in columns]):
+        getter = columns[key.column]
+        result.sort(key=lambda item, g=getter: _sortable(g(item)), reverse=key.descending)
+    return result
+
+
+def _sortable(value: Any) -> tuple[bool, Any]:
+    # Nulls sort last ascending and first descending, as PostgreSQL orders them by default.
+    return (value is None, value if value is not None else 0)

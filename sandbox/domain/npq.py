@@ -1,0 +1,221 @@
+"""Reading NPQ applications, participants and outcomes as a lead provider sees them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sandbox.domain.entities import (
+    LeadProvider,
+    NPQApplication,
+    NPQProfile,
+    Outcome,
+    ProfileState,
+    User,
+)
+from sandbox.domain.errors import NotFound
+from sandbox.domain.listing import Since, SortKey, sort_records
+from sandbox.store import Store
+
+# The additional support offer and the early headship coaching offer count as one course when
+# deciding whether a person was already accepted or funded.
+SAME_COURSE = {"npq-additional-support-offer": "npq-early-headship-coaching-offer"}
+
+
+def course_family_key(course_identifier: str) -> str:
+    return SAME_COURSE.get(course_identifier, course_identifier)
+
+
+def previously_funded(store: Store, application: NPQApplication) -> bool:
+    key = course_family_key(application.course_identifier)
+    return any(
+        other.id != application.id
+        and other.status == "accepted"
+        and course_family_key(other.course_identifier) == key
+        and other.eligible_for_funding
+        and other.funded_place in (None, True)
+        for other in store.applications_of(application.user_id)
+    )
+
+
+def eligible_for_funding(store: Store, application: NPQApplication) -> bool:
+    return application.eligible_for_funding and not previously_funded(store, application)
+
+
+def ineligible_for_funding_reason(store: Store, application: NPQApplication) -> str | None:
+    if previously_funded(store, application):
+        return "previously-funded"
+    return application.ineligible_for_funding_reason
+
+
+def application_updated_at(store: Store, application: NPQApplication) -> datetime:
+    stamps = [application.updated_at, store.users[application.user_id].updated_at]
+    profile = store.npq_profiles.get(application.id)
+    if profile is not None:
+        stamps.append(profile.updated_at)
+    return max(stamps)
+
+
+# -- applications ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationFilter:
+    cohorts: list[int] | None = None
+    updated_since: datetime | None = None
+    participant_id: str | None = None
+
+
+APPLICATION_COLUMNS = {
+    "created_at": lambda a: a.created_at,
+    "updated_at": lambda a: a.updated_at,
+    "id": lambda a: a.id,
+    "course_identifier": lambda a: a.course_identifier,
+    "status": lambda a: a.status,
+}
+
+
+def list_applications(
+    store: Store, provider: LeadProvider, flt: ApplicationFilter, sort: Sequence[SortKey] = ()
+) -> list[NPQApplication]:
+    since = Since(flt.updated_since, strict=True) if flt.updated_since else None
+    result = [
+        a
+        for a in store.npq_applications.values()
+        if a.lead_provider_id == provider.id
+        and (flt.cohorts is None or a.cohort in flt.cohorts)
+        and (flt.participant_id is None or a.user_id == flt.participant_id)
+        and (since is None or since.admits(application_updated_at(store, a)))
+    ]
+    return sort_records(result, sort or [SortKey("created_at")], APPLICATION_COLUMNS)
+
+
+def get_application(store: Store, provider: LeadProvider, application_id: str) -> NPQApplication:
+    application = store.npq_applications.get(application_id)
+    if application is None or application.lead_provider_id != provider.id:
+        raise NotFound(application_id)
+    return application
+
+
+# -- participants ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NPQEnrolment:
+    profile: NPQProfile
+    application: NPQApplication
+    withdrawal: ProfileState | None
+    deferral: ProfileState | None
+
+
+@dataclass(frozen=True)
+class NPQParticipant:
+    user: User
+    enrolments: list[NPQEnrolment]
+
+    @property
+    def updated_at(self) -> datetime:
+        return max([self.user.updated_at] + [e.profile.updated_at for e in self.enrolments])
+
+
+@dataclass(frozen=True)
+class NPQParticipantFilter:
+    updated_since: datetime | None = None
+    training_status: str | None = None
+    from_participant_id: str | None = None
+
+
+def _enrolments(store: Store, provider: LeadProvider, user: User) -> list[NPQEnrolment]:
+    enrolments = []
+    for application in store.applications_of(user.id):
+        profile = store.npq_profiles.get(application.id)
+        if profile is None or profile.lead_provider_id != provider.id:
+            continue
+        mine = [s for s in profile.states if s.lead_provider_id == provider.id]
+        last = mine[-1] if mine else None
+        enrolments.append(
+            NPQEnrolment(
+                profile=profile,
+                application=application,
+                withdrawal=last
+                if profile.training_status == "withdrawn" and last and last.state == "withdrawn"
+                else None,
+                deferral=last
+                if profile.training_status == "deferred" and last and last.state == "deferred"
+                else None,
+            )
+        )
+    return enrolments
+
+
+USER_COLUMNS = {
+    "created_at": lambda p: p.user.created_at,
+    "updated_at": lambda p: p.user.updated_at,
+    "full_name": lambda p: p.user.full_name,
+    "id": lambda p: p.user.id,
+}
+
+
+def list_participants(
+    store: Store, provider: LeadProvider, flt: NPQParticipantFilter, sort: Sequence[SortKey] = ()
+) -> list[NPQParticipant]:
+    since = Since(flt.updated_since, strict=True) if flt.updated_since else None
+    result = []
+    for user in store.users.values():
+        if flt.from_participant_id is not None and not any(
+            c.from_participant_id == flt.from_participant_id for c in user.participant_id_changes
+        ):
+            continue
+        enrolments = _enrolments(store, provider, user)
+        if flt.training_status is not None:
+            enrolments = [e for e in enrolments if e.profile.training_status == flt.training_status]
+        if not enrolments:
+            continue
+        participant = NPQParticipant(user, enrolments)
+        if since is None or since.admits(participant.updated_at):
+            result.append(participant)
+    return sort_records(result, sort or [SortKey("created_at")], USER_COLUMNS)
+
+
+def get_participant(store: Store, provider: LeadProvider, user_id: str) -> NPQParticipant:
+    user = store.users.get(user_id)
+    if user is not None:
+        enrolments = _enrolments(store, provider, user)
+        if enrolments:
+            return NPQParticipant(user, enrolments)
+    raise NotFound(user_id)
+
+
+def list_enrolment_profiles(
+    store: Store, provider: LeadProvider, updated_since: datetime | None
+) -> list[NPQEnrolment]:
+    """The v2 enrolments CSV: one row per profile, oldest change first."""
+    since = Since(updated_since, strict=True) if updated_since else None
+    rows = []
+    for user in store.users.values():
+        for enrolment in _enrolments(store, provider, user):
+            if since is None or since.admits(enrolment.profile.updated_at):
+                rows.append(enrolment)
+    return sorted(rows, key=lambda e: e.profile.updated_at)
+
+
+# -- outcomes -------------------------------------------------------------------------------------
+
+
+def list_outcomes(store: Store, provider: LeadProvider, created_since: datetime | None) -> list[Outcome]:
+    since = Since(created_since, strict=False) if created_since else None
+    result = [
+        o
+        for o in store.outcomes.values()
+        if o.lead_provider_id == provider.id and (since is None or since.admits(o.created_at))
+    ]
+    return sorted(result, key=lambda o: o.created_at)
+
+
+def participant_outcomes(store: Store, provider: LeadProvider, participant_id: str) -> list[Outcome]:
+    user_id = store.resolve_user_id(participant_id)
+    result = [
+        o for o in store.outcomes.values() if o.lead_provider_id == provider.id and o.user_id == user_id
+    ]
+    return sorted(result, key=lambda o: o.created_at)

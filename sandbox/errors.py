@@ -1,0 +1,128 @@
+"""The only place where exceptions become HTTP responses, in the real API's error shapes.
+
+Connexion's own problems (validation, security, routing, media type) are replaced too: the real
+service never answers problem+json.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+
+from sandbox.api.params import PAGE_MESSAGE
+from sandbox.domain.errors import (
+    BadRequest,
+    DomainError,
+    Forbidden,
+    InvalidAction,
+    NotFound,
+    NotYetBuilt,
+    ValidationFailed,
+)
+
+log = logging.getLogger(__name__)
+
+JSON_API = "application/vnd.api+json"
+UNAUTHORISED = {"error": "HTTP Token: Access denied"}
+NOT_FOUND = {"error": "Resource not Found"}
+INTERNAL = {"error": "Internal server error"}
+
+
+def _json(payload: Any, status: int, headers: dict[str, str] | None = None) -> ConnexionResponse:
+    return ConnexionResponse(
+        status_code=status,
+        mimetype=JSON_API,
+        content_type=JSON_API,
+        body=json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode(),
+        headers=headers or {},
+    )
+
+
+def error_list(status: int, entries: list[tuple[str, str]]) -> ConnexionResponse:
+    return _json({"errors": [{"title": t, "detail": d} for t, d in entries]}, status)
+
+
+def domain_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    if isinstance(exc, NotFound):
+        return _json(NOT_FOUND, 404)
+    if isinstance(exc, Forbidden):
+        return ConnexionResponse(status_code=403, body=b"", headers={})
+    if isinstance(exc, BadRequest):
+        return error_list(400, [(exc.title, exc.detail)])
+    if isinstance(exc, ValidationFailed):
+        return error_list(422, [(attr, ", ".join(msgs)) for attr, msgs in exc.errors.items()])
+    if isinstance(exc, InvalidAction):
+        return error_list(422, [(exc.title, exc.detail)])
+    if isinstance(exc, NotYetBuilt):
+        return error_list(
+            501,
+            [("Not implemented", f"The sandbox cannot {exc.operation} yet: this operation is being built.")],
+        )
+    assert isinstance(exc, DomainError)
+    return unexpected(_request, exc)
+
+
+def unauthorised(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
+    return _json(UNAUTHORISED, 401, {"WWW-Authenticate": 'Token realm="Application"'})
+
+
+def not_found(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
+    return _json(NOT_FOUND, 404)
+
+
+def forbidden(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
+    return ConnexionResponse(status_code=403, body=b"", headers={})
+
+
+def method_not_allowed(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    headers = dict(getattr(exc, "headers", None) or {})
+    response = _json(NOT_FOUND, 405, headers)
+    return response
+
+
+def unsupported_media_type(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    return error_list(
+        415, [("Bad request", _first_paragraph(getattr(exc, "detail", "")) or "Unsupported media type")]
+    )
+
+
+def bad_request(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    detail = _first_paragraph(str(getattr(exc, "detail", "") or exc))
+    return error_list(400, [translate_validation(detail)])
+
+
+def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    log.error("unhandled error", exc_info=exc)
+    return _json(INTERNAL, 500)
+
+
+def _first_paragraph(text: str) -> str:
+    # jsonschema appends the whole schema after a blank line; a client needs only the sentence.
+    return str(text).split("\n\n", 1)[0].strip()
+
+
+_PAGE_PARAM = re.compile(r"\bpage\b")
+_BODY_HINTS = ("request body", "body", "json")
+
+
+def translate_validation(detail: str) -> tuple[str, str]:
+    """Connexion's validation sentence, reworded as the real service words the same refusal."""
+    lowered = detail.lower()
+    if "'page'" in lowered or _PAGE_PARAM.search(lowered) and "minimum" in lowered:
+        return ("Bad request", PAGE_MESSAGE)
+    if "'filter'" in lowered and "object" in lowered:
+        return ("Bad parameter", "Filter must be a hash")
+    if "training_status" in lowered:
+        return (
+            "Bad request",
+            "The filter '#/training_status' must be " + '["active", "deferred", "withdrawn"]',
+        )
+    if "'cohort' is a required property" in lowered:
+        return ("Bad parameter", "The filter '#/cohort' must be included in your request")
+    if "'data' is a required property" in lowered:
+        return ("Bad request", "correct json data structure required. See API docs for reference")
+    return ("Bad request", detail or "The request could not be understood")

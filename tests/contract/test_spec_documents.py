@@ -1,0 +1,188 @@
+"""Static checks of our OpenAPI documents (specs/v1.yaml, v2.yaml, v3.yaml); no HTTP."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
+
+EXPECTED = {
+    "v1": """
+        GET /api/v1/participants/ecf
+        GET /api/v1/participants/ecf.csv
+        GET /api/v1/participants/ecf/{id}
+        PUT /api/v1/participants/ecf/{id}/withdraw
+        PUT /api/v1/participants/ecf/{id}/defer
+        PUT /api/v1/participants/ecf/{id}/resume
+        PUT /api/v1/participants/ecf/{id}/change-schedule
+        PUT /api/v1/participants/{id}/withdraw
+        PUT /api/v1/participants/{id}/defer
+        PUT /api/v1/participants/{id}/resume
+        PUT /api/v1/participants/{id}/change-schedule
+        GET /api/v1/participant-declarations
+        POST /api/v1/participant-declarations
+        GET /api/v1/participant-declarations.csv
+        GET /api/v1/participant-declarations/{id}
+        PUT /api/v1/participant-declarations/{id}/void
+        GET /api/v1/npq-applications
+        GET /api/v1/npq-applications.csv
+        GET /api/v1/npq-applications/{id}
+        POST /api/v1/npq-applications/{id}/accept
+        POST /api/v1/npq-applications/{id}/reject
+        PUT /api/v1/npq-applications/{id}/change-funded-place
+        GET /api/v1/participants/npq
+        GET /api/v1/participants/npq/{id}
+        PUT /api/v1/participants/npq/{id}/withdraw
+        PUT /api/v1/participants/npq/{id}/defer
+        PUT /api/v1/participants/npq/{id}/resume
+        PUT /api/v1/participants/npq/{id}/change-schedule
+        GET /api/v1/participants/npq/outcomes
+        GET /api/v1/participants/npq/{participant_id}/outcomes
+        POST /api/v1/participants/npq/{participant_id}/outcomes
+    """,
+    "v2": """
+        GET /api/v2/participants/ecf
+        GET /api/v2/participants/ecf.csv
+        GET /api/v2/participants/ecf/{id}
+        PUT /api/v2/participants/ecf/{id}/withdraw
+        PUT /api/v2/participants/ecf/{id}/defer
+        PUT /api/v2/participants/ecf/{id}/resume
+        PUT /api/v2/participants/ecf/{id}/change-schedule
+        GET /api/v2/participant-declarations
+        POST /api/v2/participant-declarations
+        GET /api/v2/participant-declarations.csv
+        GET /api/v2/participant-declarations/{id}
+        PUT /api/v2/participant-declarations/{id}/void
+        GET /api/v2/npq-applications
+        GET /api/v2/npq-applications.csv
+        GET /api/v2/npq-applications/{id}
+        POST /api/v2/npq-applications/{id}/accept
+        POST /api/v2/npq-applications/{id}/reject
+        PUT /api/v2/npq-applications/{id}/change-funded-place
+        GET /api/v2/npq-enrolments.csv
+        GET /api/v2/participants/npq
+        GET /api/v2/participants/npq/{id}
+        PUT /api/v2/participants/npq/{id}/withdraw
+        PUT /api/v2/participants/npq/{id}/defer
+        PUT /api/v2/participants/npq/{id}/resume
+        PUT /api/v2/participants/npq/{id}/change-schedule
+        GET /api/v2/participants/npq/outcomes
+        GET /api/v2/participants/npq/{participant_id}/outcomes
+        POST /api/v2/participants/npq/{participant_id}/outcomes
+    """,
+    "v3": """
+        GET /api/v3/participants/ecf
+        GET /api/v3/participants/ecf/{id}
+        PUT /api/v3/participants/ecf/{id}/withdraw
+        PUT /api/v3/participants/ecf/{id}/defer
+        PUT /api/v3/participants/ecf/{id}/resume
+        PUT /api/v3/participants/ecf/{id}/change-schedule
+        GET /api/v3/participants/ecf/transfers
+        GET /api/v3/participants/ecf/{id}/transfers
+        GET /api/v3/participant-declarations
+        POST /api/v3/participant-declarations
+        GET /api/v3/participant-declarations/{id}
+        PUT /api/v3/participant-declarations/{id}/void
+        GET /api/v3/npq-applications
+        GET /api/v3/npq-applications/{id}
+        POST /api/v3/npq-applications/{id}/accept
+        POST /api/v3/npq-applications/{id}/reject
+        PUT /api/v3/npq-applications/{id}/change-funded-place
+        GET /api/v3/participants/npq
+        GET /api/v3/participants/npq/{id}
+        PUT /api/v3/participants/npq/{id}/withdraw
+        PUT /api/v3/participants/npq/{id}/defer
+        PUT /api/v3/participants/npq/{id}/resume
+        PUT /api/v3/participants/npq/{id}/change-schedule
+        GET /api/v3/participants/npq/outcomes
+        GET /api/v3/participants/npq/{participant_id}/outcomes
+        POST /api/v3/participants/npq/{participant_id}/outcomes
+        GET /api/v3/statements
+        GET /api/v3/statements/{id}
+        GET /api/v3/partnerships/ecf
+        POST /api/v3/partnerships/ecf
+        GET /api/v3/partnerships/ecf/{id}
+        PUT /api/v3/partnerships/ecf/{id}
+        GET /api/v3/schools/ecf
+        GET /api/v3/schools/ecf/{id}
+        GET /api/v3/delivery-partners
+        GET /api/v3/delivery-partners/{id}
+        GET /api/v3/unfunded-mentors/ecf
+        GET /api/v3/unfunded-mentors/ecf/{id}
+    """,
+}
+
+
+@pytest.fixture(params=sorted(EXPECTED))
+def version(request):
+    return request.param
+
+
+@pytest.fixture
+def spec(version):
+    path = SPECS / f"{version}.yaml"
+    if not path.exists():
+        pytest.skip(f"{path.name} not written yet")
+    return yaml.safe_load(path.read_text())
+
+
+def deref(spec, node):
+    """Follow local `$ref`s (#/components/...) until a concrete object is reached."""
+    while isinstance(node, dict) and "$ref" in node:
+        target = spec
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def operations(spec):
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS:
+                yield method.upper(), path, operation
+
+
+def test_document_is_valid_openapi(spec):
+    validate(spec)
+
+
+def test_operations_match_the_expected_list(spec, version):
+    base = spec["servers"][0]["url"]
+    assert base == f"/api/{version}"
+    found = {(method, base + path) for method, path, _ in operations(spec)}
+    expected = {tuple(line.split()) for line in EXPECTED[version].strip().splitlines()}
+    assert sorted(found) == sorted(expected)
+
+
+def test_operation_ids_are_unique_module_dot_function(spec):
+    ids = [operation.get("operationId", "") for _, _, operation in operations(spec)]
+    assert len(ids) == len(set(ids)), "duplicate operationIds"
+    assert [i for i in ids if not re.fullmatch(r"[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*", i)] == []
+
+
+def test_operations_document_their_error_statuses(spec):
+    missing = []
+    for method, path, operation in operations(spec):
+        needed = {"401"}
+        if "{" in path:
+            needed.add("404")
+        if "requestBody" in operation:
+            needed |= {"400", "415", "422"}
+        if gaps := needed - set(operation["responses"]):
+            missing.append((method, path, sorted(gaps)))
+    assert missing == []
+
+
+def test_json_responses_use_the_json_api_media_type(spec):
+    wrong = []
+    for method, path, operation in operations(spec):
+        for status, response in operation["responses"].items():
+            for media_type in deref(spec, response).get("content", {}):
+                if "json" in media_type and media_type != "application/vnd.api+json":
+                    wrong.append((method, path, status, media_type))
+    assert wrong == []
