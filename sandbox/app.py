@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import connexion
@@ -15,6 +16,7 @@ from sandbox.auth import security_handler_for
 from sandbox.clock import Clock
 from sandbox.domain.errors import DomainError
 from sandbox.routing import resolver_for
+from sandbox.spec_routes import SpecRoutes
 from sandbox.state import SandboxState
 from sandbox.validation import BracketSafeURIParser, RealParameterValidator
 
@@ -24,6 +26,11 @@ VERSIONS = ("v1", "v2", "v3")
 
 def spec_path(version: str) -> Path:
     return SPECS_DIR / f"{version}.yaml"
+
+
+# Connexion logs an ERROR for every query parameter the spec does not define; such parameters are
+# ignored, as the real service ignores them, so the line is noise.
+logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
 
 
 def create_app(
@@ -49,7 +56,7 @@ def create_app(
             name=version,
         )
     _add_plain_routes(app)
-    _add_error_handlers(app)
+    _add_error_handlers(app, SpecRoutes((f"/api/{v}", spec_path(v)) for v in VERSIONS))
     return app
 
 
@@ -70,14 +77,14 @@ def _add_plain_routes(app: connexion.AsyncApp) -> None:
         )
 
 
-def _add_error_handlers(app: connexion.AsyncApp) -> None:
+def _add_error_handlers(app: connexion.AsyncApp, routes: SpecRoutes) -> None:
     app.add_error_handler(DomainError, errors.domain_error)
     app.add_error_handler(BadRequestProblem, errors.bad_request)
     app.add_error_handler(400, errors.bad_request)
     app.add_error_handler(401, errors.unauthorised)
     app.add_error_handler(403, errors.forbidden)
     app.add_error_handler(404, errors.not_found)
-    app.add_error_handler(405, errors.method_not_allowed)
+    app.add_error_handler(405, errors.method_not_allowed_for(routes.allowed))
     app.add_error_handler(415, errors.unsupported_media_type)
     app.add_error_handler(UnicodeDecodeError, errors.bad_request)
     app.add_error_handler(Exception, errors.unexpected)

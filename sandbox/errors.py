@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
@@ -78,10 +79,15 @@ def forbidden(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
     return ConnexionResponse(status_code=403, body=b"", headers={})
 
 
-def method_not_allowed(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    headers = dict(getattr(exc, "headers", None) or {})
-    response = _json(NOT_FOUND, 405, headers)
-    return response
+def method_not_allowed_for(allowed: Callable[[str], list[str]]) -> Callable:
+    """405 with an `Allow` header listing every method our specs define for the path (Connexion's
+    own lists one route's methods only)."""
+
+    def method_not_allowed(request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
+        methods = allowed(request.url.path)
+        return _json({"error": "Method Not Allowed"}, 405, {"Allow": ", ".join(methods)})
+
+    return method_not_allowed
 
 
 def unsupported_media_type(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:

@@ -33,6 +33,7 @@ from sandbox.domain.entities import (
     Statement,
     User,
 )
+from sandbox.domain.statements import next_output_statement
 from sandbox.store import Store
 
 DECLARATION_STATES = (
@@ -283,14 +284,16 @@ def record_school_transfer(store: Store, *, profile_id: str, leaving_date: datet
     leaving = _current_record(store, profile)
     if leaving.end_date is not None:
         raise ValueError("the participant is already leaving")
-    leaving.induction_status, leaving.end_date = "leaving", leaving_date
-    joining = None
+    old = store.partnerships[leaving.partnership_id]
+    partnership = None
     if to_partnership_id is not None:
         partnership = _require(store.partnerships, to_partnership_id, "partnership")
-        old = store.partnerships[leaving.partnership_id]
         if partnership.cohort != profile.cohort or partnership.school_id == old.school_id:
             raise ValueError("a transfer joins another school in the participant's cohort")
-        _mentor_profile(store, mentor_profile_id)
+    _mentor_profile(store, mentor_profile_id)
+    leaving.induction_status, leaving.end_date = "leaving", leaving_date
+    joining = None
+    if partnership is not None:
         # A new provider starts them active; the same provider carries its training status over.
         status = leaving.training_status if partnership.lead_provider_id == old.lead_provider_id else "active"
         joining = store.add_induction_record(InductionRecord(
@@ -509,18 +512,22 @@ def _ecf_record_at(store: Store, profile: ECFProfile, provider_id: str,
     return max(started, key=lambda r: (r.start_date, r.created_at), default=None)
 
 
-def _check_statements(store: Store, declaration: Declaration) -> None:
-    state = declaration.state
-    wanted = (state in _ON_STATEMENT, state in _CLAWBACK)
-    for statement_id, needed in zip((declaration.statement_id, declaration.clawback_statement_id), wanted,
-                                    strict=True):
+def _statement_for(store: Store, provider_id: str, kind: str, cohort: int, on: date) -> str:
+    """The rules' choice when the caller names none: the next output-fee statement on that day (§4.4)."""
+    statement = next_output_statement(store, store.lead_providers[provider_id], kind, cohort, on)
+    if statement is None:
+        raise ValueError(f"no open {kind} output statement for {cohort} on {on}")
+    return statement.id
+
+
+def _check_statements(store: Store, state: str, key: tuple[str, int, str], line: str | None,
+                      clawback: str | None) -> None:
+    for statement_id, needed in ((line, state in _ON_STATEMENT), (clawback, state in _CLAWBACK)):
         if needed != (statement_id is not None):
             raise ValueError(f"a {state} declaration {'needs' if needed else 'has no'} such statement")
         if statement_id is not None:
             statement = _require(store.statements, statement_id, "statement")
-            if (statement.lead_provider_id, statement.cohort, statement.type) != (
-                declaration.lead_provider_id, declaration.cohort, "npq" if declaration.is_npq else "ecf"
-            ):
+            if (statement.lead_provider_id, statement.cohort, statement.type) != key:
                 raise ValueError("the statement is not the provider's for this cohort and programme")
 
 
@@ -530,13 +537,24 @@ def record_declaration(store: Store, *, profile_id: str, lead_provider_id: str, 
                        ineligible_for_funding_reason: str | None = None,
                        updated_at: datetime | None = None) -> Declaration:
     """A declaration as it stands after its DfE-side history: `now` is when it was submitted, `updated_at`
-    its last transition. Cohort, delivery partner, mentor and uplifts are copied as a POST would (§4.4)."""
+    its last transition. Cohort, delivery partner, mentor and uplifts are copied as a POST would (§4.4).
+    Unnamed statements are chosen by the rules: the line on the submission day, the clawback on the
+    `updated_at` day; naming them saves the search (the seed does, for thousands of declarations)."""
     if state not in DECLARATION_STATES:
         raise ValueError(f"unknown declaration state {state!r}")
     if declaration_date > now:
         raise ValueError("a declaration cannot be dated after it was made")
+    _require(store.lead_providers, lead_provider_id, "lead provider")
     npq = store.npq_profiles.get(profile_id)
     profile: ECFProfile | NPQProfile = npq or _require(store.ecf_profiles, profile_id, "profile")
+    kind = "npq" if npq else "ecf"
+    if state in _ON_STATEMENT and statement_id is None:
+        statement_id = _statement_for(store, lead_provider_id, kind, profile.cohort, now.date())
+    if state in _CLAWBACK and clawback_statement_id is None:
+        clawback_statement_id = _statement_for(store, lead_provider_id, kind, profile.cohort,
+                                               (updated_at or now).date())
+    _check_statements(store, state, (lead_provider_id, profile.cohort, kind), statement_id,
+                      clawback_statement_id)
     declaration = Declaration(
         store.new_id(), profile.user_id, profile.id, lead_provider_id, profile.course_identifier,
         declaration_type, declaration_date, state, profile.cohort, now, max(now, updated_at or now),
@@ -551,7 +569,6 @@ def record_declaration(store: Store, *, profile_id: str, lead_provider_id: str, 
                 declaration.mentor_user_id = store.ecf_profiles[record.mentor_profile_id].user_id
         declaration.pupil_premium_uplift = profile.pupil_premium_uplift
         declaration.sparsity_uplift = profile.sparsity_uplift
-    _check_statements(store, declaration)
     store.add_declaration(declaration)
     if (isinstance(profile, ECFProfile) and profile.participant_type == "mentor"
             and declaration_type == "completed" and state in _BILLABLE):

@@ -236,6 +236,19 @@ def test_no_claim_dated_after_a_withdrawal(world: Store) -> None:
             assert d.declaration_date < before[-1].created_at
 
 
+def test_mentor_funding_ends_with_a_completed_declaration(world: Store) -> None:
+    completed = {d.profile_id: d.declaration_date.date() for d in world.declarations.values()
+                 if d.course_identifier == "ecf-mentor" and d.declaration_type == "completed"
+                 and d.state in BILLABLE}
+    assert completed
+    for profile in world.ecf_profiles.values():
+        if profile.id in completed:
+            assert profile.mentor_funding_end_date == completed[profile.id]
+            assert profile.mentor_ineligible_for_funding_reason == "completed_declaration_received"
+        elif profile.mentor_ineligible_for_funding_reason == "completed_declaration_received":
+            pytest.fail(f"{profile.id} has no completed declaration")
+
+
 def test_paid_statements_are_the_past_ones(world: Store) -> None:
     for s in world.statements.values():
         assert s.paid == (s.payment_date < WORLD_NOW.date())
@@ -394,14 +407,13 @@ def test_declarations_copy_the_record_and_check_statements(small) -> None:  # ty
     common = {"profile_id": profile.id, "lead_provider_id": providers[0].id, "declaration_type": "started",
               "declaration_date": _t(10), "now": _t(11)}
     with pytest.raises(ValueError):
-        reg.record_declaration(store, state="eligible", **common)  # type: ignore[arg-type]
-    with pytest.raises(ValueError):
         reg.record_declaration(store, state="voided", statement_id=line.id, **common)  # type: ignore[arg-type]
     other = next(s for s in store.statements.values()
                  if s.lead_provider_id == providers[1].id and s.type == "ecf" and s.cohort == 2024)
     with pytest.raises(ValueError):
         reg.record_declaration(store, state="paid", statement_id=other.id, **common)  # type: ignore[arg-type]
-    made = reg.record_declaration(store, state="eligible", statement_id=line.id, **common)  # type: ignore[arg-type]
+    made = reg.record_declaration(store, state="eligible", **common)  # type: ignore[arg-type]
+    assert made.statement_id == line.id  # the next output statement on the submission day
     assert made.mentor_user_id == mentor.user_id and made.pupil_premium_uplift and made.cohort == 2024
     assert made.delivery_partner_id == store.partnerships[partnerships[0]].delivery_partner_id
 
