@@ -12,7 +12,7 @@ from bisect import bisect_left
 from datetime import date, datetime, timedelta
 
 from sandbox.domain.entities import Declaration, Statement
-from sandbox.domain.registration import record_declaration
+from sandbox.domain.ledger import record_declaration
 from sandbox.seed.context import SeedContext, at
 
 EVIDENCE = (("training-event-attended", 6.0), ("self-study-material-completed", 3.0), ("other", 1.0))
@@ -97,9 +97,17 @@ def file_declaration(
                 state = "clawed_back" if clawed else "awaiting_clawback"
                 updated_at = min(at(clawback.payment_date, 12), ctx.now) if clawed else void_at
     return record_declaration(
-        ctx.store, profile_id=profile_id, lead_provider_id=provider_id, declaration_type=declaration_type,
-        declaration_date=declared_at, state=state, now=submitted_at, statement_id=statement_id,
-        clawback_statement_id=clawback_id, evidence_held=evidence_held, ineligible_for_funding_reason=reason,
+        ctx.store,
+        profile_id=profile_id,
+        lead_provider_id=provider_id,
+        declaration_type=declaration_type,
+        declaration_date=declared_at,
+        state=state,
+        now=submitted_at,
+        statement_id=statement_id,
+        clawback_statement_id=clawback_id,
+        evidence_held=evidence_held,
+        ineligible_for_funding_reason=reason,
         updated_at=updated_at,
     )
 

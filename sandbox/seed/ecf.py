@@ -23,11 +23,17 @@ from sandbox.seed.billing import StatementBook, ecf_evidence, file_declaration
 from sandbox.seed.context import SeedContext, at
 
 WITHDRAW_REASONS = (
-    ("left-teaching-profession", 3.0), ("moved-school", 3.0), ("mentor-no-longer-being-mentor", 1.0),
-    ("school-left-fip", 1.0), ("other", 2.0),
+    ("left-teaching-profession", 3.0),
+    ("moved-school", 3.0),
+    ("mentor-no-longer-being-mentor", 1.0),
+    ("school-left-fip", 1.0),
+    ("other", 2.0),
 )
 DEFER_REASONS = (
-    ("parental-leave", 4.0), ("long-term-sickness", 3.0), ("career-break", 2.0), ("bereavement", 1.0),
+    ("parental-leave", 4.0),
+    ("long-term-sickness", 3.0),
+    ("career-break", 2.0),
+    ("bereavement", 1.0),
     ("other", 1.0),
 )
 
@@ -73,8 +79,9 @@ def registration_time(ctx: SeedContext, schedule_identifier: str, cohort: int) -
 
 def new_user(ctx: SeedContext, now: datetime, *, trn: bool = True) -> User:
     name, email = ctx.person()
-    return create_user(ctx.store, full_name=name, email=email,
-                       teacher_reference_number=ctx.trn() if trn else None, now=now)
+    return create_user(
+        ctx.store, full_name=name, email=email, teacher_reference_number=ctx.trn() if trn else None, now=now
+    )
 
 
 def enrol(
@@ -94,11 +101,23 @@ def enrol(
     when = registered_at or registration_time(ctx, schedule_identifier, partnership.cohort)
     user = user or new_user(ctx, when)
     profile, record = register_participant(
-        ctx.store, user_id=user.id, participant_type=participant_type, partnership_id=partnership.id,
-        now=when, schedule_identifier=schedule_identifier,
-        mentor_profile_id=mentor.profile.id if mentor else None)
-    set_eligibility(ctx.store, profile_id=profile.id, eligibility=eligibility, reason=reason, now=when,
-                    pupil_premium_uplift=uplifts[0], sparsity_uplift=uplifts[1])
+        ctx.store,
+        user_id=user.id,
+        participant_type=participant_type,
+        partnership_id=partnership.id,
+        now=when,
+        schedule_identifier=schedule_identifier,
+        mentor_profile_id=mentor.profile.id if mentor else None,
+    )
+    set_eligibility(
+        ctx.store,
+        profile_id=profile.id,
+        eligibility=eligibility,
+        reason=reason,
+        now=when,
+        pupil_premium_uplift=uplifts[0],
+        sparsity_uplift=uplifts[1],
+    )
     who = Enrolled(user, profile, record, partnership.lead_provider_id, partnership.school_id, when, when)
     roster.enrolled.append(who)
     if participant_type == "mentor":
@@ -159,10 +178,20 @@ def declare(
         if kind in void or ctx.chance(void_p):
             void_at = void.get(kind) or ctx.after(submitted_at, 5, 120)
         declaration = file_declaration(
-            ctx, roster.book, profile_id=who.profile.id, provider_id=provider_id, kind="ecf",
-            cohort=who.profile.cohort, declaration_type=kind, declared_at=declared_at,
-            submitted_at=submitted_at, fundable=who.profile.eligibility == "eligible",
-            evidence_held=ecf_evidence(ctx, kind), void_at=void_at, duplicate=kind in duplicate)
+            ctx,
+            roster.book,
+            profile_id=who.profile.id,
+            provider_id=provider_id,
+            kind="ecf",
+            cohort=who.profile.cohort,
+            declaration_type=kind,
+            declared_at=declared_at,
+            submitted_at=submitted_at,
+            fundable=who.profile.eligibility == "eligible",
+            evidence_held=ecf_evidence(ctx, kind),
+            void_at=void_at,
+            duplicate=kind in duplicate,
+        )
         if declaration is None:
             break
         if declaration.state not in ("voided", "awaiting_clawback", "clawed_back"):
@@ -171,16 +200,27 @@ def declare(
         who.last_activity = max(who.last_activity, submitted_at)
 
 
-def change_status(ctx: SeedContext, who: Enrolled, state: str, *, when: datetime | None = None,
-                  provider_id: str | None = None) -> bool:
+def change_status(
+    ctx: SeedContext,
+    who: Enrolled,
+    state: str,
+    *,
+    when: datetime | None = None,
+    provider_id: str | None = None,
+) -> bool:
     """Withdraw, defer or resume after everything the participant has done so far."""
     when = when or ctx.after(who.last_activity, 1, 200)
     if when <= who.last_activity:
         return False
     reasons = {"withdrawn": WITHDRAW_REASONS, "deferred": DEFER_REASONS}.get(state)
-    record_training_status(ctx.store, profile_id=who.profile.id,
-                           lead_provider_id=provider_id or who.provider_id, state=state,
-                           reason=ctx.weighted(reasons) if reasons else None, now=when)
+    record_training_status(
+        ctx.store,
+        profile_id=who.profile.id,
+        lead_provider_id=provider_id or who.provider_id,
+        state=state,
+        reason=ctx.weighted(reasons) if reasons else None,
+        now=when,
+    )
     who.last_activity = when
     return True
 
@@ -206,17 +246,31 @@ def transfer(
 ) -> InductionRecord | None:
     """The school reports the move on `noticed_at`; the dates themselves may lie ahead (an incomplete one)."""
     _, joined = record_school_transfer(
-        ctx.store, profile_id=who.profile.id, leaving_date=at(leaving, 0), now=noticed_at,
-        to_partnership_id=to.id if to else None, joining_date=at(joining, 0) if joining else None)
+        ctx.store,
+        profile_id=who.profile.id,
+        leaving_date=at(leaving, 0),
+        now=noticed_at,
+        to_partnership_id=to.id if to else None,
+        joining_date=at(joining, 0) if joining else None,
+    )
     who.last_activity = max(who.last_activity, noticed_at)
     return joined
 
 
-def migrate_2021(ctx: SeedContext, who: Enrolled, partnership: Partnership, when: datetime,
-                 schedule_identifier: str = "ecf-extended-september") -> None:
+def migrate_2021(
+    ctx: SeedContext,
+    who: Enrolled,
+    partnership: Partnership,
+    when: datetime,
+    schedule_identifier: str = "ecf-extended-september",
+) -> None:
     """DfE moves an unfinished 2021 participant to 2024 after the 2021 payments froze."""
-    record = change_cohort_after_payments_frozen(ctx.store, profile_id=who.profile.id,
-                                                 partnership_id=partnership.id,
-                                                 schedule_identifier=schedule_identifier, now=when)
+    record = change_cohort_after_payments_frozen(
+        ctx.store,
+        profile_id=who.profile.id,
+        partnership_id=partnership.id,
+        schedule_identifier=schedule_identifier,
+        now=when,
+    )
     who.record, who.last_activity = record, max(who.last_activity, when)
     who.registered_at = when

@@ -37,24 +37,41 @@ class Places:
 
 def places(layout: Layout, provider: LeadProvider) -> Places:
     own = [s for s in layout.schools if all(s.provider_by_cohort.get(c) == provider.id for c in COHORTS)]
-    switched = next(s for s in layout.schools if s.provider_by_cohort.get(2024) == provider.id
-                    and s.provider_by_cohort.get(2021) != provider.id)
+    switched = next(
+        s
+        for s in layout.schools
+        if s.provider_by_cohort.get(2024) == provider.id and s.provider_by_cohort.get(2021) != provider.id
+    )
     return Places(own[0], own[1], switched)
 
 
-def _join(ctx: SeedContext, roster: Roster, partnership: Partnership, participant_type: str = "ect",
-          schedule: str = "ecf-standard-september", **options: object) -> Enrolled:
+def _join(
+    ctx: SeedContext,
+    roster: Roster,
+    partnership: Partnership,
+    participant_type: str = "ect",
+    schedule: str = "ecf-standard-september",
+    **options: object,
+) -> Enrolled:
     """Enrol with a registration date early in the schedule's year, so pinned claim dates come after it."""
     cohort = partnership.cohort
     variant = schedule.rsplit("-", 1)[-1]
     first = {"january": date(cohort, 11, 1), "april": date(cohort, 11, 4)}.get(variant, date(cohort, 7, 1))
     when = ctx.after(at(first), 0, 5 if variant in ("january", "april") else 20)
-    return enrol(ctx, roster, partnership, participant_type, schedule_identifier=schedule, registered_at=when,
-                 **options)  # type: ignore[arg-type]
+    return enrol(
+        ctx,
+        roster,
+        partnership,
+        participant_type,
+        schedule_identifier=schedule,
+        registered_at=when,
+        **options,
+    )  # type: ignore[arg-type]
 
 
-def seed_ecf_scenarios(ctx: SeedContext, layout: Layout, roster: Roster, first: LeadProvider,
-                       second: LeadProvider) -> None:
+def seed_ecf_scenarios(
+    ctx: SeedContext, layout: Layout, roster: Roster, first: LeadProvider, second: LeadProvider
+) -> None:
     for provider, other, index in ((first, second, 0), (second, first, 1)):
         mine, theirs = places(layout, provider), places(layout, other)
         _usable_today(ctx, roster, mine)
@@ -76,8 +93,12 @@ def _usable_today(ctx: SeedContext, roster: Roster, mine: Places) -> None:
     _join(ctx, roster, p24, "mentor", "ecf-standard-april")
     _join(ctx, roster, p24, "mentor", "ecf-replacement-january")
     declare(ctx, roster, _join(ctx, roster, p24, schedule="ecf-extended-september"), types=["started"])
-    declare(ctx, roster, _join(ctx, roster, p23, schedule="ecf-reduced-september"),
-            types=["started", "retained-1"])
+    declare(
+        ctx,
+        roster,
+        _join(ctx, roster, p23, schedule="ecf-reduced-september"),
+        types=["started", "retained-1"],
+    )
     migrant = _join(ctx, roster, mine.home.partnerships[2021])
     declare(ctx, roster, migrant, types=["started", "retained-1", "retained-2"])
     migrate_2021(ctx, migrant, p24, ctx.moment(at(date(2024, 7, 8)), at(date(2024, 7, 26))))
@@ -92,11 +113,21 @@ def _declaration_states(ctx: SeedContext, roster: Roster, mine: Places) -> None:
     induction_completed(ctx, payable)
     autumn_2023 = ctx.moment(at(date(2023, 10, 2)), at(date(2023, 10, 27)))
     for void_day in (date(2024, 10, 21), date(2024, 5, 13)):  # awaiting clawback, then clawed back
-        declare(ctx, roster, _join(ctx, roster, p23), types=["started", "retained-1"],
-                dates={"started": autumn_2023}, void={"started": at(void_day, 11)})
+        declare(
+            ctx,
+            roster,
+            _join(ctx, roster, p23),
+            types=["started", "retained-1"],
+            dates={"started": autumn_2023},
+            void={"started": at(void_day, 11)},
+        )
     declare(ctx, roster, _join(ctx, roster, p24, eligibility=None), types=["started"])
-    declare(ctx, roster, _join(ctx, roster, p24, eligibility="ineligible", reason="different_trn"),
-            types=["started"])
+    declare(
+        ctx,
+        roster,
+        _join(ctx, roster, p24, eligibility="ineligible", reason="different_trn"),
+        types=["started"],
+    )
     declare(ctx, roster, _join(ctx, roster, p24), types=["started"], void={"started": None})
 
 
@@ -113,19 +144,40 @@ def _training_statuses(ctx: SeedContext, roster: Roster, mine: Places) -> None:
     change_status(ctx, resumed, "active", when=at(date(2024, 10, 28), 15))
 
 
-def _transfers(ctx: SeedContext, layout: Layout, roster: Roster, provider: LeadProvider, other: LeadProvider,
-               mine: Places, theirs: Places, *, with_relationship: bool) -> None:
+def _transfers(
+    ctx: SeedContext,
+    layout: Layout,
+    roster: Roster,
+    provider: LeadProvider,
+    other: LeadProvider,
+    mine: Places,
+    theirs: Places,
+    *,
+    with_relationship: bool,
+) -> None:
     # To the other provider, complete: both providers see them, and the new one carries on claiming.
     leaver = _join(ctx, roster, mine.home.partnerships[2023])
     declare(ctx, roster, leaver, types=["started", "retained-1"])
-    move(ctx, leaver, theirs.home.partnerships[2023], noticed_at=at(date(2024, 4, 15), 10),
-         leaving=date(2024, 4, 30), joining=date(2024, 5, 1))
+    move(
+        ctx,
+        leaver,
+        theirs.home.partnerships[2023],
+        noticed_at=at(date(2024, 4, 15), 10),
+        leaving=date(2024, 4, 30),
+        joining=date(2024, 5, 1),
+    )
     declare(ctx, roster, leaver, types=["retained-2"], provider_id=other.id, not_before=at(date(2024, 5, 1)))
     # Another school with the same provider, complete.
     mover = _join(ctx, roster, mine.home.partnerships[2024])
     declare(ctx, roster, mover, types=["started"])
-    move(ctx, mover, mine.second.partnerships[2024], noticed_at=at(date(2024, 10, 10), 9),
-         leaving=date(2024, 10, 31), joining=date(2024, 11, 1))
+    move(
+        ctx,
+        mover,
+        mine.second.partnerships[2024],
+        noticed_at=at(date(2024, 10, 10), 9),
+        leaving=date(2024, 10, 31),
+        joining=date(2024, 11, 1),
+    )
     # Announced moves whose dates are still ahead on 2026-11-27: incomplete transfers.
     for source, target, noticed in (
         (mine.second, mine.home, date(2024, 11, 7)),
@@ -133,8 +185,14 @@ def _transfers(ctx: SeedContext, layout: Layout, roster: Roster, provider: LeadP
     ):
         later = _join(ctx, roster, source.partnerships[2024])
         declare(ctx, roster, later, types=["started"])
-        move(ctx, later, target.partnerships[2024], noticed_at=at(noticed, 16), leaving=date(2026, 12, 18),
-             joining=date(2027, 1, 4))
+        move(
+            ctx,
+            later,
+            target.partnerships[2024],
+            noticed_at=at(noticed, 16),
+            leaving=date(2026, 12, 18),
+            joining=date(2027, 1, 4),
+        )
     # Left with no new school known yet (transfer type `unknown`).
     gone = _join(ctx, roster, mine.second.partnerships[2024])
     declare(ctx, roster, gone, types=["started"])
@@ -145,8 +203,14 @@ def _transfers(ctx: SeedContext, layout: Layout, roster: Roster, provider: LeadP
         link = partner(ctx, layout, theirs.second, provider.id, 2023, relationship=True)
         stayer = _join(ctx, roster, mine.second.partnerships[2023])
         declare(ctx, roster, stayer, types=["started", "retained-1"])
-        move(ctx, stayer, link, noticed_at=at(date(2024, 3, 25), 12), leaving=date(2024, 4, 5),
-             joining=date(2024, 4, 8))
+        move(
+            ctx,
+            stayer,
+            link,
+            noticed_at=at(date(2024, 3, 25), 12),
+            leaving=date(2024, 4, 5),
+            joining=date(2024, 4, 8),
+        )
         declare(ctx, roster, stayer, types=["retained-2"], not_before=at(date(2024, 4, 8)))
 
 
@@ -158,12 +222,21 @@ def _merged_duplicate(ctx: SeedContext, roster: Roster, mine: Places) -> None:
     induction_completed(ctx, duplicate)
     name, email = ctx.person()
     when = ctx.after(at(date(2024, 7, 1)), 0, 15)
-    user = create_user(ctx.store, full_name=duplicate.user.full_name, email=email,
-                       teacher_reference_number=duplicate.user.teacher_reference_number, now=when)
+    user = create_user(
+        ctx.store,
+        full_name=duplicate.user.full_name,
+        email=email,
+        teacher_reference_number=duplicate.user.teacher_reference_number,
+        now=when,
+    )
     survivor = _join(ctx, roster, mine.home.partnerships[2024], "mentor", user=user)
     declare(ctx, roster, survivor, types=["started"])
-    merge_users(ctx.store, from_user_id=duplicate.user.id, to_user_id=user.id,
-                now=ctx.moment(at(date(2024, 10, 14)), at(date(2024, 10, 25))))
+    merge_users(
+        ctx.store,
+        from_user_id=duplicate.user.id,
+        to_user_id=user.id,
+        now=ctx.moment(at(date(2024, 10, 14)), at(date(2024, 10, 25))),
+    )
 
 
 def _mentors(ctx: SeedContext, roster: Roster, mine: Places) -> None:
@@ -171,8 +244,13 @@ def _mentors(ctx: SeedContext, roster: Roster, mine: Places) -> None:
     declare(ctx, roster, _join(ctx, roster, mine.home.partnerships[2022], "mentor"))
     # Early roll-out mentor, funded before the programme.
     early = _join(ctx, roster, mine.home.partnerships[2021], "mentor")
-    set_mentor_funding_end_date(ctx.store, profile_id=early.profile.id, end_date=date(2021, 4, 19),
-                                reason="completed_during_early_roll_out", now=early.registered_at)
+    set_mentor_funding_end_date(
+        ctx.store,
+        profile_id=early.profile.id,
+        end_date=date(2021, 4, 19),
+        reason="completed_during_early_roll_out",
+        now=early.registered_at,
+    )
     # Trained by the school's earlier provider, mentoring this provider's ECT: an unfunded mentor.
     unfunded = _join(ctx, roster, mine.switched.partnerships[2022], "mentor")
     declare(ctx, roster, unfunded, stop_p=0.2)
@@ -184,8 +262,9 @@ def _mentors(ctx: SeedContext, roster: Roster, mine: Places) -> None:
     ect = _join(ctx, roster, p24, mentor=mentors[0])
     declare(ctx, roster, ect, types=["started"])
     when = max(ect.last_activity + timedelta(days=3), mentors[1].registered_at)
-    assign_mentor(ctx.store, record_id=ect.record.id, mentor_profile_id=mentors[1].profile.id,
-                  now=min(when, ctx.now))
+    assign_mentor(
+        ctx.store, record_id=ect.record.id, mentor_profile_id=mentors[1].profile.id, now=min(when, ctx.now)
+    )
 
 
 def _duplicate_trn(ctx: SeedContext, roster: Roster, first: Places, second: Places) -> None:
@@ -194,8 +273,19 @@ def _duplicate_trn(ctx: SeedContext, roster: Roster, first: Places, second: Plac
     declare(ctx, roster, original, types=["started"], dates={"started": at(date(2024, 9, 10), 10)})
     _, email = ctx.person()
     when: datetime = at(date(2024, 9, 2), 9)
-    user = create_user(ctx.store, full_name=original.user.full_name, email=email,
-                       teacher_reference_number=original.user.teacher_reference_number, now=when)
+    user = create_user(
+        ctx.store,
+        full_name=original.user.full_name,
+        email=email,
+        teacher_reference_number=original.user.teacher_reference_number,
+        now=when,
+    )
     copy = enrol(ctx, roster, second.second.partnerships[2024], "ect", registered_at=when, user=user)
-    declare(ctx, roster, copy, types=["started"], dates={"started": at(date(2024, 9, 20), 11)},
-            duplicate={"started"})
+    declare(
+        ctx,
+        roster,
+        copy,
+        types=["started"],
+        dates={"started": at(date(2024, 9, 20), 11)},
+        duplicate={"started"},
+    )

@@ -33,8 +33,15 @@ def _applicant(ctx: SeedContext, teachers: list[User], when: date) -> User:
     return new_user(ctx, at(when, 8) - timedelta(days=ctx.rng.randint(0, 20)), trn=ctx.chance(0.95))
 
 
-def populate_npq(ctx: SeedContext, layout: Layout, book: StatementBook, offer: Offer, provider: LeadProvider,
-                 count: int, teachers: list[User]) -> None:
+def populate_npq(
+    ctx: SeedContext,
+    layout: Layout,
+    book: StatementBook,
+    offer: Offer,
+    provider: LeadProvider,
+    count: int,
+    teachers: list[User],
+) -> None:
     for _ in range(count):
         cohort = ctx.weighted(COHORT_WEIGHTS)
         courses = offer.of(provider.id, cohort)
@@ -61,17 +68,32 @@ def populate_npq(ctx: SeedContext, layout: Layout, book: StatementBook, offer: O
             npq_status(ctx, profile, "withdrawn" if roll < 0.05 and started else "deferred", last)
 
 
-def seed_npq_scenarios(ctx: SeedContext, layout: Layout, book: StatementBook, first: LeadProvider,
-                       second: LeadProvider) -> dict[str, int]:
+def seed_npq_scenarios(
+    ctx: SeedContext, layout: Layout, book: StatementBook, first: LeadProvider, second: LeadProvider
+) -> dict[str, int]:
     """Returns how many applications each provider got, so the random bulk can make up the rest."""
     counts = {first.id: 0, second.id: 0}
 
-    def new(provider: LeadProvider, course: str, cohort: int, when: date, user: User | None = None,
-            eligible: bool | None = True):  # type: ignore[no-untyped-def]
+    def new(
+        provider: LeadProvider,
+        course: str,
+        cohort: int,
+        when: date,
+        user: User | None = None,
+        eligible: bool | None = True,
+    ):  # type: ignore[no-untyped-def]
         counts[provider.id] += 1
         moment = ctx.after(at(when), 0, 3)
-        return apply(ctx, layout, user or new_user(ctx, moment - timedelta(days=2)), provider, course, cohort,
-                     moment, eligible=eligible)
+        return apply(
+            ctx,
+            layout,
+            user or new_user(ctx, moment - timedelta(days=2)),
+            provider,
+            course,
+            cohort,
+            moment,
+            eligible=eligible,
+        )
 
     for provider in (first, second):
         # Pending 2024 applications, to accept or reject today.
@@ -79,8 +101,11 @@ def seed_npq_scenarios(ctx: SeedContext, layout: Layout, book: StatementBook, fi
             new(provider, course, 2024, date(2024, 10, 14))
         # Accepted, active and without any declaration yet: a `started` can be posted today (NPQ windows
         # never close). One is on a spring schedule that had not begun on the world date.
-        for course, spring in (("npq-senior-leadership", True), ("npq-leading-teaching", False),
-                               ("npq-early-headship-coaching-offer", False)):
+        for course, spring in (
+            ("npq-senior-leadership", True),
+            ("npq-leading-teaching", False),
+            ("npq-early-headship-coaching-offer", False),
+        ):
             application = new(provider, course, 2024, date(2024, 9, 2))
             accept(ctx, application, ctx.after(application.created_at, 20, 40), spring=spring)
         # Unfunded place: the started claim stays submitted.
@@ -91,8 +116,14 @@ def seed_npq_scenarios(ctx: SeedContext, layout: Layout, book: StatementBook, fi
         for passed, void in ((True, ()), (False, ()), (True, ("completed",))):
             application = new(provider, "npq-senior-leadership", 2022, date(2022, 6, 1))
             profile = accept(ctx, application, ctx.after(application.created_at, 10, 30))
-            train(ctx, book, profile, types=["started", "retained-1", "retained-2", "completed"],
-                  passed=passed, void=void)
+            train(
+                ctx,
+                book,
+                profile,
+                types=["started", "retained-1", "retained-2", "completed"],
+                passed=passed,
+                void=void,
+            )
         # Withdrawn after starting; deferred after starting.
         for state in ("withdrawn", "deferred"):
             application = new(provider, "npq-headship", 2023, date(2023, 5, 2))

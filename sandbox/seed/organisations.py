@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sandbox.domain.entities import LeadProvider, Partnership, School
+from sandbox.domain.ledger import create_statements
 from sandbox.domain.registration import (
     add_provider_relationship,
     challenge_partnership,
@@ -13,7 +14,6 @@ from sandbox.domain.registration import (
     create_lead_provider,
     create_partnership,
     create_school,
-    create_statements,
     set_school_cohort,
 )
 from sandbox.seed.context import SeedContext, at
@@ -33,11 +33,23 @@ PROVIDERS: tuple[tuple[str, bool, bool], ...] = (
 )
 
 SCHOOL_KINDS = (
-    "Primary School", "Academy", "High School", "Church of England Primary School", "Community College",
-    "Infant School", "Junior School", "Catholic Primary School", "Secondary School", "School",
+    "Primary School",
+    "Academy",
+    "High School",
+    "Church of England Primary School",
+    "Community College",
+    "Infant School",
+    "Junior School",
+    "Catholic Primary School",
+    "Secondary School",
+    "School",
 )
 DP_KINDS = (
-    "Teaching School Hub", "Research School", "Learning Trust", "Teaching Alliance", "Education Partnership",
+    "Teaching School Hub",
+    "Research School",
+    "Learning Trust",
+    "Teaching Alliance",
+    "Education Partnership",
 )
 CHALLENGE_REASONS = ("another_provider", "not_confirmed", "do_not_recognise", "no_ects", "mistake")
 
@@ -66,9 +78,16 @@ class Layout:
 def build_providers(ctx: SeedContext) -> list[LeadProvider]:
     providers = []
     for index, (name, has_ecf, has_npq) in enumerate(PROVIDERS):
-        providers.append(create_lead_provider(
-            ctx.store, name=name, token=ctx.token(), has_ecf=has_ecf, has_npq=has_npq,
-            now=at(date(2021, 3, 1) + timedelta(days=index), 10)))
+        providers.append(
+            create_lead_provider(
+                ctx.store,
+                name=name,
+                token=ctx.token(),
+                has_ecf=has_ecf,
+                has_npq=has_npq,
+                now=at(date(2021, 3, 1) + timedelta(days=index), 10),
+            )
+        )
     for provider in providers:
         create_statements(ctx.store, lead_provider_id=provider.id, as_of=ctx.now)
     return providers
@@ -77,6 +96,7 @@ def build_providers(ctx: SeedContext) -> list[LeadProvider]:
 def _delivery_partners(ctx: SeedContext, layout: Layout) -> None:
     """Three partners per ECF provider joining in successive cohorts, plus one that works with everyone
     from 2023 (partners often deliver for several providers)."""
+
     def new_partner(day: date) -> str:
         name = f"{ctx.fake.city()} {ctx.pick(DP_KINDS)}"
         when = ctx.moment(at(day), at(day + timedelta(days=30)))
@@ -87,15 +107,17 @@ def _delivery_partners(ctx: SeedContext, layout: Layout) -> None:
         for first_cohort in (2021, 2022, 2023):
             partner_id = new_partner(date(first_cohort, 4, 1))
             ids.append(partner_id)
-            for cohort in COHORTS[COHORTS.index(first_cohort):]:
-                add_provider_relationship(ctx.store, lead_provider_id=provider.id,
-                                          delivery_partner_id=partner_id, cohort=cohort)
+            for cohort in COHORTS[COHORTS.index(first_cohort) :]:
+                add_provider_relationship(
+                    ctx.store, lead_provider_id=provider.id, delivery_partner_id=partner_id, cohort=cohort
+                )
         layout.dps_by_provider[provider.id] = ids
     shared = new_partner(date(2023, 3, 1))
     for provider in layout.ecf:
         for cohort in (2023, 2024):
-            add_provider_relationship(ctx.store, lead_provider_id=provider.id, delivery_partner_id=shared,
-                                      cohort=cohort)
+            add_provider_relationship(
+                ctx.store, lead_provider_id=provider.id, delivery_partner_id=shared, cohort=cohort
+            )
         layout.dps_by_provider[provider.id].append(shared)
 
 
@@ -108,19 +130,37 @@ def _dp_for(ctx: SeedContext, layout: Layout, provider_id: str, cohort: int) -> 
 
 def new_school(ctx: SeedContext, *, eligible: bool = True, cip_only: bool = False) -> SchoolPlan:
     school = create_school(
-        ctx.store, name=f"{ctx.fake.city()} {ctx.pick(SCHOOL_KINDS)}", urn=ctx.urn(),
-        now=ctx.moment(at(date(2020, 9, 1)), at(date(2021, 3, 31))), eligible=eligible, cip_only=cip_only)
+        ctx.store,
+        name=f"{ctx.fake.city()} {ctx.pick(SCHOOL_KINDS)}",
+        urn=ctx.urn(),
+        now=ctx.moment(at(date(2020, 9, 1)), at(date(2021, 3, 31))),
+        eligible=eligible,
+        cip_only=cip_only,
+    )
     return SchoolPlan(school, ctx.person())
 
 
-def partner(ctx: SeedContext, layout: Layout, plan: SchoolPlan, provider_id: str, cohort: int, *,
-            relationship: bool = False) -> Partnership:
+def partner(
+    ctx: SeedContext,
+    layout: Layout,
+    plan: SchoolPlan,
+    provider_id: str,
+    cohort: int,
+    *,
+    relationship: bool = False,
+) -> Partnership:
     opened = ctx.reference.cohort(cohort).registration_start_date  # type: ignore[union-attr]
     partnership = create_partnership(
-        ctx.store, lead_provider_id=provider_id, school_id=plan.school.id,
-        delivery_partner_id=_dp_for(ctx, layout, provider_id, cohort), cohort=cohort,
-        now=ctx.after(at(opened), 5, 60), relationship=relationship,
-        induction_tutor_name=plan.tutor[0], induction_tutor_email=plan.tutor[1])
+        ctx.store,
+        lead_provider_id=provider_id,
+        school_id=plan.school.id,
+        delivery_partner_id=_dp_for(ctx, layout, provider_id, cohort),
+        cohort=cohort,
+        now=ctx.after(at(opened), 5, 60),
+        relationship=relationship,
+        induction_tutor_name=plan.tutor[0],
+        induction_tutor_email=plan.tutor[1],
+    )
     if not relationship:
         plan.provider_by_cohort[cohort] = provider_id
         plan.partnerships[cohort] = partnership
@@ -157,10 +197,15 @@ def _challenged(ctx: SeedContext, layout: Layout) -> None:
             plan = new_school(ctx)
             layout.schools.append(plan)
         partnership = create_partnership(
-            ctx.store, lead_provider_id=provider.id, school_id=plan.school.id,
-            delivery_partner_id=_dp_for(ctx, layout, provider.id, 2024), cohort=2024,
-            now=ctx.after(at(date(2024, 4, 10)), 0, 60), induction_tutor_name=plan.tutor[0],
-            induction_tutor_email=plan.tutor[1])
+            ctx.store,
+            lead_provider_id=provider.id,
+            school_id=plan.school.id,
+            delivery_partner_id=_dp_for(ctx, layout, provider.id, 2024),
+            cohort=2024,
+            now=ctx.after(at(date(2024, 4, 10)), 0, 60),
+            induction_tutor_name=plan.tutor[0],
+            induction_tutor_email=plan.tutor[1],
+        )
         # challenged_at keeps milliseconds on the wire, so the seed gives it some.
         when = ctx.after(partnership.created_at, 3, 40).replace(microsecond=ctx.rng.randrange(1000) * 1000)
         challenge_partnership(ctx.store, partnership_id=partnership.id, reason=reason, now=when)
@@ -172,13 +217,22 @@ def _unpartnered_schools(ctx: SeedContext, layout: Layout) -> None:
     for choice in choices:
         plan = new_school(ctx)
         if choice is not None:
-            set_school_cohort(ctx.store, school_id=plan.school.id, cohort=2024,
-                              induction_programme_choice=choice, now=ctx.after(at(date(2024, 4, 3)), 0, 90))
+            set_school_cohort(
+                ctx.store,
+                school_id=plan.school.id,
+                cohort=2024,
+                induction_programme_choice=choice,
+                now=ctx.after(at(date(2024, 4, 3)), 0, 90),
+            )
         layout.schools.append(plan)
     cip = new_school(ctx, cip_only=True)
     for cohort in COHORTS:
-        set_school_cohort(ctx.store, school_id=cip.school.id, cohort=cohort,
-                          induction_programme_choice="core_induction_programme",
-                          now=ctx.after(at(date(cohort, 5, 10)), 0, 60))
+        set_school_cohort(
+            ctx.store,
+            school_id=cip.school.id,
+            cohort=cohort,
+            induction_programme_choice="core_induction_programme",
+            now=ctx.after(at(date(cohort, 5, 10)), 0, 60),
+        )
     layout.schools.append(cip)
     layout.schools.append(new_school(ctx, eligible=False))

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from sandbox.domain import ledger
+from sandbox.domain import npq_registration as npq_reg
 from sandbox.domain import registration as reg
 from sandbox.domain.ecf_participants import ParticipantFilter, list_participants
 from sandbox.domain.entities import Declaration, LeadProvider
@@ -26,8 +28,16 @@ from sandbox.store import Store
 
 TODAY = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # the first day the sandbox runs on
 BILLABLE = ("submitted", "eligible", "payable", "paid")
-ALL_STATES = {"submitted", "eligible", "payable", "paid", "voided", "ineligible", "awaiting_clawback",
-              "clawed_back"}
+ALL_STATES = {
+    "submitted",
+    "eligible",
+    "payable",
+    "paid",
+    "voided",
+    "ineligible",
+    "awaiting_clawback",
+    "clawed_back",
+}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -86,8 +96,9 @@ def test_world_does_not_depend_on_string_hashing() -> None:
     digests = set()
     for hash_seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)}
-        result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True,
-                                text=True, check=True)
+        result = subprocess.run(
+            [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        )
         digests.add(result.stdout.strip())
     assert len(digests) == 1
     assert hashlib.sha256(b"").hexdigest() not in digests
@@ -140,9 +151,20 @@ def test_schools_outside_any_partnership(world: Store) -> None:
 
 
 def _stamps(world: Store):  # type: ignore[no-untyped-def]
-    for name in ("lead_providers", "delivery_partners", "schools", "partnerships", "users", "ecf_profiles",
-                 "induction_records", "npq_applications", "npq_profiles", "statements", "declarations",
-                 "outcomes"):
+    for name in (
+        "lead_providers",
+        "delivery_partners",
+        "schools",
+        "partnerships",
+        "users",
+        "ecf_profiles",
+        "induction_records",
+        "npq_applications",
+        "npq_profiles",
+        "statements",
+        "declarations",
+        "outcomes",
+    ):
         for record in getattr(world, name).values():
             for attr in ("created_at", "updated_at", "declaration_date", "challenged_at"):
                 if getattr(record, attr, None) is not None:
@@ -177,8 +199,9 @@ def _milestone_ok(world: Store, d: Declaration) -> bool:
         profile = world.npq_profiles[d.profile_id]
         candidates = [(profile.schedule_identifier, profile.cohort)]
     else:
-        candidates = [(r.schedule_identifier, r.cohort) for r in world.records_of(d.profile_id)
-                      if r.cohort == d.cohort]
+        candidates = [
+            (r.schedule_identifier, r.cohort) for r in world.records_of(d.profile_id) if r.cohort == d.cohort
+        ]
     for identifier, cohort in candidates:
         milestone = ref.schedule(identifier, cohort).milestone(d.declaration_type)  # type: ignore[union-attr]
         if milestone and ref.milestone_window_check(milestone, d.declaration_date) is None:
@@ -194,8 +217,11 @@ def test_declaration_dates_fit_their_milestones(world: Store) -> None:
 
 def test_every_declaration_state_is_seeded(world: Store) -> None:
     assert {d.state for d in world.declarations.values()} == ALL_STATES
-    assert all(d.ineligible_for_funding_reason == "duplicate_declaration"
-               for d in world.declarations.values() if d.state == "ineligible")
+    assert all(
+        d.ineligible_for_funding_reason == "duplicate_declaration"
+        for d in world.declarations.values()
+        if d.state == "ineligible"
+    )
 
 
 def test_declarations_sit_on_consistent_statements(world: Store) -> None:
@@ -205,7 +231,11 @@ def test_declarations_sit_on_consistent_statements(world: Store) -> None:
         clawback = world.statements.get(d.clawback_statement_id) if d.clawback_statement_id else None
         for s in filter(None, (line, clawback)):
             assert (s.lead_provider_id, s.cohort, s.type, s.output_fee) == (
-                d.lead_provider_id, d.cohort, "npq" if d.is_npq else "ecf", True)
+                d.lead_provider_id,
+                d.cohort,
+                "npq" if d.is_npq else "ecf",
+                True,
+            )
         if d.state in ("submitted", "voided", "ineligible"):
             assert line is None and clawback is None
         elif d.state == "eligible":
@@ -222,24 +252,32 @@ def test_declarations_sit_on_consistent_statements(world: Store) -> None:
 
 
 def test_no_two_billable_claims_for_one_event(world: Store) -> None:
-    seen = Counter((d.user_id, d.course_identifier, d.declaration_type)
-                   for d in world.declarations.values() if d.state in BILLABLE)
+    seen = Counter(
+        (d.user_id, d.course_identifier, d.declaration_type)
+        for d in world.declarations.values()
+        if d.state in BILLABLE
+    )
     assert not [key for key, count in seen.items() if count > 1]
 
 
 def test_no_claim_dated_after_a_withdrawal(world: Store) -> None:
     for d in world.declarations.values():
         profile = world.npq_profiles.get(d.profile_id) or world.ecf_profiles[d.profile_id]
-        before = [s for s in profile.states
-                  if s.lead_provider_id == d.lead_provider_id and s.created_at <= d.created_at]
+        before = [
+            s
+            for s in profile.states
+            if s.lead_provider_id == d.lead_provider_id and s.created_at <= d.created_at
+        ]
         if before and before[-1].state == "withdrawn":
             assert d.declaration_date < before[-1].created_at
 
 
 def test_mentor_funding_ends_with_a_completed_declaration(world: Store) -> None:
-    completed = {d.profile_id: d.declaration_date.date() for d in world.declarations.values()
-                 if d.course_identifier == "ecf-mentor" and d.declaration_type == "completed"
-                 and d.state in BILLABLE}
+    completed = {
+        d.profile_id: d.declaration_date.date()
+        for d in world.declarations.values()
+        if d.course_identifier == "ecf-mentor" and d.declaration_type == "completed" and d.state in BILLABLE
+    }
     assert completed
     for profile in world.ecf_profiles.values():
         if profile.id in completed:
@@ -262,25 +300,34 @@ def test_ecf_situations(world: Store, providers: list[LeadProvider]) -> None:
     assert any(p.states and p.states[-1].state == "withdrawn" and p.states[-1].reason for p in profiles)
     assert any(p.training_status == "deferred" for p in profiles)
     assert any(p.cohort_changed_after_payments_frozen and p.cohort == 2024 for p in profiles)
-    assert any(p.mentor_ineligible_for_funding_reason == "completed_declaration_received"
-               and p.mentor_funding_end_date for p in profiles)
+    assert any(
+        p.mentor_ineligible_for_funding_reason == "completed_declaration_received"
+        and p.mentor_funding_end_date
+        for p in profiles
+    )
     assert any(p.induction_end_date for p in profiles)
     assert any(p.ineligibility_reason == "different_trn" for p in profiles)
     assert any(p.eligibility is None for p in profiles)
     assert any(world.users[p.user_id].teacher_reference_number is None for p in profiles)
     assert any(p.pupil_premium_uplift for p in profiles) and any(p.sparsity_uplift for p in profiles)
-    assert {p.schedule_identifier.split("-")[1] for p in profiles} >= {"standard", "reduced", "extended",
-                                                                       "replacement"}
+    assert {p.schedule_identifier.split("-")[1] for p in profiles} >= {
+        "standard",
+        "reduced",
+        "extended",
+        "replacement",
+    }
     duals = Counter(p.user_id for p in profiles)
     assert any(count == 2 for count in duals.values())
     merged = [u for u in world.users.values() if u.participant_id_changes]
-    assert merged and all(world.resolve_user_id(c.from_participant_id) == u.id
-                          for u in merged for c in u.participant_id_changes)
+    assert merged and all(
+        world.resolve_user_id(c.from_participant_id) == u.id for u in merged for c in u.participant_id_changes
+    )
 
 
 @pytest.mark.parametrize("index", [0, 1])
-def test_first_providers_see_participants_apart_and_in_common(world: Store, providers: list[LeadProvider],
-                                                              index: int) -> None:
+def test_first_providers_see_participants_apart_and_in_common(
+    world: Store, providers: list[LeadProvider], index: int
+) -> None:
     mine, theirs = providers[index], providers[1 - index]
     seen = {p.user.id for p in list_participants(world, mine, ParticipantFilter(), TODAY)}
     other = {p.user.id for p in list_participants(world, theirs, ParticipantFilter(), TODAY)}
@@ -291,38 +338,60 @@ def test_first_providers_see_participants_apart_and_in_common(world: Store, prov
     assert {t.status for t in transfers} == {"complete", "incomplete"}
 
 
-def _open_today(world: Store, ref: ReferenceData, identifier: str, cohort: int, user_id: str,
-                course: str) -> bool:
+def _open_today(
+    world: Store, ref: ReferenceData, identifier: str, cohort: int, user_id: str, course: str
+) -> bool:
     """Some declaration type of the schedule is open today and not yet claimed."""
-    claimed = {d.declaration_type for d in world.declarations_of(user_id)
-               if d.course_identifier == course and d.state in BILLABLE}
+    claimed = {
+        d.declaration_type
+        for d in world.declarations_of(user_id)
+        if d.course_identifier == course and d.state in BILLABLE
+    }
     schedule = ref.schedule(identifier, cohort)
-    return any(m.declaration_type not in claimed and ref.milestone_window_check(m, TODAY) is None
-               for m in schedule.milestones)  # type: ignore[union-attr]
+    return any(
+        m.declaration_type not in claimed and ref.milestone_window_check(m, TODAY) is None
+        for m in schedule.milestones
+    )  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("index", [0, 1])
 def test_usable_today(world: Store, ref: ReferenceData, providers: list[LeadProvider], index: int) -> None:
     provider = providers[index]
     ecf = [
-        e for p in list_participants(world, provider, ParticipantFilter(), TODAY) for e in p.enrolments
-        if e.record.training_status == "active" and e.participant_status == "active"
+        e
+        for p in list_participants(world, provider, ParticipantFilter(), TODAY)
+        for e in p.enrolments
+        if e.record.training_status == "active"
+        and e.participant_status == "active"
         and e.record.schedule_identifier == e.profile.schedule_identifier
         and ref.next_output_statement("ecf", e.profile.cohort, TODAY.date())
-        and _open_today(world, ref, e.profile.schedule_identifier, e.profile.cohort, e.user.id,
-                        e.profile.course_identifier)
+        and _open_today(
+            world,
+            ref,
+            e.profile.schedule_identifier,
+            e.profile.cohort,
+            e.user.id,
+            e.profile.course_identifier,
+        )
     ]
     assert len(ecf) >= 3
-    contracts = {(c.cohort, c.course_identifier)
-                 for c in world.npq_contracts if c.lead_provider_id == provider.id}
+    contracts = {
+        (c.cohort, c.course_identifier) for c in world.npq_contracts if c.lead_provider_id == provider.id
+    }
     npq = [
-        p for p in world.npq_profiles.values()
-        if p.lead_provider_id == provider.id and p.training_status == "active"
+        p
+        for p in world.npq_profiles.values()
+        if p.lead_provider_id == provider.id
+        and p.training_status == "active"
         and (p.cohort, p.course_identifier) in contracts
-        and not any(d.declaration_type == "started" and d.profile_id == p.id and d.state in BILLABLE
-                    for d in world.declarations_of(p.user_id))
+        and not any(
+            d.declaration_type == "started" and d.profile_id == p.id and d.state in BILLABLE
+            for d in world.declarations_of(p.user_id)
+        )
         and ref.milestone_window_check(
-            ref.schedule(p.schedule_identifier, p.cohort).milestone("started"), TODAY) is None  # type: ignore[union-attr]
+            ref.schedule(p.schedule_identifier, p.cohort).milestone("started"), TODAY
+        )
+        is None  # type: ignore[union-attr]
     ]
     assert len(npq) >= 3
     assert any(a.status == "pending" for a in list_applications(world, provider, ApplicationFilter()))
@@ -331,8 +400,11 @@ def test_usable_today(world: Store, ref: ReferenceData, providers: list[LeadProv
 def test_npq_situations(world: Store) -> None:
     applications = list(world.npq_applications.values())
     assert {a.status for a in applications} == {"pending", "accepted", "rejected"}
-    assert all(world.npq_profiles[a.id].schedule_identifier == a.schedule_identifier
-               for a in applications if a.status == "accepted")
+    assert all(
+        world.npq_profiles[a.id].schedule_identifier == a.schedule_identifier
+        for a in applications
+        if a.status == "accepted"
+    )
     assert all(a.funded_place is None for a in applications if a.cohort < 2024)
     funded_places = {a.funded_place for a in applications if a.cohort == 2024 and a.status == "accepted"}
     assert funded_places == {True, False}
@@ -357,39 +429,59 @@ def small(ref: ReferenceData) -> tuple[Store, list[LeadProvider], list[str]]:
     store = Store(ref, seed=0)
     providers, partnership_ids = [], []
     for index in range(2):
-        provider = reg.create_lead_provider(store, name=f"P{index}", token=f"t{index}", has_ecf=True,
-                                            has_npq=True, now=_t(1))
+        provider = reg.create_lead_provider(
+            store, name=f"P{index}", token=f"t{index}", has_ecf=True, has_npq=True, now=_t(1)
+        )
         partner = reg.create_delivery_partner(store, name=f"DP{index}", now=_t(1))
-        reg.add_provider_relationship(store, lead_provider_id=provider.id, delivery_partner_id=partner.id,
-                                      cohort=2024)
+        reg.add_provider_relationship(
+            store, lead_provider_id=provider.id, delivery_partner_id=partner.id, cohort=2024
+        )
         school = reg.create_school(store, name=f"S{index}", urn=f"10000{index}", now=_t(1))
-        partnership = reg.create_partnership(store, lead_provider_id=provider.id, school_id=school.id,
-                                             delivery_partner_id=partner.id, cohort=2024, now=_t(2))
+        partnership = reg.create_partnership(
+            store,
+            lead_provider_id=provider.id,
+            school_id=school.id,
+            delivery_partner_id=partner.id,
+            cohort=2024,
+            now=_t(2),
+        )
         providers.append(provider)
         partnership_ids.append(partnership.id)
     return store, providers, partnership_ids
 
 
-def _participant(store: Store, partnership_id: str, kind: str = "ect", day: int = 3,
-                 mentor: str | None = None):  # type: ignore[no-untyped-def]
-    user = reg.create_user(store, full_name="A B", email=f"a{len(store.users)}@example.com",
-                           teacher_reference_number="1234567", now=_t(day))
-    return reg.register_participant(store, user_id=user.id, participant_type=kind,
-                                    partnership_id=partnership_id, now=_t(day), mentor_profile_id=mentor)
+def _participant(
+    store: Store, partnership_id: str, kind: str = "ect", day: int = 3, mentor: str | None = None
+):  # type: ignore[no-untyped-def]
+    user = reg.create_user(
+        store,
+        full_name="A B",
+        email=f"a{len(store.users)}@example.com",
+        teacher_reference_number="1234567",
+        now=_t(day),
+    )
+    return reg.register_participant(
+        store,
+        user_id=user.id,
+        participant_type=kind,
+        partnership_id=partnership_id,
+        now=_t(day),
+        mentor_profile_id=mentor,
+    )
 
 
 def test_touch_chain_moves_forward_only(small) -> None:  # type: ignore[no-untyped-def]
     store, _, partnerships = small
     mentor, _ = _participant(store, partnerships[0], "mentor")
     profile, record = _participant(store, partnerships[0])
-    reg.set_eligibility(store, profile_id=profile.id, eligibility="eligible", now=_t(5),
-                        sparsity_uplift=True)
+    reg.set_eligibility(store, profile_id=profile.id, eligibility="eligible", now=_t(5), sparsity_uplift=True)
     user = store.users[profile.user_id]
     assert (profile.updated_at, user.updated_at, record.updated_at) == (_t(5), _t(5), _t(3))
     reg.assign_mentor(store, record_id=record.id, mentor_profile_id=mentor.id, now=_t(6))
     assert record.updated_at == profile.updated_at == store.users[mentor.user_id].updated_at == _t(6)
-    reg.set_eligibility(store, profile_id=profile.id, eligibility="ineligible", reason="different_trn",
-                        now=_t(4))
+    reg.set_eligibility(
+        store, profile_id=profile.id, eligibility="ineligible", reason="different_trn", now=_t(4)
+    )
     assert profile.updated_at == _t(6) and profile.ineligibility_reason == "different_trn"
 
 
@@ -397,22 +489,34 @@ def test_declarations_copy_the_record_and_check_statements(small) -> None:  # ty
     store, providers, partnerships = small
     mentor, _ = _participant(store, partnerships[0], "mentor")
     profile, _ = _participant(store, partnerships[0], mentor=mentor.id)
-    reg.set_eligibility(store, profile_id=profile.id, eligibility="eligible", now=_t(3),
-                        pupil_premium_uplift=True)
+    reg.set_eligibility(
+        store, profile_id=profile.id, eligibility="eligible", now=_t(3), pupil_premium_uplift=True
+    )
     for provider in providers:
-        reg.create_statements(store, lead_provider_id=provider.id, as_of=_t(20))
-    line = next(s for s in store.statements.values() if s.output_fee
-                and (s.lead_provider_id, s.type, s.cohort) == (providers[0].id, "ecf", 2024))
+        ledger.create_statements(store, lead_provider_id=provider.id, as_of=_t(20))
+    line = next(
+        s
+        for s in store.statements.values()
+        if s.output_fee and (s.lead_provider_id, s.type, s.cohort) == (providers[0].id, "ecf", 2024)
+    )
     assert not line.paid
-    common = {"profile_id": profile.id, "lead_provider_id": providers[0].id, "declaration_type": "started",
-              "declaration_date": _t(10), "now": _t(11)}
+    common = {
+        "profile_id": profile.id,
+        "lead_provider_id": providers[0].id,
+        "declaration_type": "started",
+        "declaration_date": _t(10),
+        "now": _t(11),
+    }
     with pytest.raises(ValueError):
-        reg.record_declaration(store, state="voided", statement_id=line.id, **common)  # type: ignore[arg-type]
-    other = next(s for s in store.statements.values()
-                 if s.lead_provider_id == providers[1].id and s.type == "ecf" and s.cohort == 2024)
+        ledger.record_declaration(store, state="voided", statement_id=line.id, **common)  # type: ignore[arg-type]
+    other = next(
+        s
+        for s in store.statements.values()
+        if s.lead_provider_id == providers[1].id and s.type == "ecf" and s.cohort == 2024
+    )
     with pytest.raises(ValueError):
-        reg.record_declaration(store, state="paid", statement_id=other.id, **common)  # type: ignore[arg-type]
-    made = reg.record_declaration(store, state="eligible", **common)  # type: ignore[arg-type]
+        ledger.record_declaration(store, state="paid", statement_id=other.id, **common)  # type: ignore[arg-type]
+    made = ledger.record_declaration(store, state="eligible", **common)  # type: ignore[arg-type]
     assert made.statement_id == line.id  # the next output statement on the submission day
     assert made.mentor_user_id == mentor.user_id and made.pupil_premium_uplift and made.cohort == 2024
     assert made.delivery_partner_id == store.partnerships[partnerships[0]].delivery_partner_id
@@ -421,11 +525,22 @@ def test_declarations_copy_the_record_and_check_statements(small) -> None:  # ty
 def test_transfer_to_another_provider(small) -> None:  # type: ignore[no-untyped-def]
     store, providers, partnerships = small
     profile, record = _participant(store, partnerships[0])
-    reg.record_training_status(store, profile_id=profile.id, lead_provider_id=providers[0].id,
-                               state="deferred", reason="other", now=_t(4))
-    leaving, joining = reg.record_school_transfer(store, profile_id=profile.id, leaving_date=_t(9),
-                                                  joining_date=_t(10), to_partnership_id=partnerships[1],
-                                                  now=_t(5))
+    reg.record_training_status(
+        store,
+        profile_id=profile.id,
+        lead_provider_id=providers[0].id,
+        state="deferred",
+        reason="other",
+        now=_t(4),
+    )
+    leaving, joining = reg.record_school_transfer(
+        store,
+        profile_id=profile.id,
+        leaving_date=_t(9),
+        joining_date=_t(10),
+        to_partnership_id=partnerships[1],
+        now=_t(5),
+    )
     assert leaving is record and (record.induction_status, record.end_date) == ("leaving", _t(9))
     assert joining and joining.school_transfer and joining.training_status == "active"
     transfers = list_transfers(store, providers[1], None, TODAY.date())
@@ -436,8 +551,9 @@ def test_merge_moves_everything_and_chains_retired_ids(small) -> None:  # type: 
     store, providers, partnerships = small
     ect, _ = _participant(store, partnerships[0])
     mentor, _ = _participant(store, partnerships[0], "mentor")
-    third = reg.create_user(store, full_name="A B", email="c@example.com", teacher_reference_number=None,
-                            now=_t(3))
+    third = reg.create_user(
+        store, full_name="A B", email="c@example.com", teacher_reference_number=None, now=_t(3)
+    )
     old_ect_user = ect.user_id
     reg.merge_users(store, from_user_id=ect.user_id, to_user_id=mentor.user_id, now=_t(7))
     assert old_ect_user not in store.users
@@ -446,24 +562,41 @@ def test_merge_moves_everything_and_chains_retired_ids(small) -> None:  # type: 
     reg.merge_users(store, from_user_id=middle, to_user_id=third.id, now=_t(8))
     assert store.resolve_user_id(old_ect_user) == store.resolve_user_id(middle) == third.id
     assert [(c.from_participant_id, c.to_participant_id) for c in third.participant_id_changes] == [
-        (old_ect_user, middle), (middle, third.id)]
+        (old_ect_user, middle),
+        (middle, third.id),
+    ]
 
 
 def test_accepting_an_application(small) -> None:  # type: ignore[no-untyped-def]
     store, providers, _ = small
-    user = reg.create_user(store, full_name="N Q", email="n@example.com", teacher_reference_number=None,
-                           now=_t(1))
+    user = reg.create_user(
+        store, full_name="N Q", email="n@example.com", teacher_reference_number=None, now=_t(1)
+    )
     for provider in providers:
-        reg.create_npq_contract(store, lead_provider_id=provider.id, cohort=2024,
-                                course_identifier="npq-senco", funding_cap=10)
-    mine, theirs = (reg.create_npq_application(store, user_id=user.id, lead_provider_id=p.id,
-                                               course_identifier="npq-senco", cohort=2024, now=_t(2))
-                    for p in providers)
-    profile = reg.accept_npq_application(store, application_id=mine.id,
-                                         schedule_identifier="npq-leadership-autumn", now=_t(5),
-                                         funded_place=True)
+        npq_reg.create_npq_contract(
+            store, lead_provider_id=provider.id, cohort=2024, course_identifier="npq-senco", funding_cap=10
+        )
+    mine, theirs = (
+        npq_reg.create_npq_application(
+            store,
+            user_id=user.id,
+            lead_provider_id=p.id,
+            course_identifier="npq-senco",
+            cohort=2024,
+            now=_t(2),
+        )
+        for p in providers
+    )
+    profile = npq_reg.accept_npq_application(
+        store,
+        application_id=mine.id,
+        schedule_identifier="npq-leadership-autumn",
+        now=_t(5),
+        funded_place=True,
+    )
     assert profile.id == mine.id and mine.status == "accepted" and mine.funded_place is True
     assert theirs.status == "rejected"
     with pytest.raises(ValueError):
-        reg.accept_npq_application(store, application_id=theirs.id,
-                                   schedule_identifier="npq-leadership-autumn", now=_t(6))
+        npq_reg.accept_npq_application(
+            store, application_id=theirs.id, schedule_identifier="npq-leadership-autumn", now=_t(6)
+        )
