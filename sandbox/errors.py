@@ -14,6 +14,7 @@ from typing import Any
 
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 
+from sandbox.api.body import DATA_STRUCTURE_MESSAGE
 from sandbox.api.params import PAGE_MESSAGE
 from sandbox.domain.errors import (
     BadRequest,
@@ -130,5 +131,5 @@ def translate_validation(detail: str) -> tuple[str, str]:
     if "'cohort' is a required property" in lowered:
         return ("Bad parameter", "The filter '#/cohort' must be included in your request")
     if "'data' is a required property" in lowered:
-        return ("Bad request", "correct json data structure required. See API docs for reference")
+        return ("Bad request", DATA_STRUCTURE_MESSAGE)
     return ("Bad request", detail or "The request could not be understood")
