@@ -19,14 +19,18 @@ def _cohort(flt: dict[str, Any]) -> int | None:
     return years[0] if years else None
 
 
-def list_schools(ctx: RequestContext, **query: Any) -> Response:
-    ctx.require_ecf()
-    flt = params.filters(query.get("filter"))
+def _filter(raw: Any) -> domain.SchoolFilter:
+    flt = params.filters(raw)
     if flt.get("cohort") is None:
         raise BadRequest("The filter '#/cohort' must be included in your request", title="Bad parameter")
-    school_filter = domain.SchoolFilter(
+    return domain.SchoolFilter(
         cohort=_cohort(flt), urn=params.one(flt, "urn"), updated_since=params.since(flt, "updated_since")
     )
+
+
+def list_schools(ctx: RequestContext, **query: Any) -> Response:
+    ctx.require_ecf()
+    school_filter = _filter(query.get("filter"))
     page = params.page(query.get("page"))
     sort = params.sort_keys(query.get("sort"))
     return many(render_school(v) for v in page.slice(domain.list_schools(ctx.store, school_filter, sort)))
@@ -34,5 +38,4 @@ def list_schools(ctx: RequestContext, **query: Any) -> Response:
 
 def show_school(ctx: RequestContext, id: str, **query: Any) -> Response:
     ctx.require_ecf()
-    flt = params.filters(query.get("filter"))
-    return single(render_school(domain.get_school(ctx.store, id, _cohort(flt))))
+    return single(render_school(domain.get_school(ctx.store, id, _filter(query.get("filter")))))

@@ -130,14 +130,21 @@ def list_schools(store: Store, flt: SchoolFilter, sort: Sequence[SortKey] = ()) 
     return sort_records(views, sort or [SortKey("created_at")], columns)
 
 
-def get_school(store: Store, school_id: str, cohort: int | None) -> SchoolView:
+def get_school(store: Store, school_id: str, flt: SchoolFilter) -> SchoolView:
+    """One school, found only where the list with the same filter would show it."""
     school = store.schools.get(school_id)
-    if school is None or cohort is None or store.reference.cohort(cohort) is None:
+    if school is None or flt.cohort is None or store.reference.cohort(flt.cohort) is None:
         raise NotFound(school_id)
-    partnered = _confirmed_partnership_schools(store, cohort)
-    if not _listable(school, partnered):
+    partnered = _confirmed_partnership_schools(store, flt.cohort)
+    view = _school_view(store, school, flt.cohort, partnered)
+    since = Since(flt.updated_since, strict=False) if flt.updated_since else None
+    if (
+        not _listable(school, partnered)
+        or (flt.urn is not None and school.urn != flt.urn)
+        or (since is not None and not since.admits(view.updated_at))
+    ):
         raise NotFound(school_id)
-    return _school_view(store, school, cohort, partnered)
+    return view
 
 
 # -- delivery partners ----------------------------------------------------------------------------

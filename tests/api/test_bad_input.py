@@ -178,3 +178,17 @@ def test_writes_answer_501_in_the_real_error_shape_until_they_are_built(client, 
     assert response.headers["content-type"] == "application/vnd.api+json"
     [(title, detail)] = _errors(response)
     assert title == "Not implemented" and "declaration" in detail
+
+
+def test_a_school_without_a_cohort_is_400_like_the_list(client, first, state):
+    school_id = next(iter(state.store.schools))
+    response = client.get(f"/api/v3/schools/ecf/{school_id}", headers=bearer(first))
+    assert response.status_code == 400
+    assert _errors(response) == [("Bad parameter", "The filter '#/cohort' must be included in your request")]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_an_undocumented_method_is_405_with_an_honest_allow_header(client, first, version):
+    response = client.delete(f"/api/{version}/participant-declarations", headers=bearer(first))
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
