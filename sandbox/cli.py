@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 
 from sandbox.domain.reference import ReferenceData
@@ -43,6 +44,8 @@ def tokens(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
+    # Connexion imports Starlette's test client at start-up, which warns about its httpx backend.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     import uvicorn
 
     from sandbox.app import create_app
