@@ -7,6 +7,7 @@ from pathlib import Path
 
 import connexion
 from connexion.exceptions import BadRequestProblem
+from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -15,13 +16,21 @@ from sandbox import errors
 from sandbox.auth import security_handler_for
 from sandbox.clock import Clock
 from sandbox.domain.errors import DomainError
-from sandbox.routing import resolver_for
+from sandbox.rate_limit import FixedWindowCounter, RateLimit, RateLimitMiddleware
+from sandbox.routing import control_resolver_for, resolver_for
 from sandbox.spec_routes import SpecRoutes
 from sandbox.state import SandboxState
 from sandbox.validation import BracketSafeURIParser, RealParameterValidator
 
 SPECS_DIR = Path(__file__).resolve().parents[1] / "specs"
 VERSIONS = ("v1", "v2", "v3")
+CONTROL_SPEC = SPECS_DIR / "sandbox.yaml"
+COMMON_API_OPTIONS = {
+    "strict_validation": False,
+    "validator_map": {"parameter": RealParameterValidator},
+    "uri_parser_class": BracketSafeURIParser,
+    "swagger_ui_options": SwaggerUIOptions(swagger_ui_path="/ui"),
+}
 
 
 def spec_path(version: str) -> Path:
@@ -38,25 +47,40 @@ def create_app(
     participants: int = 300,
     clock: Clock | None = None,
     state: SandboxState | None = None,
+    control: bool = True,
+    admin_token: str | None = None,
+    rate_limit: RateLimit | None = None,
 ) -> connexion.AsyncApp:
-    state = state or SandboxState(seed=seed, participants=participants, clock=clock)
+    """The whole sandbox. `control=False` leaves out the /sandbox control API; `rate_limit` turns on
+    the real service's throttling."""
+    state = state or SandboxState(seed=seed, participants=participants, clock=clock, admin_token=admin_token)
     app = connexion.AsyncApp(__name__, specification_dir=str(SPECS_DIR))
     app.state = state  # type: ignore[attr-defined]
-    security = {"bearer": security_handler_for(state)}
+    documents = [(f"/api/{v}", spec_path(v)) for v in VERSIONS]
     for version in VERSIONS:
         app.add_api(
             spec_path(version).name,
+            name=version,
             base_path=f"/api/{version}",
             resolver=resolver_for(state, version),
-            security_map=security,
-            strict_validation=False,
-            validator_map={"parameter": RealParameterValidator},
-            uri_parser_class=BracketSafeURIParser,
-            swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
-            name=version,
+            security_map={"bearer": security_handler_for(state)},
+            **COMMON_API_OPTIONS,
         )
+    if control:
+        app.add_api(
+            CONTROL_SPEC.name,
+            name="sandbox",
+            base_path="/sandbox",
+            resolver=control_resolver_for(state),
+            security_map={"bearer": security_handler_for(state, admin=True)},
+            **COMMON_API_OPTIONS,
+        )
+        documents.append(("/sandbox", CONTROL_SPEC))
+    if rate_limit is not None:
+        counter = FixedWindowCounter(rate_limit, state.clock.real_now)
+        app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, counter=counter)
     _add_plain_routes(app)
-    _add_error_handlers(app, SpecRoutes((f"/api/{v}", spec_path(v)) for v in VERSIONS))
+    _add_error_handlers(app, SpecRoutes(documents))
     return app
 
 

@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
 from connexion.exceptions import OAuthProblem
 from connexion.security import BearerSecurityHandler
 
+from sandbox.journal import ADMIN
 from sandbox.state import SandboxState
 
 SCHEMES = ("bearer", "token")
 
 
-def security_handler_for(state: SandboxState) -> type[BearerSecurityHandler]:
-    """A Connexion security handler class bound to this sandbox's tokens."""
+def security_handler_for(state: SandboxState, admin: bool = False) -> type[BearerSecurityHandler]:
+    """A Connexion security handler class bound to this sandbox's tokens; with `admin`, the admin
+    token is accepted too (the control API), never on the Lead Provider API itself."""
 
     class ProviderTokenHandler(BearerSecurityHandler):
         def get_fn(self, security_scheme: dict, required_scopes: Any) -> Callable:
             async def verify(request: Any) -> dict[str, str]:
                 header = request.headers.get("Authorization") or ""
                 scheme, _, token = header.strip().partition(" ")
-                provider = None
-                if scheme.lower() in SCHEMES and token.strip():
-                    provider = state.store.provider_by_token(token.strip())
+                token = token.strip()
+                if scheme.lower() not in SCHEMES or not token:
+                    raise OAuthProblem(detail="HTTP Token: Access denied")
+                if admin and secrets.compare_digest(token, state.admin_token):
+                    return {"sub": ADMIN}
+                provider = state.store.provider_by_token(token)
                 if provider is None:
                     raise OAuthProblem(detail="HTTP Token: Access denied")
                 return {"sub": provider.id}

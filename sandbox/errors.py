@@ -22,6 +22,7 @@ from sandbox.domain.errors import (
     Forbidden,
     InvalidAction,
     NotFound,
+    NotPermitted,
     NotYetBuilt,
     ValidationFailed,
 )
@@ -53,6 +54,8 @@ def domain_error(_request: ConnexionRequest, exc: Exception) -> ConnexionRespons
         return _json(NOT_FOUND, 404)
     if isinstance(exc, Forbidden):
         return ConnexionResponse(status_code=403, body=b"", headers={})
+    if isinstance(exc, NotPermitted):
+        return error_list(403, [("Forbidden", exc.detail)])
     if isinstance(exc, BadRequest):
         return error_list(400, [(exc.title, exc.detail)])
     if isinstance(exc, ValidationFailed):

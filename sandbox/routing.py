@@ -11,21 +11,38 @@ from connexion import request
 from connexion.context import context
 from connexion.resolver import Resolver
 
-from sandbox.api.context import SERVER_DATE_HEADER, build_context
+from sandbox.api.context import SERVER_DATE_HEADER, RequestContext, build_context
+from sandbox.control.context import ControlContext
+from sandbox.journal import frozen_arguments
 from sandbox.state import SandboxState
+from sandbox.versions import VERSIONS
 
 
 def endpoint_for(state: SandboxState, version: str, handler: Callable[..., Any]) -> Callable[..., Any]:
     async def endpoint(**kwargs: Any) -> Any:
-        token_info = context.get("token_info") or {}
-        ctx = build_context(state, version, token_info["sub"], request.headers.get(SERVER_DATE_HEADER))
+        provider_id = (context.get("token_info") or {})["sub"]
+        header = request.headers.get(SERVER_DATE_HEADER)
         # Handlers are synchronous and run on the event loop, so requests are applied one at a
         # time; the lock also covers callers that drive handlers from threads.
         with state.store.lock:
-            return handler(ctx, **kwargs)
+            if request.method == "GET":
+                return handler(build_context(state, version, provider_id, header), **kwargs)
+            now = build_context(state, version, provider_id, header).now
+            arguments = frozen_arguments(kwargs)
+
+            def apply() -> Any:
+                # Built at call time so that a replay acts on the rebuilt world, at the original instant.
+                ctx = RequestContext(state, VERSIONS[version], state.store.lead_providers[provider_id], now)
+                return handler(ctx, **frozen_arguments(arguments))
+
+            return state.journal.run(state.store, provider_id, apply, accepted=_accepted)
 
     endpoint.__name__ = getattr(handler, "__name__", "endpoint")
     return endpoint
+
+
+def _accepted(response: Any) -> bool:
+    return getattr(response, "status_code", 200) < 400
 
 
 def resolver_for(state: SandboxState, version: str) -> Resolver:
@@ -33,5 +50,35 @@ def resolver_for(state: SandboxState, version: str) -> Resolver:
         module_name, _, function_name = operation_id.partition(".")
         module = importlib.import_module(f"sandbox.api.{module_name}")
         return endpoint_for(state, version, getattr(module, function_name))
+
+    return Resolver(function_resolver=resolve)
+
+
+def control_endpoint_for(state: SandboxState, handler: Callable[..., Any]) -> Callable[..., Any]:
+    async def endpoint(**kwargs: Any) -> Any:
+        caller_id = (context.get("token_info") or {})["sub"]
+        header = request.headers.get(SERVER_DATE_HEADER)
+        with state.store.lock:
+            if not getattr(handler, "journaled", False):
+                return handler(ControlContext(state, caller_id, header), **kwargs)
+            arguments = frozen_arguments(kwargs)
+            instants: list = []
+
+            def apply() -> Any:
+                # The first run fixes the event's instant; a replay happens at that instant again.
+                ctx = ControlContext(state, caller_id, header, instants)
+                return handler(ctx, **frozen_arguments(arguments))
+
+            return state.journal.run(state.store, caller_id, apply, accepted=_accepted)
+
+    endpoint.__name__ = getattr(handler, "__name__", "endpoint")
+    return endpoint
+
+
+def control_resolver_for(state: SandboxState) -> Resolver:
+    def resolve(operation_id: str) -> Callable[..., Any]:
+        module_name, _, function_name = operation_id.partition(".")
+        module = importlib.import_module(f"sandbox.control.{module_name}")
+        return control_endpoint_for(state, getattr(module, function_name))
 
     return Resolver(function_resolver=resolve)

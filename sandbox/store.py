@@ -10,6 +10,8 @@ import random
 import threading
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sandbox.domain.entities import (
@@ -37,6 +39,7 @@ class Store:
     reference: ReferenceData
     seed: int
     rng: random.Random = field(init=False)
+    _command_rng: random.Random | None = field(default=None, init=False, repr=False)
     lock: threading.RLock = field(default_factory=threading.RLock, init=False)
 
     lead_providers: dict[str, LeadProvider] = field(default_factory=dict)
@@ -67,8 +70,20 @@ class Store:
         self.rng = random.Random(self.seed)
 
     def new_id(self) -> str:
-        """A UUID v4 drawn from the store's seeded source."""
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        """A UUID v4 drawn from the store's seeded source, or, inside a command, from that command's
+        own source, so that replaying the command on a rebuilt world gives the same ids."""
+        source = self._command_rng or self.rng
+        return str(uuid.UUID(int=source.getrandbits(128), version=4))
+
+    @contextmanager
+    def command_ids(self, sequence: int) -> Iterator[None]:
+        """Ids drawn inside depend only on the seed and the command's sequence number."""
+        previous = self._command_rng
+        self._command_rng = random.Random(f"{self.seed}:{sequence}")
+        try:
+            yield
+        finally:
+            self._command_rng = previous
 
     # -- adders keep the indexes in step ------------------------------------------------------
 

@@ -50,10 +50,10 @@ def server_date_message() -> str:
     )
 
 
-def request_instant(state: SandboxState, header: str | None) -> datetime:
-    """The clock, unless the request travels in time with X-With-Server-Date."""
+def request_instant(state: SandboxState, header: str | None, provider_id: str | None = None) -> datetime:
+    """The provider's clock, unless the request travels in time with X-With-Server-Date."""
     if header is None:
-        return state.clock.now()
+        return state.clock.now(provider_id)
     text = header.strip()
     moment = parse_datetime(text)
     if moment is None and len(text) == 10:
@@ -65,4 +65,4 @@ def request_instant(state: SandboxState, header: str | None) -> datetime:
 
 def build_context(state: SandboxState, version: str, provider_id: str, header: str | None) -> RequestContext:
     provider = state.store.lead_providers[provider_id]
-    return RequestContext(state, VERSIONS[version], provider, request_instant(state, header))
+    return RequestContext(state, VERSIONS[version], provider, request_instant(state, header, provider_id))

@@ -16,6 +16,14 @@ class Forbidden(DomainError):
     """The provider lacks the ECF or NPQ side the operation needs."""
 
 
+class NotPermitted(DomainError):
+    """The sandbox's control API: the token may not act on this (403 with a reason)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
 class BadRequest(DomainError):
     """A malformed request: bad filter, page, date header or body structure."""
 

@@ -1,0 +1,45 @@
+"""Describing and resetting the world."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from sandbox.control.context import ControlContext
+from sandbox.control.responses import ok
+from sandbox.domain.errors import BadRequest
+
+
+def _world(ctx: ControlContext) -> dict[str, Any]:
+    providers = []
+    for provider in ctx.store.lead_providers.values():
+        item = {"id": provider.id, "name": provider.name, "ecf": provider.has_ecf, "npq": provider.has_npq}
+        if ctx.is_admin:
+            item["token"] = provider.token
+        providers.append(item)
+    return {
+        "seed": ctx.state.seed,
+        "participants": ctx.state.participants,
+        "lead_providers": providers,
+        "changes": len(ctx.state.journal),
+    }
+
+
+def show_world(ctx: ControlContext, **_: Any) -> Response:
+    return ok(_world(ctx))
+
+
+def reset_world(ctx: ControlContext, body: Any = None, **_: Any) -> Response:
+    ctx.require_admin()
+    options = body if isinstance(body, dict) else {}
+    if body is not None and not isinstance(body, dict):
+        raise BadRequest("The body must be a JSON object with optional `seed` and `participants`.")
+    ctx.state.reset(seed=options.get("seed"), participants=options.get("participants"))
+    return ok(_world(ctx))
+
+
+def reset_provider(ctx: ControlContext, provider_id: str, **_: Any) -> Response:
+    provider = ctx.provider(provider_id)
+    dropped = ctx.state.reset_provider(provider.id)
+    return ok({"lead_provider_id": provider.id, "dropped": dropped})
