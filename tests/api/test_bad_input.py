@@ -170,16 +170,6 @@ def test_a_wrong_content_type_is_a_415_in_the_real_shape(client, first):
     assert "errors" in response.json()
 
 
-@pytest.mark.parametrize("version", VERSIONS)
-def test_writes_answer_501_in_the_real_error_shape_until_they_are_built(client, first, version):
-    body = {"data": {"type": "participant-declaration", "attributes": {}}}
-    response = client.post(f"/api/{version}/participant-declarations", json=body, headers=bearer(first))
-    assert response.status_code == 501
-    assert response.headers["content-type"] == "application/vnd.api+json"
-    [(title, detail)] = _errors(response)
-    assert title == "Not implemented" and "declaration" in detail
-
-
 def test_a_school_without_a_cohort_is_400_like_the_list(client, first, state):
     school_id = next(iter(state.store.schools))
     response = client.get(f"/api/v3/schools/ecf/{school_id}", headers=bearer(first))
