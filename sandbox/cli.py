@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Sequence
 
 from sandbox.domain.reference import ReferenceData
+from sandbox.remote import add_commands
 from sandbox.seed.world import build_world
 
 VERSIONS = ("v1", "v2", "v3")
@@ -49,12 +50,27 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from sandbox.app import create_app
+    from sandbox.rate_limit import RateLimit
 
-    app = create_app(seed=args.seed, participants=args.participants)
+    rate_limit = RateLimit(requests=args.rate_limit) if args.rate_limit else None
+    app = create_app(
+        seed=args.seed,
+        participants=args.participants,
+        control=not args.no_control,
+        admin_token=args.admin_token,
+        rate_limit=rate_limit,
+    )
     base = f"http://{args.host}:{args.port}"
     print(f"cpd-sandbox (seed {args.seed}, {args.participants} ECF participants per provider)")
     for version in VERSIONS:
         print(f"  {version}: {base}/api/{version}   docs: {base}/api/{version}/ui/")
+    if args.no_control:
+        print("  control API: off (--no-control)")
+    else:
+        print(f"  control API: {base}/sandbox   docs: {base}/sandbox/ui/")
+        print(f"  admin token: {app.state.admin_token}")
+    if rate_limit:
+        print(f"  rate limit: {rate_limit.requests} requests per {rate_limit.window_seconds} s per token")
     print("Lead providers (send 'Authorization: Bearer <token>'):")
     for p in app.state.store.lead_providers.values():
         sides = "+".join(s for s, on in (("ECF", p.has_ecf), ("NPQ", p.has_npq)) if on)
@@ -80,6 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8000)
     run.add_argument("--log-level", default="info")
+    run.add_argument("--admin-token", help="the control API's admin token (default: a random one)")
+    run.add_argument("--no-control", action="store_true", help="serve no /sandbox control API")
+    run.add_argument(
+        "--rate-limit",
+        nargs="?",
+        type=int,
+        const=1000,
+        default=None,
+        metavar="N",
+        help="throttle as the real service does: N requests per 5 minutes per token (default 1000)",
+    )
     world_options(run)
     run.set_defaults(func=serve)
 
@@ -87,12 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     world_options(show)
     show.add_argument("--json", action="store_true", help="print a JSON array")
     show.set_defaults(func=tokens)
+    add_commands(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "participants", 1) < 1:
+    participants = getattr(args, "participants", None)
+    if participants is not None and participants < 1:
         print("cpd-sandbox: --participants must be at least 1", file=sys.stderr)
         return 2
     return args.func(args)

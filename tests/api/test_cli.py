@@ -38,3 +38,44 @@ def test_tokens_plain_output_names_each_provider(capsys):
 def test_participants_must_be_positive(capsys):
     assert main(["tokens", "--participants", "0"]) == 2
     assert "--participants" in capsys.readouterr().err
+
+
+def test_reset_and_clock_commands_drive_a_running_sandbox(capsys):
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from sandbox.app import create_app
+    from tests.conftest import make_state
+
+    state = make_state(participants=10)
+    state.admin_token = "cli-admin"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(state=state), host="127.0.0.1", port=port, log_level="error")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        url = f"http://127.0.0.1:{port}"
+        provider = next(iter(state.store.lead_providers.values()))
+        common = ["--url", url, "--token", "cli-admin", "--provider", provider.id]
+        assert main(["clock", *common, "--advance", "1d,6h"]) == 0
+        assert json.loads(capsys.readouterr().out)["data"]["offset_seconds"] == 30 * 3600
+        assert main(["clock", *common, "--at", "2027-01-01T00:00:00Z"]) == 0
+        assert json.loads(capsys.readouterr().out)["data"]["real_time"] is False
+        assert main(["reset", *common]) == 0
+        assert json.loads(capsys.readouterr().out)["data"]["lead_provider_id"] == provider.id
+        assert state.clock.offset(provider.id).total_seconds() == 0
+        assert main(["reset", "--url", url, "--token", provider.token]) == 1
+        assert "403" in capsys.readouterr().err
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
