@@ -7,10 +7,11 @@ from typing import Any
 from starlette.responses import Response
 
 from sandbox.api import params
+from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import many, single
+from sandbox.domain import partnership_rules as rules
 from sandbox.domain import partnerships as domain
-from sandbox.domain.errors import NotYetBuilt
 from sandbox.presenters.v3_resources import render_partnership
 
 
@@ -33,11 +34,24 @@ def show_partnership(ctx: RequestContext, id: str, **_: Any) -> Response:
     return single(render_partnership(ctx.store, domain.get_partnership(ctx.store, ctx.provider, id)))
 
 
-def create_partnership(ctx: RequestContext, **_: Any) -> Response:
+def create_partnership(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
     ctx.require_ecf()
-    raise NotYetBuilt("confirm a partnership")
+    attrs = attributes(body)
+    partnership = rules.create_partnership(
+        ctx.store,
+        ctx.provider,
+        ctx.now,
+        cohort=attrs.get("cohort"),
+        school_id=attrs.get("school_id"),
+        delivery_partner_id=attrs.get("delivery_partner_id"),
+    )
+    return single(render_partnership(ctx.store, partnership))
 
 
-def update_partnership(ctx: RequestContext, **_: Any) -> Response:
+def update_partnership(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_ecf()
-    raise NotYetBuilt("change a partnership's delivery partner")
+    attrs = attributes(body)
+    partnership = rules.update_partnership(
+        ctx.store, ctx.provider, ctx.now, id, delivery_partner_id=attrs.get("delivery_partner_id")
+    )
+    return single(render_partnership(ctx.store, partnership))
