@@ -7,10 +7,13 @@ from typing import Any
 from starlette.responses import Response
 
 from sandbox.api import params
+from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body, many, single
+from sandbox.domain import declaration_rules as rules
 from sandbox.domain import declarations as domain
-from sandbox.domain.errors import NotYetBuilt
+from sandbox.domain import void as voiding
+from sandbox.domain.declaration_input import DeclarationRequest
 from sandbox.domain.listing import Since
 from sandbox.presenters import declarations as present
 
@@ -55,11 +58,14 @@ def declarations_csv(ctx: RequestContext, **query: Any) -> Response:
     return csv_body(present.CSV_COLUMNS[ctx.v], present.csv_rows(ctx.store, declarations, ctx.v))
 
 
-def create_declaration(ctx: RequestContext, **_: Any) -> Response:
+def create_declaration(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
     _require_side(ctx)
-    raise NotYetBuilt("submit a declaration")
+    request = DeclarationRequest.from_attributes(attributes(body))
+    declaration = rules.submit_declaration(ctx.store, ctx.provider, request, ctx.now)
+    return single(present.render(ctx.store, declaration, ctx.v))
 
 
-def void_declaration(ctx: RequestContext, **_: Any) -> Response:
+def void_declaration(ctx: RequestContext, id: str, **_: Any) -> Response:
     _require_side(ctx)
-    raise NotYetBuilt("void a declaration")
+    declaration = voiding.void_declaration(ctx.store, ctx.provider, id, ctx.now)
+    return single(present.render(ctx.store, declaration, ctx.v))

@@ -7,10 +7,13 @@ from typing import Any
 from starlette.responses import Response
 
 from sandbox.api import params
+from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body, many, single
+from sandbox.domain import change_schedule as schedules
+from sandbox.domain import ecf_actions
 from sandbox.domain import ecf_participants as domain
-from sandbox.domain.errors import NotYetBuilt
+from sandbox.domain.listing import SortKey
 from sandbox.presenters import ecf_participants as present
 
 
@@ -28,7 +31,8 @@ def list_participants(ctx: RequestContext, **query: Any) -> Response:
     ctx.require_ecf()
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"))
-    sort = params.sort_keys(query.get("sort"))
+    # v3 keeps its created_at order under `updated_since`; v1/v2 then order by updated_at.
+    sort = params.sort_keys(query.get("sort")) or ([SortKey("created_at")] if ctx.v == "v3" else [])
     participants = domain.list_participants(ctx.store, ctx.provider, flt, ctx.now, sort)
     units = page.slice(present.units(participants, ctx.v))
     return many(present.render(u, ctx.v) for u in units)
@@ -49,24 +53,63 @@ def participants_csv(ctx: RequestContext, **query: Any) -> Response:
     return csv_body(present.CSV_COLUMNS, present.csv_rows(participants))
 
 
-def withdraw(ctx: RequestContext, **_: Any) -> Response:
+def _acted(ctx: RequestContext, result: ecf_actions.ActionResult) -> Response:
+    """v3 answers with the whole user; v1 and v2 with the profile the action touched."""
+    if ctx.v == "v3":
+        return single(present.v3_item(result.participant))
+    return single(present.legacy_item(result.enrolment))
+
+
+def withdraw(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_ecf()
-    raise NotYetBuilt("withdraw an ECF participant")
+    attrs = attributes(body)
+    result = ecf_actions.withdraw_participant(
+        ctx.store,
+        ctx.provider,
+        id,
+        course_identifier=attrs.get("course_identifier"),
+        reason=attrs.get("reason"),
+        now=ctx.now,
+    )
+    return _acted(ctx, result)
 
 
-def defer(ctx: RequestContext, **_: Any) -> Response:
+def defer(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_ecf()
-    raise NotYetBuilt("defer an ECF participant")
+    attrs = attributes(body)
+    result = ecf_actions.defer_participant(
+        ctx.store,
+        ctx.provider,
+        id,
+        course_identifier=attrs.get("course_identifier"),
+        reason=attrs.get("reason"),
+        now=ctx.now,
+    )
+    return _acted(ctx, result)
 
 
-def resume(ctx: RequestContext, **_: Any) -> Response:
+def resume(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_ecf()
-    raise NotYetBuilt("resume an ECF participant")
+    attrs = attributes(body)
+    result = ecf_actions.resume_participant(
+        ctx.store, ctx.provider, id, course_identifier=attrs.get("course_identifier"), now=ctx.now
+    )
+    return _acted(ctx, result)
 
 
-def change_schedule(ctx: RequestContext, **_: Any) -> Response:
+def change_schedule(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_ecf()
-    raise NotYetBuilt("change an ECF participant's schedule")
+    attrs = attributes(body)
+    result = schedules.change_schedule(
+        ctx.store,
+        ctx.provider,
+        id,
+        course_identifier=attrs.get("course_identifier"),
+        schedule_identifier=attrs.get("schedule_identifier"),
+        cohort=attrs.get("cohort"),
+        now=ctx.now,
+    )
+    return _acted(ctx, result)
 
 
 # v1 also serves the actions at /participants/{id}/...: same handlers, their own operation ids.

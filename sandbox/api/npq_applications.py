@@ -7,10 +7,12 @@ from typing import Any
 from starlette.responses import Response
 
 from sandbox.api import params
+from sandbox.api.body import DATA_STRUCTURE_MESSAGE
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body, many, single
 from sandbox.domain import npq as domain
-from sandbox.domain.errors import NotYetBuilt
+from sandbox.domain import npq_decisions as decisions
+from sandbox.domain.errors import BadRequest
 from sandbox.presenters import npq as present
 
 
@@ -48,16 +50,57 @@ def applications_csv(ctx: RequestContext, **query: Any) -> Response:
     )
 
 
-def accept_application(ctx: RequestContext, **_: Any) -> Response:
+# What each version's accept reads from `data.attributes`; change-funded-place reads the same way.
+ACCEPT_ATTRIBUTES = {
+    "v1": ("funded_place",),
+    "v2": ("funded_place",),
+    "v3": ("funded_place", "schedule_identifier"),
+}
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def accept_attributes(ctx: RequestContext, body: Any) -> dict[str, Any]:
+    """Upstream's accept parameters: no body or no `data` is no input at all, but a `data` without any
+    attribute the version reads (or with only objects and lists, which Rails drops) is a 400."""
+    if not isinstance(body, dict) or "data" not in body:
+        return {}
+    data = body["data"]
+    raw = data.get("attributes") if isinstance(data, dict) else None
+    permitted = ACCEPT_ATTRIBUTES[ctx.v]
+    kept = (
+        {k: v for k, v in raw.items() if k in permitted and isinstance(v, _SCALARS)}
+        if isinstance(raw, dict)
+        else {}
+    )
+    if not kept:
+        raise BadRequest(DATA_STRUCTURE_MESSAGE)
+    return kept
+
+
+def accept_application(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_npq()
-    raise NotYetBuilt("accept an NPQ application")
+    attrs = accept_attributes(ctx, body)
+    application = decisions.accept_application(
+        ctx.store,
+        ctx.provider,
+        id,
+        ctx.now,
+        funded_place=attrs.get("funded_place"),
+        schedule_identifier=attrs.get("schedule_identifier"),
+    )
+    return single(present.render_application(ctx.store, application, ctx.v))
 
 
-def reject_application(ctx: RequestContext, **_: Any) -> Response:
+def reject_application(ctx: RequestContext, id: str, **_: Any) -> Response:
     ctx.require_npq()
-    raise NotYetBuilt("reject an NPQ application")
+    application = decisions.reject_application(ctx.store, ctx.provider, id, ctx.now)
+    return single(present.render_application(ctx.store, application, ctx.v))
 
 
-def change_funded_place(ctx: RequestContext, **_: Any) -> Response:
+def change_funded_place(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_npq()
-    raise NotYetBuilt("change an NPQ application's funded place")
+    attrs = accept_attributes(ctx, body)
+    application = decisions.change_funded_place(
+        ctx.store, ctx.provider, id, attrs.get("funded_place"), ctx.now
+    )
+    return single(present.render_application(ctx.store, application, ctx.v))

@@ -7,10 +7,11 @@ from typing import Any
 from starlette.responses import Response
 
 from sandbox.api import params
+from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import many, single
 from sandbox.domain import npq as domain
-from sandbox.domain.errors import NotYetBuilt
+from sandbox.domain import npq_actions as actions
 from sandbox.presenters import npq as present
 
 
@@ -35,21 +36,53 @@ def show_participant(ctx: RequestContext, id: str, **_: Any) -> Response:
     return single(present.render_participant(ctx.store, participant, ctx.v))
 
 
-def withdraw(ctx: RequestContext, **_: Any) -> Response:
+def withdraw(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_npq()
-    raise NotYetBuilt("withdraw an NPQ participant")
+    attrs = attributes(body)
+    participant = actions.withdraw_participant(
+        ctx.store,
+        ctx.provider,
+        id,
+        course_identifier=attrs.get("course_identifier"),
+        reason=attrs.get("reason"),
+        now=ctx.now,
+    )
+    return single(present.render_participant(ctx.store, participant, ctx.v))
 
 
-def defer(ctx: RequestContext, **_: Any) -> Response:
+def defer(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_npq()
-    raise NotYetBuilt("defer an NPQ participant")
+    attrs = attributes(body)
+    participant = actions.defer_participant(
+        ctx.store,
+        ctx.provider,
+        id,
+        course_identifier=attrs.get("course_identifier"),
+        reason=attrs.get("reason"),
+        now=ctx.now,
+    )
+    return single(present.render_participant(ctx.store, participant, ctx.v))
 
 
-def resume(ctx: RequestContext, **_: Any) -> Response:
+def resume(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_npq()
-    raise NotYetBuilt("resume an NPQ participant")
+    attrs = attributes(body)
+    participant = actions.resume_participant(
+        ctx.store, ctx.provider, id, course_identifier=attrs.get("course_identifier"), now=ctx.now
+    )
+    return single(present.render_participant(ctx.store, participant, ctx.v))
 
 
-def change_schedule(ctx: RequestContext, **_: Any) -> Response:
+def change_schedule(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_npq()
-    raise NotYetBuilt("change an NPQ participant's schedule")
+    attrs = attributes(body)
+    participant = actions.change_schedule(
+        ctx.store,
+        ctx.provider,
+        id,
+        course_identifier=attrs.get("course_identifier"),
+        schedule_identifier=attrs.get("schedule_identifier"),
+        cohort=attrs.get("cohort"),
+        now=ctx.now,
+    )
+    return single(present.render_participant(ctx.store, participant, ctx.v))

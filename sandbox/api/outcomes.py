@@ -7,10 +7,11 @@ from typing import Any
 from starlette.responses import Response
 
 from sandbox.api import params
+from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
-from sandbox.api.responses import many
+from sandbox.api.responses import many, single
 from sandbox.domain import npq as domain
-from sandbox.domain.errors import NotYetBuilt
+from sandbox.domain import outcome_rules
 from sandbox.presenters import npq as present
 
 
@@ -26,5 +27,15 @@ def participant_outcomes(ctx: RequestContext, participant_id: str, **_: Any) -> 
     return many(present.render_outcome(o, ctx.v) for o in outcomes)
 
 
-def create_outcome(ctx: RequestContext, **_: Any) -> Response:
-    raise NotYetBuilt("report an NPQ outcome")
+def create_outcome(ctx: RequestContext, participant_id: str, body: Any = None, **_: Any) -> Response:
+    attrs = attributes(body)
+    outcome = outcome_rules.create_outcome(
+        ctx.store,
+        ctx.provider,
+        participant_id,
+        course_identifier=attrs.get("course_identifier"),
+        state=attrs.get("state"),
+        completion_date=attrs.get("completion_date"),
+        now=ctx.now,
+    )
+    return single(present.render_outcome(outcome, ctx.v))

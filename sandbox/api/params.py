@@ -26,6 +26,11 @@ _DATETIME = re.compile(
 )
 
 
+def _blank(raw: Any) -> bool:
+    # Upstream tests filters with Rails' `present?`: an empty or all-blank value is no filter at all.
+    return raw is None or not str(raw).strip()
+
+
 def filters(value: Any) -> dict[str, Any]:
     if value is None:
         return {}
@@ -85,7 +90,7 @@ def parse_datetime(text: str) -> datetime | None:
 def since(flt: dict[str, Any], key: str) -> datetime | None:
     """`filter[updated_since]` / `filter[created_since]`; the URL-encoded form is accepted too."""
     raw = flt.get(key)
-    if raw is None:
+    if _blank(raw):
         return None
     text = str(raw)
     moment = parse_datetime(text) or parse_datetime(unquote(text))
@@ -97,7 +102,7 @@ def since(flt: dict[str, Any], key: str) -> datetime | None:
 def text_list(flt: dict[str, Any], key: str) -> list[str] | None:
     """A comma list filter; blank entries are dropped."""
     raw = flt.get(key)
-    if raw is None:
+    if _blank(raw):
         return None
     return [part.strip() for part in str(raw).split(",") if part.strip()]
 
@@ -105,20 +110,20 @@ def text_list(flt: dict[str, Any], key: str) -> list[str] | None:
 def cohorts(flt: dict[str, Any], single: bool = False) -> list[int] | None:
     """Cohort years; years that are not numbers match nothing rather than fail, as upstream."""
     raw = flt.get("cohort")
-    if raw is None:
-        return None
+    if _blank(raw):
+        return None  # every cohort, as when the filter is absent
     parts = [str(raw).strip()] if single else text_list(flt, "cohort") or []
     return [int(p) for p in parts if p.isdigit() and len(p) < 6]
 
 
 def one(flt: dict[str, Any], key: str) -> str | None:
     raw = flt.get(key)
-    return None if raw is None else str(raw)
+    return None if _blank(raw) else str(raw)
 
 
 def training_status(flt: dict[str, Any]) -> str | None:
     raw = flt.get("training_status")
-    if raw is None:
+    if _blank(raw):
         return None
     if raw not in TRAINING_STATUSES:
         raise BadRequest(TRAINING_STATUS_MESSAGE)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.domain.ecf_visibility import open_partnership_ids
 from sandbox.domain.entities import Declaration, LeadProvider
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since
@@ -25,12 +24,14 @@ class DeclarationFilter:
 
 
 def _transferred_in(store: Store, provider: LeadProvider, declaration: Declaration) -> bool:
-    """Another provider's billable declaration on a participant now actively training with us."""
+    """Another provider's billable declaration on a participant now actively training with us.
+    Upstream joins the provider's partnerships without looking at challenges, so a challenged
+    partnership's active record counts too."""
     if declaration.is_npq or declaration.state not in BILLABLE_STATES:
         return False
-    partnership_ids = open_partnership_ids(store, provider)
     return any(
-        r.induction_status == "active" and r.partnership_id in partnership_ids
+        r.induction_status == "active"
+        and store.partnerships[r.partnership_id].lead_provider_id == provider.id
         for r in store.records_of(declaration.profile_id)
     )
 
@@ -72,7 +73,8 @@ def has_passed(store: Store, declaration: Declaration) -> bool | None:
     outcomes = store.outcomes_of(declaration.id)
     if not outcomes:
         return None
-    latest = max(outcomes, key=lambda o: o.created_at)
+    # Outcomes recorded in the same instant (a fixed clock): the one recorded last wins.
+    latest = max(reversed(outcomes), key=lambda o: o.created_at)
     return {"passed": True, "failed": False}.get(latest.state)
 
 

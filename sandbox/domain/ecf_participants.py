@@ -47,10 +47,18 @@ class Enrolment:
 
 @dataclass(frozen=True)
 class Participant:
-    """A user with every ECF enrolment the provider can see (the v3 shape)."""
+    """A user with every ECF enrolment the provider can see (the v3 shape).
+
+    A filter picks users by their enrolments, but upstream's v3 then shows every visible enrolment of
+    a picked user; v1/v2 list one row per enrolment the filter matched (`rows`)."""
 
     user: User
     enrolments: list[Enrolment]
+    matched: list[Enrolment] | None = None  # None: every enrolment matched
+
+    @property
+    def rows(self) -> list[Enrolment]:
+        return self.enrolments if self.matched is None else self.matched
 
     @property
     def updated_at(self) -> datetime:
@@ -77,7 +85,6 @@ def enrolments_of(
         mentor_user_id = None
         if profile.participant_type == "ect" and record.mentor_profile_id:
             mentor_user_id = store.ecf_profiles[record.mentor_profile_id].user_id
-        state = latest_state_by(profile.states, provider.id)
         enrolments.append(
             Enrolment(
                 user=user,
@@ -87,11 +94,12 @@ def enrolments_of(
                 school=store.schools[partnership.school_id],
                 mentor_user_id=mentor_user_id,
                 participant_status=participant_status(record, now),
-                withdrawal=state
-                if record.training_status == "withdrawn" and state and state.state == "withdrawn"
+                # Upstream: the provider's latest withdrawal (deferral) while its record says so.
+                withdrawal=latest_state_by(profile.states, provider.id, "withdrawn")
+                if record.training_status == "withdrawn"
                 else None,
-                deferral=state
-                if record.training_status == "deferred" and state and state.state == "deferred"
+                deferral=latest_state_by(profile.states, provider.id, "deferred")
+                if record.training_status == "deferred"
                 else None,
             )
         )
@@ -130,11 +138,10 @@ def list_participants(
     for user in store.users.values():
         if not _user_matches(user, flt):
             continue
-        enrolments = [
-            e for e in enrolments_of(store, provider, user, now, partnership_ids) if _matches(e, flt)
-        ]
-        if enrolments:
-            participants.append(Participant(user, enrolments))
+        enrolments = enrolments_of(store, provider, user, now, partnership_ids)
+        matched = [e for e in enrolments if _matches(e, flt)]
+        if matched:
+            participants.append(Participant(user, enrolments, matched))
     if sort:
         return sort_records(participants, sort, USER_COLUMNS)
     if flt.updated_since is not None:

@@ -26,15 +26,14 @@ def open_partnership_ids(store: Store, provider: LeadProvider) -> set[str]:
     }
 
 
+def recency(record: InductionRecord) -> tuple[bool, datetime, datetime]:
+    """Upstream's ranking of records: open-ended first, then the latest start, then the latest created."""
+    return (record.end_date is None, record.start_date, record.created_at)
+
+
 def latest_record(store: Store, profile: ECFProfile, partnership_ids: set[str]) -> InductionRecord | None:
-    """Open-ended records first, then the latest start, then the latest created."""
     candidates = [r for r in store.records_of(profile.id) if r.partnership_id in partnership_ids]
-    if not candidates:
-        return None
-    return max(
-        candidates,
-        key=lambda r: (r.end_date is None, r.start_date, r.created_at),
-    )
+    return max(candidates, key=recency, default=None)
 
 
 def record_partnership(store: Store, record: InductionRecord) -> Partnership:
@@ -55,9 +54,12 @@ def provider_has_record_on_schedule(store: Store, provider: LeadProvider, profil
     return False
 
 
-def latest_state_by(profile_states: list[ProfileState], provider_id: str) -> ProfileState | None:
-    mine = [s for s in profile_states if s.lead_provider_id == provider_id]
-    return mine[-1] if mine else None
+def latest_state_by(
+    profile_states: list[ProfileState], provider_id: str, state: str | None = None
+) -> ProfileState | None:
+    """The provider's latest recorded transition (of one kind, when `state` is given)."""
+    mine = [s for s in profile_states if s.lead_provider_id == provider_id and state in (None, s.state)]
+    return max(reversed(mine), key=lambda s: s.created_at, default=None)
 
 
 def participant_status(record: InductionRecord, now: datetime) -> str:

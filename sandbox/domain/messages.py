@@ -13,6 +13,16 @@ COURSE_NOT_RECOGNISED = (
 )
 CONTRACT_DATA_ISSUE = "There’s an issue with your contract data. Contact us so we can rectify this for you"
 
+# change-schedule refusals, ECF and NPQ alike
+WITHDRAWN_PARTICIPANT = "Cannot perform actions on a withdrawn participant"
+INVALID_SCHEDULE = "The property '#/schedule_identifier' must be present and correspond to a valid schedule"
+SCHEDULE_INVALID_FOR_COURSE = "Selected schedule is not valid for the course"
+SCHEDULE_ALREADY_ON_PROFILE = "Selected schedule is already on the profile"
+SCHEDULE_INVALIDATES_DECLARATIONS = (
+    "Changing schedule would invalidate existing declarations. Please void them first."
+)
+CANNOT_CHANGE_COHORT = "You cannot change the '#/cohort' field"
+
 
 def cohort_closed(year: int) -> str:
     return (

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sandbox.domain.ecf_visibility import latest_state_by
 from sandbox.domain.entities import (
     LeadProvider,
     NPQApplication,
@@ -44,9 +45,13 @@ def eligible_for_funding(store: Store, application: NPQApplication) -> bool:
 
 
 def ineligible_for_funding_reason(store: Store, application: NPQApplication) -> str | None:
+    """Derived as upstream derives it: previously funded first, then any ineligible application
+    has a reason (the recorded one, else `establishment-ineligible`), an eligible one none."""
     if previously_funded(store, application):
         return "previously-funded"
-    return application.ineligible_for_funding_reason
+    if application.eligible_for_funding:
+        return None
+    return application.ineligible_for_funding_reason or "establishment-ineligible"
 
 
 def application_updated_at(store: Store, application: NPQApplication) -> datetime:
@@ -132,17 +137,15 @@ def _enrolments(store: Store, provider: LeadProvider, user: User) -> list[NPQEnr
         profile = store.npq_profiles.get(application.id)
         if profile is None or profile.lead_provider_id != provider.id:
             continue
-        mine = [s for s in profile.states if s.lead_provider_id == provider.id]
-        last = mine[-1] if mine else None
         enrolments.append(
             NPQEnrolment(
                 profile=profile,
                 application=application,
-                withdrawal=last
-                if profile.training_status == "withdrawn" and last and last.state == "withdrawn"
+                withdrawal=latest_state_by(profile.states, provider.id, "withdrawn")
+                if profile.training_status == "withdrawn"
                 else None,
-                deferral=last
-                if profile.training_status == "deferred" and last and last.state == "deferred"
+                deferral=latest_state_by(profile.states, provider.id, "deferred")
+                if profile.training_status == "deferred"
                 else None,
             )
         )

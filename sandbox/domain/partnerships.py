@@ -87,15 +87,18 @@ class SchoolFilter:
     updated_since: datetime | None = None
 
 
-def _confirmed_partnership_schools(store: Store, cohort: int) -> set[str]:
+def _partnered_schools(store: Store, cohort: int, *, confirmed_only: bool) -> set[str]:
+    """Schools with an unchallenged partnership in the cohort. Listing needs a confirmed one;
+    `in_partnership` counts relationship partnerships too, as upstream's `School#partnered?` does."""
     return {
         p.school_id
         for p in store.partnerships.values()
-        if p.cohort == cohort and not p.challenged and not p.relationship
+        if p.cohort == cohort and not p.challenged and not (confirmed_only and p.relationship)
     }
 
 
 def _school_view(store: Store, school: School, cohort: int, partnered: set[str]) -> SchoolView:
+    """`partnered`: the cohort's schools with any unchallenged partnership, relationships included."""
     school_cohort = store.school_cohorts.get((school.id, cohort))
     stamps = [school.updated_at] + ([school_cohort.updated_at] if school_cohort else [])
     return SchoolView(
@@ -117,12 +120,13 @@ def list_schools(store: Store, flt: SchoolFilter, sort: Sequence[SortKey] = ()) 
     """Schools a provider could partner with in a cohort; not scoped to the provider."""
     if flt.cohort is None or store.reference.cohort(flt.cohort) is None:
         return []
-    partnered = _confirmed_partnership_schools(store, flt.cohort)
+    confirmed = _partnered_schools(store, flt.cohort, confirmed_only=True)
+    partnered = _partnered_schools(store, flt.cohort, confirmed_only=False)
     since = Since(flt.updated_since, strict=False) if flt.updated_since else None
     views = [
         _school_view(store, s, flt.cohort, partnered)
         for s in store.schools.values()
-        if _listable(s, partnered) and (flt.urn is None or s.urn == flt.urn)
+        if _listable(s, confirmed) and (flt.urn is None or s.urn == flt.urn)
     ]
     views = [v for v in views if since is None or since.admits(v.updated_at)]
     columns = {name: (lambda v, g=getter: g(v.school)) for name, getter in SCHOOL_COLUMNS.items()}
@@ -135,11 +139,11 @@ def get_school(store: Store, school_id: str, flt: SchoolFilter) -> SchoolView:
     school = store.schools.get(school_id)
     if school is None or flt.cohort is None or store.reference.cohort(flt.cohort) is None:
         raise NotFound(school_id)
-    partnered = _confirmed_partnership_schools(store, flt.cohort)
+    partnered = _partnered_schools(store, flt.cohort, confirmed_only=False)
     view = _school_view(store, school, flt.cohort, partnered)
     since = Since(flt.updated_since, strict=False) if flt.updated_since else None
     if (
-        not _listable(school, partnered)
+        not _listable(school, _partnered_schools(store, flt.cohort, confirmed_only=True))
         or (flt.urn is not None and school.urn != flt.urn)
         or (since is not None and not since.admits(view.updated_at))
     ):

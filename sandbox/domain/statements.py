@@ -27,7 +27,7 @@ def list_statements(store: Store, provider: LeadProvider, flt: StatementFilter) 
         if s.lead_provider_id == provider.id
         and s.output_fee
         and (flt.cohorts is None or s.cohort in flt.cohorts)
-        and (flt.type is None or s.type == flt.type)
+        and (not flt.type or s.type == flt.type)  # a blank type is no filter; any other value matches none
         and (since is None or since.admits(s.updated_at))
     ]
     return sorted(result, key=lambda s: (s.payment_date, s.created_at))

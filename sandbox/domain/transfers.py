@@ -26,12 +26,18 @@ class Transfer:
     created_at: datetime
     leaving: Move
     joining: Move | None
+    updated_at: datetime  # the later of the two records' stamps (not shown on the item itself)
 
 
 @dataclass(frozen=True)
 class ParticipantTransfers:
     user: User
     transfers: list[Transfer]
+
+    @property
+    def updated_at(self) -> datetime:
+        """Upstream shows the latest stamp of the records the transfers are built from."""
+        return max((t.updated_at for t in self.transfers), default=self.user.updated_at)
 
 
 def _provider_of(store: Store, record: InductionRecord) -> LeadProvider:
@@ -73,8 +79,10 @@ def _profile_transfers(store: Store, provider: LeadProvider, profile_id: str, to
             transfer_type = "new_provider"
         else:
             transfer_type = "new_school"
+        # Upstream compares the later of the known dates with today, joining or not; with no date at
+        # all it fails, where the sandbox says incomplete.
         dates = [d.date() for d in (leaving.end_date, joining.start_date if joining else None) if d]
-        complete = joining is not None and bool(dates) and max(dates) <= today
+        complete = bool(dates) and max(dates) <= today
         transfers.append(
             Transfer(
                 training_record_id=profile_id,
@@ -83,6 +91,7 @@ def _profile_transfers(store: Store, provider: LeadProvider, profile_id: str, to
                 created_at=leaving.created_at,
                 leaving=_move(store, leaving, leaving.end_date),
                 joining=_move(store, joining, joining.start_date) if joining else None,
+                updated_at=max(leaving.updated_at, joining.updated_at if joining else leaving.updated_at),
             )
         )
     return transfers

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sandbox.domain.ecf_visibility import latest_record, open_partnership_ids
+from sandbox.domain.ecf_visibility import latest_record, open_partnership_ids, recency
 from sandbox.domain.entities import LeadProvider, User
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since, SortKey, sort_records
@@ -42,8 +42,9 @@ def _unfunded_mentors(store: Store, provider: LeadProvider) -> dict[str, Unfunde
             continue
         if any(latest_record(store, p, partnership_ids) for p in store.ecf_profiles_of(mentor_user.id)):
             continue  # the provider trains this mentor itself
+        # The mentor's own latest record, under any provider, ranked as visibility ranks them.
         mentor_records = store.records_of(mentor_profile.id)
-        latest = max(mentor_records, key=lambda r: r.created_at, default=None)
+        latest = max(mentor_records, key=recency, default=None)
         email = (latest.preferred_email if latest and latest.preferred_email else None) or mentor_user.email
         mentors[mentor_user.id] = UnfundedMentor(mentor_user, email)
     return mentors

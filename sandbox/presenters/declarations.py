@@ -62,7 +62,10 @@ def attributes(store: Store, declaration: Declaration, version: str) -> dict[str
                 "delivery_partner_id": declaration.delivery_partner_id if ecf else None,
                 "statement_id": declaration.statement_id,
                 "clawback_statement_id": declaration.clawback_statement_id,
-                "ineligible_for_funding_reason": declaration.ineligible_for_funding_reason,
+                # Upstream reads the reason off the ineligible state: once voided, there is none.
+                "ineligible_for_funding_reason": (
+                    declaration.ineligible_for_funding_reason if declaration.state == "ineligible" else None
+                ),
                 "uplift_paid": uplift_paid(store, declaration),
                 "evidence_held": declaration.evidence_held if ecf else None,
                 "lead_provider_name": lead_provider_name(store, declaration),

@@ -133,10 +133,10 @@ def v3_item(participant: Participant) -> dict[str, Any]:
 
 
 def units(participants: list[Participant], version: str) -> list[Participant] | list[Enrolment]:
-    """What one list item is: a user in v3, a profile in v1 and v2 (pages count these)."""
+    """What one list item is: a user in v3, a profile the filter matched in v1 and v2 (pages count these)."""
     if version == "v3":
         return participants
-    return [e for p in participants for e in p.enrolments]
+    return [e for p in participants for e in p.rows]
 
 
 def render(unit: Participant | Enrolment, version: str) -> dict[str, Any]:
@@ -144,4 +144,4 @@ def render(unit: Participant | Enrolment, version: str) -> dict[str, Any]:
 
 
 def csv_rows(participants: list[Participant]) -> list[dict[str, Any]]:
-    return [{"id": e.user.id, **legacy_attributes(e)} for p in participants for e in p.enrolments]
+    return [{"id": e.user.id, **legacy_attributes(e)} for p in participants for e in p.rows]

@@ -117,7 +117,8 @@ def enrolment_attributes(store: Store, enrolment: npq.NPQEnrolment, version: str
         "schedule_identifier": profile.schedule_identifier,
         "cohort": cohort(profile.cohort),
         "npq_application_id": application.id,
-        "eligible_for_funding": npq.eligible_for_funding(store, application),
+        # Enrolments show the application's own flag, not lowered for previous funding (upstream).
+        "eligible_for_funding": application.eligible_for_funding,
         "training_status": profile.training_status,
         "school_urn": application.school_urn,
         "targeted_delivery_funding_eligibility": application.targeted_delivery_funding_eligibility,

@@ -110,7 +110,7 @@ def render_transfers(item: ParticipantTransfers) -> dict[str, Any]:
         item.user.id,
         "participant-transfer",
         {
-            "updated_at": timestamp(item.user.updated_at),
+            "updated_at": timestamp(item.updated_at),
             "transfers": [
                 {
                     "training_record_id": t.training_record_id,

@@ -1,0 +1,85 @@
+"""DfE-side events about money, partnerships and NPQ: thin handlers over
+`sandbox.domain.money_events` and `sandbox.domain.npq_application_event`.
+
+Each returns the resources the event changed, as plain JSON under `data`, in the v3 shape of the Lead
+Provider API (the version that shows the most: `statement_id`, `clawback_statement_id`, statements).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from sandbox.control.context import ControlContext
+from sandbox.control.responses import journaled, ok
+from sandbox.domain import money_events, npq_application_event
+from sandbox.domain.entities import Declaration, SchoolCohort
+from sandbox.domain.errors import BadRequest
+from sandbox.presenters import declarations as present_declarations
+from sandbox.presenters.formats import cohort, timestamp
+from sandbox.presenters.npq import render_application
+from sandbox.presenters.v3_resources import render_partnership, render_statement
+from sandbox.store import Store
+
+SHAPE = "v3"
+
+
+def _object(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise BadRequest("The body must be a JSON object.")
+    return body
+
+
+def _declarations(store: Store, declarations: list[Declaration]) -> list[dict[str, Any]]:
+    return [present_declarations.render(store, d, SHAPE) for d in declarations]
+
+
+def _school_cohort(school_cohort: SchoolCohort | None) -> dict[str, Any] | None:
+    if school_cohort is None:
+        return None
+    return {
+        "school_id": school_cohort.school_id,
+        "cohort": cohort(school_cohort.cohort),
+        "induction_programme_choice": school_cohort.induction_programme_choice,
+        "updated_at": timestamp(school_cohort.updated_at),
+    }
+
+
+@journaled
+def set_declaration_eligibility(ctx: ControlContext, body: Any = None, **_: Any) -> Response:
+    changed = money_events.set_declaration_eligibility(ctx.store, ctx, _object(body))
+    return ok({"declarations": _declarations(ctx.store, changed)})
+
+
+def _statement_run(store: Store, run: money_events.StatementRun) -> Response:
+    return ok(
+        {"statement": render_statement(run.statement), "declarations": _declarations(store, run.declarations)}
+    )
+
+
+@journaled
+def pass_statement_deadline(ctx: ControlContext, statement_id: str, **_: Any) -> Response:
+    return _statement_run(ctx.store, money_events.pass_statement_deadline(ctx.store, ctx, statement_id))
+
+
+@journaled
+def pay_statement(ctx: ControlContext, statement_id: str, **_: Any) -> Response:
+    return _statement_run(ctx.store, money_events.pay_statement(ctx.store, ctx, statement_id))
+
+
+@journaled
+def challenge_partnership(ctx: ControlContext, partnership_id: str, body: Any = None, **_: Any) -> Response:
+    challenge = money_events.challenge_partnership(ctx.store, ctx, partnership_id, _object(body))
+    return ok(
+        {
+            "partnership": render_partnership(ctx.store, challenge.partnership),
+            "school_cohort": _school_cohort(challenge.school_cohort),
+        }
+    )
+
+
+@journaled
+def create_npq_application(ctx: ControlContext, body: Any = None, **_: Any) -> Response:
+    application = npq_application_event.create_application(ctx.store, ctx, _object(body))
+    return ok({"npq_application": render_application(ctx.store, application, SHAPE)})
