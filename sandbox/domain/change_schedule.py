@@ -113,11 +113,6 @@ def fits_schedule(schedule: Schedule, declaration: Declaration) -> bool:
     return True
 
 
-# The NPQ actions imported these under their first names; kept so both spellings work.
-_requested_cohort = requested_cohort
-_fits = fits_schedule
-
-
 def _school_partnership(
     store: Store, provider: LeadProvider, record: InductionRecord, target: int | None, identifier_only: bool
 ) -> Partnership | None:

@@ -124,9 +124,6 @@ def has_course(store: Store, user: User | None, course_identifier: str | None) -
     return store.reference.is_npq_course(course_identifier) and bool(_npq_profiles(store, user))
 
 
-_has_course = has_course  # the name outcome_rules imports; prefer has_course
-
-
 def fundable(store: Store, profile: ECFProfile | NPQProfile) -> bool:
     """Whether a claim would be paid: ECF eligibility confirmed; NPQ funded and not previously funded."""
     if isinstance(profile, ECFProfile):

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sandbox.domain import messages, npq
-from sandbox.domain.change_schedule import _fits, _requested_cohort
-from sandbox.domain.declaration_rules import _has_course, resolve_target
+from sandbox.domain.change_schedule import fits_schedule, requested_cohort
+from sandbox.domain.declaration_rules import has_course, resolve_target
 from sandbox.domain.declarations import BILLABLE_STATES
 from sandbox.domain.ecf_actions import Errors, blank
 from sandbox.domain.entities import Declaration, LeadProvider, NPQProfile
@@ -59,7 +59,7 @@ def resolve(
     course = course_identifier if isinstance(course_identifier, str) else None
     # This endpoint acts on NPQ records only, so an ECF course is not one of the participant's here.
     npq_course = course is not None and store.reference.is_npq_course(course)
-    if not errors and not (npq_course and _has_course(store, user, course)):
+    if not errors and not (npq_course and has_course(store, user, course)):
         errors.add("course_identifier", messages.COURSE_NOT_RECOGNISED)
     if blank(course_identifier):
         errors.add("course_identifier", messages.COURSE_MISSING)
@@ -173,7 +173,7 @@ def change_schedule(
     assert profile is not None
     application = store.npq_applications[profile.id]
     course = profile.course_identifier
-    year = _requested_cohort(cohort, fallback=profile.cohort)
+    year = requested_cohort(cohort, fallback=profile.cohort)
     current_contract = npq_contract(store, provider.id, application.cohort, course)
     if capping and not errors and current_contract is None:
         raise contract_data_issue()
@@ -218,7 +218,7 @@ def change_schedule(
 def _check_schedule(store: Store, profile: NPQProfile, new: Schedule, errors: Errors) -> None:
     live = [d for d in _declarations(store, profile) if d.state in BILLABLE_STATES]
     # Every claim is looked at, so a missing milestone is a 404 even after another claim failed.
-    fits = [_fits(new, d) for d in live]
+    fits = [fits_schedule(new, d) for d in live]
     if not all(fits):
         errors.add("schedule_identifier", messages.SCHEDULE_INVALIDATES_DECLARATIONS)
     if (new.identifier, new.cohort) == (profile.schedule_identifier, profile.cohort):

@@ -13,7 +13,7 @@ import re
 from datetime import UTC, date, datetime, time
 
 from sandbox.domain import messages
-from sandbox.domain.declaration_rules import _has_course, resolve_target
+from sandbox.domain.declaration_rules import SUPPORT_OFFERS, has_course, resolve_target
 from sandbox.domain.ecf_actions import Errors, blank
 from sandbox.domain.entities import Declaration, LeadProvider, NPQProfile, Outcome
 from sandbox.domain.errors import InvalidAction
@@ -43,7 +43,6 @@ FUTURE_DATE = (
 NO_DECLARATION = "Participant declaration must exist"
 STATES = ("passed", "failed")
 # The support and coaching offers have no pass or fail.
-NO_OUTCOME_COURSES = ("npq-early-headship-coaching-offer", "npq-additional-support-offer")
 _NOT_LIVE = ("voided", "awaiting_clawback", "clawed_back")
 # Upstream casts the value to a Date first: an ISO date (or a date-time, whose date is taken) survives;
 # anything it cannot cast becomes nil, so both the "missing" and the "format" checks fail.
@@ -97,11 +96,11 @@ def create_outcome(
     course = course_identifier if isinstance(course_identifier, str) else None
     target = resolve_target(store, provider, participant_id, course)
     # The course check runs only while nothing else failed; the presence check always runs.
-    if not errors and not _has_course(store, target.user, course):
+    if not errors and not has_course(store, target.user, course):
         errors.add("course_identifier", messages.COURSE_NOT_RECOGNISED)
     if blank(course_identifier):
         errors.add("course_identifier", messages.COURSE_MISSING)
-    if course in NO_OUTCOME_COURSES:
+    if course in SUPPORT_OFFERS:
         errors.add("course_identifier", messages.COURSE_NOT_RECOGNISED)
     if blank(state):
         errors.add("state", STATE_MISSING)
