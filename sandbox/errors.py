@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 
 from sandbox.api.body import DATA_STRUCTURE_MESSAGE
-from sandbox.api.params import PAGE_MESSAGE
 from sandbox.domain.errors import (
     BadRequest,
     DomainError,
@@ -100,9 +98,14 @@ def unsupported_media_type(_request: ConnexionRequest, exc: Exception) -> Connex
     )
 
 
-def bad_request(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    detail = _first_paragraph(str(getattr(exc, "detail", "") or exc))
-    return error_list(400, [translate_validation(detail)])
+def bad_request(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """Connexion's own 400s come from reading the request body (parameters are worded by
+    `sandbox.validation`). The Lead Provider API answers every malformed body with one sentence;
+    the control API, which is ours, says what was wrong."""
+    if request.url.path.startswith("/sandbox"):
+        detail = _first_paragraph(str(getattr(exc, "detail", "") or exc))
+        return error_list(400, [("Bad request", detail or "The request body could not be read")])
+    return error_list(400, [("Bad request", DATA_STRUCTURE_MESSAGE)])
 
 
 def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -113,26 +116,3 @@ def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
 def _first_paragraph(text: str) -> str:
     # jsonschema appends the whole schema after a blank line; a client needs only the sentence.
     return str(text).split("\n\n", 1)[0].strip()
-
-
-_PAGE_PARAM = re.compile(r"\bpage\b")
-_BODY_HINTS = ("request body", "body", "json")
-
-
-def translate_validation(detail: str) -> tuple[str, str]:
-    """Connexion's validation sentence, reworded as the real service words the same refusal."""
-    lowered = detail.lower()
-    if "'page'" in lowered or _PAGE_PARAM.search(lowered) and "minimum" in lowered:
-        return ("Bad request", PAGE_MESSAGE)
-    if "'filter'" in lowered and "object" in lowered:
-        return ("Bad parameter", "Filter must be a hash")
-    if "training_status" in lowered:
-        return (
-            "Bad request",
-            "The filter '#/training_status' must be " + '["active", "deferred", "withdrawn"]',
-        )
-    if "'cohort' is a required property" in lowered:
-        return ("Bad parameter", "The filter '#/cohort' must be included in your request")
-    if "'data' is a required property" in lowered:
-        return ("Bad request", DATA_STRUCTURE_MESSAGE)
-    return ("Bad request", detail or "The request could not be understood")

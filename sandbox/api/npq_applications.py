@@ -7,7 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from sandbox.api import params
-from sandbox.api.body import DATA_STRUCTURE_MESSAGE
+from sandbox.api.body import DATA_STRUCTURE_MESSAGE, attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body, many, single
 from sandbox.domain import npq as domain
@@ -99,8 +99,8 @@ def reject_application(ctx: RequestContext, id: str, **_: Any) -> Response:
 
 def change_funded_place(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_npq()
-    attrs = accept_attributes(ctx, body)
-    application = decisions.change_funded_place(
-        ctx.store, ctx.provider, id, attrs.get("funded_place"), ctx.now
-    )
+    funded_place = attributes(body).get("funded_place")
+    # Rails drops objects and lists from permitted params: such a value arrives as missing (422).
+    funded_place = funded_place if isinstance(funded_place, _SCALARS) else None
+    application = decisions.change_funded_place(ctx.store, ctx.provider, id, funded_place, ctx.now)
     return single(present.render_application(ctx.store, application, ctx.v))

@@ -6,6 +6,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from tests.contract.conftest import TOKEN
+
 # Writes are fuzzed once they are built; until then every version's reads are.
 v1 = schemathesis.pytest.from_fixture("v1_schema").include(method="GET")
 v2 = schemathesis.pytest.from_fixture("v2_schema").include(method="GET")
@@ -16,35 +18,21 @@ def _schema(app, version: str):
     return schemathesis.openapi.from_asgi(f"/api/{version}/openapi.json", app)
 
 
-TOKEN: dict[str, str] = {}
-
-
-@schemathesis.auth()
-class FirstProviderToken:
-    """Schemathesis applies the token itself, so it knows requests are authenticated."""
-
-    def get(self, case, context):
-        return TOKEN["first"]
-
-    def set(self, case, data, context):
-        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
-
-
 @pytest.fixture(scope="session")
 def v1_schema(app, first):
-    TOKEN["first"] = first.token
+    TOKEN["token"] = first.token
     return _schema(app, "v1")
 
 
 @pytest.fixture(scope="session")
 def v2_schema(app, first):
-    TOKEN["first"] = first.token
+    TOKEN["token"] = first.token
     return _schema(app, "v2")
 
 
 @pytest.fixture(scope="session")
 def v3_schema(app, first):
-    TOKEN["first"] = first.token
+    TOKEN["token"] = first.token
     return _schema(app, "v3")
 
 
