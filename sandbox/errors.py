@@ -21,7 +21,6 @@ from sandbox.domain.errors import (
     InvalidAction,
     NotFound,
     NotPermitted,
-    NotYetBuilt,
     ValidationFailed,
 )
 
@@ -60,11 +59,6 @@ def domain_error(_request: ConnexionRequest, exc: Exception) -> ConnexionRespons
         return error_list(422, [(attr, ", ".join(msgs)) for attr, msgs in exc.errors.items()])
     if isinstance(exc, InvalidAction):
         return error_list(422, [(exc.title, exc.detail)])
-    if isinstance(exc, NotYetBuilt):
-        return error_list(
-            501,
-            [("Not implemented", f"The sandbox cannot {exc.operation} yet: this operation is being built.")],
-        )
     assert isinstance(exc, DomainError)
     return unexpected(_request, exc)
 

@@ -52,11 +52,3 @@ class InvalidAction(DomainError):
         super().__init__(detail)
         self.title = title
         self.detail = detail
-
-
-class NotYetBuilt(DomainError):
-    """A write operation that is routed but whose rules are not built yet."""
-
-    def __init__(self, operation: str) -> None:
-        super().__init__(operation)
-        self.operation = operation

@@ -128,7 +128,8 @@ def _participant_declarations(
         and (course is None or d.course_identifier == course)
         and (actor.is_admin or d.lead_provider_id == actor.caller_id)
     ]
-    actor.may_act_for({d.lead_provider_id for d in found})
+    if found:  # none found is the event's own refusal (422), not a question of permission
+        actor.may_act_for({d.lead_provider_id for d in found})
     return found
 
 
