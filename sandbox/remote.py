@@ -81,6 +81,22 @@ def clock(args: argparse.Namespace) -> int:
     return _run(lambda: call(args, "GET", path))
 
 
+def transfer(args: argparse.Namespace) -> int:
+    body = {
+        key: value
+        for key, value in (
+            ("to_partnership_id", args.to_partnership),
+            ("leaving_date", args.leaving),
+            ("joining_date", args.joining),
+            ("mentor_id", args.mentor),
+        )
+        if value is not None
+    }
+    return _run(
+        lambda: call(args, "POST", f"/events/ecf-participants/{args.training_record_id}/transfer", body)
+    )
+
+
 def add_commands(commands: Any) -> None:
     def connection(command: argparse.ArgumentParser) -> None:
         command.add_argument(
@@ -103,3 +119,17 @@ def add_commands(commands: Any) -> None:
     moves.add_argument("--advance", type=parse_duration, help="move by a duration: 30d, -2h, 1d,6h")
     moves.add_argument("--real-time", action="store_true", help="back to real time")
     clock_cmd.set_defaults(func=clock)
+
+    transfer_cmd = commands.add_parser(
+        "transfer",
+        help="a participant moves to another school (same or other provider), in a running sandbox",
+    )
+    connection(transfer_cmd)
+    transfer_cmd.add_argument("training_record_id", help="the profile that moves (its training_record_id)")
+    transfer_cmd.add_argument(
+        "--to-partnership", help="the new school's partnership id (leave out if unknown)"
+    )
+    transfer_cmd.add_argument("--leaving", help="leaving date, YYYY-MM-DD (default: the event's day)")
+    transfer_cmd.add_argument("--joining", help="joining date, YYYY-MM-DD (default: the leaving date)")
+    transfer_cmd.add_argument("--mentor", help="the ECT's mentor at the new school (participant id)")
+    transfer_cmd.set_defaults(func=transfer)

@@ -76,6 +76,61 @@ def test_reset_and_clock_commands_drive_a_running_sandbox(capsys):
         assert state.clock.offset(provider.id).total_seconds() == 0
         assert main(["reset", "--url", url, "--token", provider.token]) == 1
         assert "403" in capsys.readouterr().err
+        profile_id, partnership_id = _movable(state, provider)
+        move = [
+            "transfer",
+            profile_id,
+            "--url",
+            url,
+            "--token",
+            "cli-admin",
+            "--to-partnership",
+            partnership_id,
+        ]
+        assert main([*move, "--leaving", "2026-12-18", "--joining", "2027-01-04"]) == 0
+        assert json.loads(capsys.readouterr().out)["data"]
+        transfers = _v3_transfers(url, provider)
+        assert any(
+            t["training_record_id"] == profile_id
+            for item in transfers
+            for t in item["attributes"]["transfers"]
+        )
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def _movable(state, provider) -> tuple[str, str]:
+    """An ECT actively training with the provider, and another provider's partnership to move to."""
+    store = state.store
+    for record in store.induction_records.values():
+        partnership = store.partnerships[record.partnership_id]
+        profile = store.ecf_profiles[record.profile_id]
+        if (
+            partnership.lead_provider_id == provider.id
+            and profile.participant_type == "ect"
+            and record.end_date is None
+            and record.induction_status == "active"
+            and not partnership.challenged
+        ):
+            for target in store.partnerships.values():
+                if (
+                    target.lead_provider_id != provider.id
+                    and target.cohort == record.cohort
+                    and target.school_id != partnership.school_id
+                    and not target.challenged
+                    and not target.relationship
+                ):
+                    return profile.id, target.id
+    raise AssertionError("the world has no ECT to move")
+
+
+def _v3_transfers(url: str, provider) -> list[dict]:
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{url}/api/v3/participants/ecf/transfers?page[per_page]=3000",
+        headers={"Authorization": f"Bearer {provider.token}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())["data"]

@@ -210,6 +210,15 @@ def test_eligibility_refusals_change_nothing(store):
     ):
         with pytest.raises(NotFound):
             events.set_declaration_eligibility(store, Actor(), attributes)
+    # A provider naming someone it has no such claims for is told so, not forbidden.
+    other = next(p for p in store.lead_providers.values() if p.id != paid.lead_provider_id)
+    with pytest.raises(ValidationFailed) as refused:
+        events.set_declaration_eligibility(
+            store, Actor(caller_id=other.id), {"eligible": False, "participant_id": paid.user_id}
+        )
+    assert refused.value.errors == {
+        "participant_id": ["The participant has no eligible declarations from this lead provider."]
+    }
     assert snapshot(store) == before
 
 

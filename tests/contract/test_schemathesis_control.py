@@ -1,0 +1,42 @@
+"""Schemathesis fuzzes the control API (specs/sandbox.yaml) as the admin, statelessly and in chains,
+against a world of its own."""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from sandbox.app import create_app
+from tests.conftest import make_state
+from tests.contract.conftest import TOKEN
+
+STATE = make_state(participants=10)
+FIRST = next(iter(STATE.store.lead_providers.values()))
+# Schemathesis caches one token for every schema of the session: the first provider's. Making it this
+# world's admin token too means the control API is fuzzed with admin rights (admin is checked first).
+STATE.admin_token = FIRST.token
+TOKEN["token"] = FIRST.token
+APP = create_app(state=STATE)
+SCHEMA = schemathesis.openapi.from_asgi("/sandbox/openapi.json", APP)
+
+FUZZ = settings(max_examples=10, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@SCHEMA.parametrize()
+@FUZZ
+def test_the_control_api_honours_its_spec(case):
+    case.call_and_validate()
+
+
+class Chained(SCHEMA.as_state_machine()):  # type: ignore[misc]
+    pass
+
+
+TestControlStateful = Chained.TestCase
+TestControlStateful.settings = settings(
+    max_examples=8,
+    stateful_step_count=5,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
