@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 from sandbox.app import create_app
 from sandbox.rate_limit import RETRY_LATER, RateLimit
 from tests.conftest import TEST_PARTICIPANTS, bearer, make_state
+from tests.support.openapi import validate_exchange
 
 ADMIN = {"Authorization": "Bearer admin-token"}
 
@@ -165,5 +166,6 @@ def test_the_rate_limit_throttles_per_token_with_the_real_body():
     assert throttled.status_code == 429
     assert throttled.content == RETRY_LATER
     assert throttled.headers["content-type"] == "text/plain"
+    validate_exchange("v1", throttled)
     assert client.get("/api/v3/statements", headers=bearer(second)).status_code == 200
     assert client.get("/healthcheck").status_code == 200
