@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sandbox.domain import messages
+from sandbox.domain.declarations import BILLABLE_STATES
 from sandbox.domain.ecf_actions import ActionResult, Errors, action_result, blank, resolve
 from sandbox.domain.entities import Declaration, ECFProfile, InductionRecord, LeadProvider, Partnership
 from sandbox.domain.errors import NotFound
@@ -27,7 +28,6 @@ NO_PARTNERSHIP = (
     "You cannot change a participant to this cohort as you do not have a partnership with the school for "
     "the cohort. Contact the DfE for assistance."
 )
-LIVE = ("submitted", "eligible", "payable", "paid")  # the declarations a new schedule must still fit
 BILLABLE = ("eligible", "payable", "paid")
 _YEAR = re.compile(r"\s*[+-]?\d+\s*")
 
@@ -94,7 +94,7 @@ def moves_past_payments_freeze(
     return (
         profile.cohort_changed_after_payments_frozen
         and _is_frozen(store, target, now)
-        and not any(d.cohort == current for d in _declarations(store, profile, LIVE))
+        and not any(d.cohort == current for d in _declarations(store, profile, BILLABLE_STATES))
         and any(d.cohort == target for d in billable)
     )
 
@@ -182,7 +182,7 @@ def _check(
     if record.training_status == "withdrawn":
         errors.add("participant_id", messages.WITHDRAWN_PARTICIPANT)
     freeze_move = moves_past_payments_freeze(store, profile, record.cohort, year, now)
-    live = _declarations(store, profile, LIVE)
+    live = _declarations(store, profile, BILLABLE_STATES)
     if new is not None and not freeze_move:
         # A migrated participant's claims in a frozen cohort stay where they were paid.
         checked = [

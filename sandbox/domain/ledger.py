@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+from sandbox.domain.declarations import BILLABLE_STATES, CLAWBACK_STATES
 from sandbox.domain.entities import (
     Declaration,
     ECFProfile,
@@ -28,10 +29,8 @@ DECLARATION_STATES = (
     "awaiting_clawback",
     "clawed_back",
 )
-_BILLABLE = ("submitted", "eligible", "payable", "paid")
 # The v3 `statement_id` is the eligible/payable/paid line; a clawed-back declaration keeps its paid line.
 _ON_STATEMENT = ("eligible", "payable", "paid", "awaiting_clawback", "clawed_back")
-_CLAWBACK = ("awaiting_clawback", "clawed_back")
 
 
 # -- statements, declarations, outcomes -----------------------------------------------------------
@@ -93,7 +92,7 @@ def _statement_for(store: Store, provider_id: str, kind: str, cohort: int, on: d
 def _check_statements(
     store: Store, state: str, key: tuple[str, int, str], line: str | None, clawback: str | None
 ) -> None:
-    for statement_id, needed in ((line, state in _ON_STATEMENT), (clawback, state in _CLAWBACK)):
+    for statement_id, needed in ((line, state in _ON_STATEMENT), (clawback, state in CLAWBACK_STATES)):
         if needed != (statement_id is not None):
             raise ValueError(f"a {state} declaration {'needs' if needed else 'has no'} such statement")
         if statement_id is not None:
@@ -131,7 +130,7 @@ def record_declaration(
     kind = "npq" if npq else "ecf"
     if state in _ON_STATEMENT and statement_id is None:
         statement_id = _statement_for(store, lead_provider_id, kind, profile.cohort, now.date())
-    if state in _CLAWBACK and clawback_statement_id is None:
+    if state in CLAWBACK_STATES and clawback_statement_id is None:
         clawback_statement_id = _statement_for(
             store, lead_provider_id, kind, profile.cohort, (updated_at or now).date()
         )
@@ -168,7 +167,7 @@ def record_declaration(
         isinstance(profile, ECFProfile)
         and profile.participant_type == "mentor"
         and declaration_type == "completed"
-        and state in _BILLABLE
+        and state in BILLABLE_STATES
     ):
         set_mentor_funding_end_date(
             store,

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 
 from sandbox.domain import messages
 from sandbox.domain.declaration_rules import SUPPORT_OFFERS, has_course, resolve_target
+from sandbox.domain.declarations import CLAWBACK_STATES
 from sandbox.domain.ecf_actions import Errors, blank
 from sandbox.domain.entities import Declaration, LeadProvider, NPQProfile, Outcome
 from sandbox.domain.errors import InvalidAction
@@ -43,7 +44,7 @@ FUTURE_DATE = (
 NO_DECLARATION = "Participant declaration must exist"
 STATES = ("passed", "failed")
 # The support and coaching offers have no pass or fail.
-_NOT_LIVE = ("voided", "awaiting_clawback", "clawed_back")
+_NOT_LIVE = ("voided", *CLAWBACK_STATES)
 # Upstream casts the value to a Date first: an ISO date (or a date-time, whose date is taken) survives;
 # anything it cannot cast becomes nil, so both the "missing" and the "format" checks fail.
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?", re.ASCII | re.DOTALL)
