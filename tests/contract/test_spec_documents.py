@@ -124,10 +124,8 @@ def version(request):
 
 @pytest.fixture
 def spec(version):
-    path = SPECS / f"{version}.yaml"
-    if not path.exists():
-        pytest.skip(f"{path.name} not written yet")
-    return yaml.safe_load(path.read_text())
+    # A missing document is a failure, not a skip: every version must stay documented.
+    return yaml.safe_load((SPECS / f"{version}.yaml").read_text())
 
 
 def deref(spec, node):
