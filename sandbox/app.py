@@ -12,7 +12,7 @@ from connexion.options import SwaggerUIOptions
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
-from sandbox import errors
+from sandbox import errors, resources
 from sandbox.auth import security_handler_for
 from sandbox.clock import Clock
 from sandbox.domain.errors import DomainError
@@ -22,7 +22,7 @@ from sandbox.spec_routes import SpecRoutes
 from sandbox.state import SandboxState
 from sandbox.validation import BracketSafeURIParser, RealParameterValidator
 
-SPECS_DIR = Path(__file__).resolve().parents[1] / "specs"
+SPECS_DIR = resources.specs_dir()
 VERSIONS = ("v1", "v2", "v3")
 CONTROL_SPEC = SPECS_DIR / "sandbox.yaml"
 COMMON_API_OPTIONS = {
@@ -34,7 +34,7 @@ COMMON_API_OPTIONS = {
 
 
 def spec_path(version: str) -> Path:
-    return SPECS_DIR / f"{version}.yaml"
+    return resources.spec_path(version)
 
 
 # Connexion logs an ERROR for every query parameter the spec does not define; such parameters are

@@ -1,6 +1,6 @@
 """Static reference data of the Lead Provider API: cohorts, courses, schedules and the statement calendar.
 
-The facts live in YAML under ``fixtures/`` (see domain.md §2.1-2.5); this module only loads them, expands the
+The facts live in YAML in ``sandbox/data/`` (see domain.md §2.1-2.5); this module loads them, expands the
 rule-based parts and answers questions about them. Nothing here reads the clock: callers pass the dates in,
 so the sandbox's movable "server date" stays the single source of "now".
 """
@@ -15,7 +15,9 @@ from typing import Any, Literal
 
 import yaml
 
-DEFAULT_FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures"
+from sandbox import resources
+
+DEFAULT_FIXTURES_DIR = resources.data_dir()
 
 ProgrammeType = Literal["ecf", "npq"]
 WindowProblem = Literal["before_start", "after_end"]

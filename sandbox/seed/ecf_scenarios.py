@@ -1,7 +1,7 @@
 """Fixed ECF situations seeded for the first two providers whatever the world's size, so that every read
 shows something and a provider can act on the world today (the sandbox runs on 2026-11-27 and later).
 
-Dates that decide an outcome are pinned, with the statement calendar in mind (fixtures/statements.yaml):
+Dates that decide an outcome are pinned, with the statement calendar in mind (sandbox/data/statements.yaml):
 a 2023 claim submitted in autumn 2023 is paid on the January 2024 statement; a void in May 2024 is clawed
 back on the paid August 2024 statement, one in October 2024 awaits the January 2025 one; a 2022 claim
 submitted in October 2024 is on the November 2024 statement, payable but not yet paid on the world date.

@@ -1,4 +1,4 @@
-"""Schemathesis fuzzes the control API (specs/sandbox.yaml) as the admin, statelessly and in chains,
+"""Schemathesis fuzzes the control API (sandbox/specs/sandbox.yaml) as the admin, statelessly and in chains,
 against a world of its own."""
 
 from __future__ import annotations

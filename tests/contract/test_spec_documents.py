@@ -1,13 +1,14 @@
-"""Static checks of our OpenAPI documents (specs/v1.yaml, v2.yaml, v3.yaml); no HTTP."""
+"""Static checks of our OpenAPI documents (sandbox/specs/v1.yaml, v2.yaml, v3.yaml); no HTTP."""
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 from openapi_spec_validator import validate
 
-SPECS = Path(__file__).resolve().parents[2] / "specs"
+from sandbox.resources import specs_dir
+
+SPECS = specs_dir()
 METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
 
 EXPECTED = {

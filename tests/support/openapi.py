@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -11,7 +10,9 @@ import yaml
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
-SPECS = Path(__file__).resolve().parents[2] / "specs"
+from sandbox.resources import specs_dir
+
+SPECS = specs_dir()
 
 
 @cache
