@@ -1,4 +1,4 @@
-"""The ASGI application: three API versions from our specs over one sandbox state."""
+"""The ASGI application: every served contract, mounted from its description, over one sandbox state."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from sandbox import errors, resources
 from sandbox.auth import security_handler_for
 from sandbox.clock import Clock
+from sandbox.contracts import SERVED, Contract
 from sandbox.domain.errors import DomainError
 from sandbox.rate_limit import FixedWindowCounter, RateLimit, RateLimitMiddleware
 from sandbox.routing import control_resolver_for, resolver_for
@@ -23,7 +24,6 @@ from sandbox.state import SandboxState
 from sandbox.validation import BracketSafeURIParser, RealParameterValidator
 
 SPECS_DIR = resources.specs_dir()
-VERSIONS = ("v1", "v2", "v3")
 CONTROL_SPEC = SPECS_DIR / "sandbox.yaml"
 COMMON_API_OPTIONS = {
     "strict_validation": False,
@@ -33,8 +33,8 @@ COMMON_API_OPTIONS = {
 }
 
 
-def spec_path(version: str) -> Path:
-    return resources.spec_path(version)
+def spec_path(contract: Contract) -> Path:
+    return resources.spec_path(contract.spec)
 
 
 # Connexion logs an ERROR for every query parameter the spec does not define; such parameters are
@@ -56,13 +56,13 @@ def create_app(
     state = state or SandboxState(seed=seed, participants=participants, clock=clock, admin_token=admin_token)
     app = connexion.AsyncApp(__name__, specification_dir=str(SPECS_DIR))
     app.state = state  # type: ignore[attr-defined]
-    documents = [(f"/api/{v}", spec_path(v)) for v in VERSIONS]
-    for version in VERSIONS:
+    documents = [(c.mount, spec_path(c)) for c in SERVED]
+    for contract in SERVED:
         app.add_api(
-            spec_path(version).name,
-            name=version,
-            base_path=f"/api/{version}",
-            resolver=resolver_for(state, version),
+            spec_path(contract).name,
+            name=contract.name,
+            base_path=contract.mount,
+            resolver=resolver_for(state, contract),
             security_map={"bearer": security_handler_for(state)},
             **COMMON_API_OPTIONS,
         )
@@ -88,17 +88,15 @@ def _add_plain_routes(app: connexion.AsyncApp) -> None:
     async def healthcheck(_request: Request) -> Response:
         return JSONResponse({"status": "OK"})
 
-    def spec_document(version: str):
+    def spec_document(contract: Contract):
         async def serve(_request: Request) -> Response:
-            return FileResponse(spec_path(version), media_type="application/yaml")
+            return FileResponse(spec_path(contract), media_type="application/yaml")
 
         return serve
 
     app.add_url_rule("/healthcheck", "healthcheck", healthcheck)
-    for version in VERSIONS:
-        app.add_url_rule(
-            f"/lead-providers/api-docs/{version}/api_spec.yml", f"spec_{version}", spec_document(version)
-        )
+    for contract in SERVED:
+        app.add_url_rule(contract.spec_url, f"spec_{contract.name}", spec_document(contract))
 
 
 def _add_error_handlers(app: connexion.AsyncApp, routes: SpecRoutes) -> None:

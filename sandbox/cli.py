@@ -9,11 +9,10 @@ import sys
 import warnings
 from collections.abc import Sequence
 
+from sandbox.contracts import SERVED
 from sandbox.domain.reference import ReferenceData
 from sandbox.remote import add_commands
 from sandbox.seed.world import build_world
-
-VERSIONS = ("v1", "v2", "v3")
 
 
 def _providers(seed: int, participants: int) -> list[dict[str, object]]:
@@ -67,8 +66,8 @@ def serve(args: argparse.Namespace) -> int:
     gc.freeze()
     base = f"http://{args.host}:{args.port}"
     print(f"cpd-sandbox (seed {args.seed}, {args.participants} ECF participants per provider)")
-    for version in VERSIONS:
-        print(f"  {version}: {base}/api/{version}   docs: {base}/api/{version}/ui/")
+    for contract in SERVED:
+        print(f"  {contract.name}: {base}{contract.mount}   docs: {base}{contract.mount}/ui/")
     if args.no_control:
         print("  control API: off (--no-control)")
     else:

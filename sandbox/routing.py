@@ -1,5 +1,5 @@
 """Binds each operationId of our specs (`module.function` in `sandbox.api`) to its handler, for
-one API version and one running sandbox."""
+one contract and one running sandbox."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from connexion.context import context
 from connexion.resolver import Resolver
 
 from sandbox.api.context import SERVER_DATE_HEADER, RequestContext, build_context
+from sandbox.contracts import Contract
 from sandbox.control.context import ControlContext
 from sandbox.journal import frozen_arguments
 from sandbox.state import SandboxState
-from sandbox.versions import VERSIONS
 
 
-def endpoint_for(state: SandboxState, version: str, handler: Callable[..., Any]) -> Callable[..., Any]:
+def endpoint_for(state: SandboxState, contract: Contract, handler: Callable[..., Any]) -> Callable[..., Any]:
     async def endpoint(**kwargs: Any) -> Any:
         provider_id = (context.get("token_info") or {})["sub"]
         header = request.headers.get(SERVER_DATE_HEADER)
@@ -26,13 +26,13 @@ def endpoint_for(state: SandboxState, version: str, handler: Callable[..., Any])
         # time; the lock also covers callers that drive handlers from threads.
         with state.store.lock:
             if request.method == "GET":
-                return handler(build_context(state, version, provider_id, header), **kwargs)
-            now = build_context(state, version, provider_id, header).now
+                return handler(build_context(state, contract, provider_id, header), **kwargs)
+            now = build_context(state, contract, provider_id, header).now
             arguments = frozen_arguments(kwargs)
 
             def apply() -> Any:
                 # Built at call time so that a replay acts on the rebuilt world, at the original instant.
-                ctx = RequestContext(state, VERSIONS[version], state.store.lead_providers[provider_id], now)
+                ctx = RequestContext(state, contract, state.store.lead_providers[provider_id], now)
                 return handler(ctx, **frozen_arguments(arguments))
 
             return state.journal.run(state.store, provider_id, apply, accepted=_accepted)
@@ -45,11 +45,11 @@ def _accepted(response: Any) -> bool:
     return getattr(response, "status_code", 200) < 400
 
 
-def resolver_for(state: SandboxState, version: str) -> Resolver:
+def resolver_for(state: SandboxState, contract: Contract) -> Resolver:
     def resolve(operation_id: str) -> Callable[..., Any]:
         module_name, _, function_name = operation_id.partition(".")
         module = importlib.import_module(f"sandbox.api.{module_name}")
-        return endpoint_for(state, version, getattr(module, function_name))
+        return endpoint_for(state, contract, getattr(module, function_name))
 
     return Resolver(function_resolver=resolve)
 

@@ -1,5 +1,5 @@
-"""What every handler is given: the world, the API version, the calling provider and the instant
-the request runs at."""
+"""What every handler is given: the world, the contract it serves, the calling provider and the
+instant the request runs at."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sandbox.api.params import parse_datetime
+from sandbox.contracts import Contract
 from sandbox.domain.entities import LeadProvider
 from sandbox.domain.errors import BadRequest, Forbidden
 from sandbox.state import SandboxState
 from sandbox.store import Store
-from sandbox.versions import VERSIONS, Version
 
 SERVER_DATE_HEADER = "X-With-Server-Date"
 
@@ -19,17 +19,13 @@ SERVER_DATE_HEADER = "X-With-Server-Date"
 @dataclass(frozen=True)
 class RequestContext:
     state: SandboxState
-    version: Version
+    contract: Contract
     provider: LeadProvider
     now: datetime
 
     @property
     def store(self) -> Store:
         return self.state.store
-
-    @property
-    def v(self) -> str:
-        return self.version.name
 
     def require_ecf(self) -> None:
         if not self.provider.has_ecf:
@@ -63,6 +59,8 @@ def request_instant(state: SandboxState, header: str | None, provider_id: str | 
     return moment.astimezone(UTC)
 
 
-def build_context(state: SandboxState, version: str, provider_id: str, header: str | None) -> RequestContext:
+def build_context(
+    state: SandboxState, contract: Contract, provider_id: str, header: str | None
+) -> RequestContext:
     provider = state.store.lead_providers[provider_id]
-    return RequestContext(state, VERSIONS[version], provider, request_instant(state, header, provider_id))
+    return RequestContext(state, contract, provider, request_instant(state, header, provider_id))

@@ -13,51 +13,40 @@ from sandbox.api.responses import csv_body, many, single
 from sandbox.domain import change_schedule as schedules
 from sandbox.domain import ecf_actions
 from sandbox.domain import ecf_participants as domain
-from sandbox.domain.listing import SortKey
 from sandbox.presenters import ecf_participants as present
 
 
 def _filter(ctx: RequestContext, raw: Any) -> domain.ParticipantFilter:
-    flt = params.filters(raw)
-    return domain.ParticipantFilter(
-        cohorts=params.cohorts(flt),
-        updated_since=params.since(flt, "updated_since"),
-        training_status=params.training_status(flt) if ctx.v == "v3" else None,
-        from_participant_id=params.one(flt, "from_participant_id") if ctx.v == "v3" else None,
-    )
+    return domain.ParticipantFilter(**params.read_filters(ctx.contract.ecf_participants.listing, raw))
 
 
 def list_participants(ctx: RequestContext, **query: Any) -> Response:
     ctx.require_ecf()
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"))
-    # v3 keeps its created_at order under `updated_since`; v1/v2 then order by updated_at.
-    sort = params.sort_keys(query.get("sort")) or ([SortKey("created_at")] if ctx.v == "v3" else [])
+    sort = params.list_sort(ctx.contract.ecf_participants.listing, query.get("sort"))
     participants = domain.list_participants(ctx.store, ctx.provider, flt, ctx.now, sort)
-    units = page.slice(present.units(participants, ctx.v))
-    return many(present.render(u, ctx.v) for u in units)
+    units = page.slice(present.units(participants, ctx.contract))
+    return many(present.render(u, ctx.contract) for u in units)
 
 
 def show_participant(ctx: RequestContext, id: str, **_: Any) -> Response:
     ctx.require_ecf()
     participant = domain.get_participant(ctx.store, ctx.provider, id, ctx.now)
-    if ctx.v == "v3":
-        return single(present.v3_item(participant))
-    return single(present.legacy_item(domain.preferred_enrolment(participant)))
+    return single(present.item(participant, domain.preferred_enrolment(participant), ctx.contract))
 
 
 def participants_csv(ctx: RequestContext, **query: Any) -> Response:
     ctx.require_ecf()
     flt = _filter(ctx, query.get("filter"))
     participants = domain.list_participants(ctx.store, ctx.provider, flt, ctx.now)
-    return csv_body(present.CSV_COLUMNS, present.csv_rows(participants))
+    return csv_body(
+        ctx.contract.ecf_participants.csv_columns or (), present.csv_rows(participants, ctx.contract)
+    )
 
 
 def _acted(ctx: RequestContext, result: ecf_actions.ActionResult) -> Response:
-    """v3 answers with the whole user; v1 and v2 with the profile the action touched."""
-    if ctx.v == "v3":
-        return single(present.v3_item(result.participant))
-    return single(present.legacy_item(result.enrolment))
+    return single(present.item(result.participant, result.enrolment, ctx.contract))
 
 
 def withdraw(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:

@@ -12,61 +12,56 @@ from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body, many, single
 from sandbox.domain import npq as domain
 from sandbox.domain import npq_decisions as decisions
+from sandbox.domain.entities import NPQApplication
 from sandbox.domain.errors import BadRequest
 from sandbox.presenters import npq as present
 
 
 def _filter(ctx: RequestContext, raw: Any) -> domain.ApplicationFilter:
-    flt = params.filters(raw)
-    return domain.ApplicationFilter(
-        cohorts=params.cohorts(flt, single=not ctx.version.npq_application_cohort_list),
-        updated_since=params.since(flt, "updated_since"),
-        participant_id=params.one(flt, "participant_id") if ctx.v == "v3" else None,
-    )
+    return domain.ApplicationFilter(**params.read_filters(ctx.contract.npq_applications.listing, raw))
+
+
+def _render(ctx: RequestContext, application: NPQApplication) -> dict[str, Any]:
+    return present.render_application(domain.application_view(ctx.store, application), ctx.contract)
 
 
 def list_applications(ctx: RequestContext, **query: Any) -> Response:
     ctx.require_npq()
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"))
-    sort = params.sort_keys(query.get("sort")) if ctx.v == "v3" else []
+    sort = params.list_sort(ctx.contract.npq_applications.listing, query.get("sort"))
     applications = page.slice(domain.list_applications(ctx.store, ctx.provider, flt, sort))
-    return many(present.render_application(ctx.store, a, ctx.v) for a in applications)
+    return many(_render(ctx, a) for a in applications)
 
 
 def show_application(ctx: RequestContext, id: str, **_: Any) -> Response:
     ctx.require_npq()
     application = domain.get_application(ctx.store, ctx.provider, id)
-    return single(present.render_application(ctx.store, application, ctx.v))
+    return single(_render(ctx, application))
 
 
 def applications_csv(ctx: RequestContext, **query: Any) -> Response:
     ctx.require_npq()
     applications = domain.list_applications(ctx.store, ctx.provider, _filter(ctx, query.get("filter")))
+    views = [domain.application_view(ctx.store, a) for a in applications]
     return csv_body(
-        present.application_csv_columns(ctx.v),
-        present.application_csv_rows(ctx.store, applications, ctx.v),
+        ctx.contract.npq_applications.csv_columns or (),
+        present.application_csv_rows(views, ctx.contract),
         header_when_empty=True,
     )
 
 
-# What each version's accept reads from `data.attributes`; change-funded-place reads the same way.
-ACCEPT_ATTRIBUTES = {
-    "v1": ("funded_place",),
-    "v2": ("funded_place",),
-    "v3": ("funded_place", "schedule_identifier"),
-}
 _SCALARS = (str, int, float, bool, type(None))
 
 
 def accept_attributes(ctx: RequestContext, body: Any) -> dict[str, Any]:
     """Upstream's accept parameters: no body or no `data` is no input at all, but a `data` without any
-    attribute the version reads (or with only objects and lists, which Rails drops) is a 400."""
+    attribute the contract reads (or with only objects and lists, which Rails drops) is a 400."""
     if not isinstance(body, dict) or "data" not in body:
         return {}
     data = body["data"]
     raw = data.get("attributes") if isinstance(data, dict) else None
-    permitted = ACCEPT_ATTRIBUTES[ctx.v]
+    permitted = ctx.contract.npq_applications.accept_attributes
     kept = (
         {k: v for k, v in raw.items() if k in permitted and isinstance(v, _SCALARS)}
         if isinstance(raw, dict)
@@ -88,13 +83,13 @@ def accept_application(ctx: RequestContext, id: str, body: Any = None, **_: Any)
         funded_place=attrs.get("funded_place"),
         schedule_identifier=attrs.get("schedule_identifier"),
     )
-    return single(present.render_application(ctx.store, application, ctx.v))
+    return single(_render(ctx, application))
 
 
 def reject_application(ctx: RequestContext, id: str, **_: Any) -> Response:
     ctx.require_npq()
     application = decisions.reject_application(ctx.store, ctx.provider, id, ctx.now)
-    return single(present.render_application(ctx.store, application, ctx.v))
+    return single(_render(ctx, application))
 
 
 def change_funded_place(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
@@ -103,4 +98,4 @@ def change_funded_place(ctx: RequestContext, id: str, body: Any = None, **_: Any
     # Rails drops objects and lists from permitted params: such a value arrives as missing (422).
     funded_place = funded_place if isinstance(funded_place, _SCALARS) else None
     application = decisions.change_funded_place(ctx.store, ctx.provider, id, funded_place, ctx.now)
-    return single(present.render_application(ctx.store, application, ctx.v))
+    return single(_render(ctx, application))

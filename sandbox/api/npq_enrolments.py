@@ -1,4 +1,4 @@
-"""The v2 NPQ enrolments CSV."""
+"""The NPQ enrolments CSV (where a contract serves it)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,5 @@ def enrolments_csv(ctx: RequestContext, **query: Any) -> Response:
     ctx.require_npq()
     flt = params.filters(query.get("filter"))
     enrolments = domain.list_enrolment_profiles(ctx.store, ctx.provider, params.since(flt, "updated_since"))
-    return csv_body(
-        present.ENROLMENT_CSV_COLUMNS,
-        present.enrolment_csv_rows(ctx.store, enrolments),
-        header_when_empty=True,
-    )
+    columns = ctx.contract.npq_participants.enrolments_csv_columns or ()
+    return csv_body(columns, present.enrolment_csv_rows(enrolments, columns), header_when_empty=True)

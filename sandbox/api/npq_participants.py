@@ -17,23 +17,18 @@ from sandbox.presenters import npq as present
 
 def list_participants(ctx: RequestContext, **query: Any) -> Response:
     ctx.require_npq()
-    flt = params.filters(query.get("filter"))
-    v3 = ctx.v == "v3"
-    participant_filter = domain.NPQParticipantFilter(
-        updated_since=params.since(flt, "updated_since"),
-        training_status=params.training_status(flt) if v3 else None,
-        from_participant_id=params.one(flt, "from_participant_id") if v3 else None,
-    )
+    listing = ctx.contract.npq_participants.listing
+    participant_filter = domain.NPQParticipantFilter(**params.read_filters(listing, query.get("filter")))
     page = params.page(query.get("page"))
-    sort = params.sort_keys(query.get("sort")) if v3 else []
+    sort = params.list_sort(listing, query.get("sort"))
     participants = page.slice(domain.list_participants(ctx.store, ctx.provider, participant_filter, sort))
-    return many(present.render_participant(ctx.store, p, ctx.v) for p in participants)
+    return many(present.render_participant(p, ctx.contract) for p in participants)
 
 
 def show_participant(ctx: RequestContext, id: str, **_: Any) -> Response:
     ctx.require_npq()
     participant = domain.get_participant(ctx.store, ctx.provider, id)
-    return single(present.render_participant(ctx.store, participant, ctx.v))
+    return single(present.render_participant(participant, ctx.contract))
 
 
 def withdraw(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
@@ -47,7 +42,7 @@ def withdraw(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Respon
         reason=attrs.get("reason"),
         now=ctx.now,
     )
-    return single(present.render_participant(ctx.store, participant, ctx.v))
+    return single(present.render_participant(participant, ctx.contract))
 
 
 def defer(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
@@ -61,7 +56,7 @@ def defer(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
         reason=attrs.get("reason"),
         now=ctx.now,
     )
-    return single(present.render_participant(ctx.store, participant, ctx.v))
+    return single(present.render_participant(participant, ctx.contract))
 
 
 def resume(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
@@ -70,7 +65,7 @@ def resume(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response
     participant = actions.resume_participant(
         ctx.store, ctx.provider, id, course_identifier=attrs.get("course_identifier"), now=ctx.now
     )
-    return single(present.render_participant(ctx.store, participant, ctx.v))
+    return single(present.render_participant(participant, ctx.contract))
 
 
 def change_schedule(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
@@ -85,4 +80,4 @@ def change_schedule(ctx: RequestContext, id: str, body: Any = None, **_: Any) ->
         cohort=attrs.get("cohort"),
         now=ctx.now,
     )
-    return single(present.render_participant(ctx.store, participant, ctx.v))
+    return single(present.render_participant(participant, ctx.contract))

@@ -19,12 +19,12 @@ def list_outcomes(ctx: RequestContext, **query: Any) -> Response:
     flt = params.filters(query.get("filter"))
     page = params.page(query.get("page"))
     outcomes = page.slice(domain.list_outcomes(ctx.store, ctx.provider, params.since(flt, "created_since")))
-    return many(present.render_outcome(o, ctx.v) for o in outcomes)
+    return many(present.render_outcome(o, ctx.contract) for o in outcomes)
 
 
 def participant_outcomes(ctx: RequestContext, participant_id: str, **_: Any) -> Response:
     outcomes = domain.participant_outcomes(ctx.store, ctx.provider, participant_id)
-    return many(present.render_outcome(o, ctx.v) for o in outcomes)
+    return many(present.render_outcome(o, ctx.contract) for o in outcomes)
 
 
 def create_outcome(ctx: RequestContext, participant_id: str, body: Any = None, **_: Any) -> Response:
@@ -38,4 +38,4 @@ def create_outcome(ctx: RequestContext, participant_id: str, body: Any = None, *
         completion_date=attrs.get("completion_date"),
         now=ctx.now,
     )
-    return single(present.render_outcome(outcome, ctx.v))
+    return single(present.render_outcome(outcome, ctx.contract))

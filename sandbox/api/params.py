@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote
 
+from sandbox.contracts.model import Filter, Listing
 from sandbox.domain.errors import BadRequest
-from sandbox.domain.listing import MAX_PER_PAGE, Page, SortKey
+from sandbox.domain.listing import MAX_PER_PAGE, Page, Since, SortKey
 
 PAGE_MESSAGE = (
     "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid number "
@@ -145,3 +146,45 @@ def sort_keys(value: Any) -> list[SortKey]:
         else:
             keys.append(SortKey(text))
     return keys
+
+
+def _since_compared(strict: bool) -> Any:
+    def read(flt: dict[str, Any], key: str) -> Since | None:
+        moment = since(flt, key)
+        return Since(moment, strict) if moment else None
+
+    return read
+
+
+def _text_single(flt: dict[str, Any], key: str) -> list[str] | None:
+    return None if text_list(flt, key) is None else [str(flt[key]).strip()]
+
+
+_READERS: dict[str, Any] = {
+    "cohort_list": lambda flt, _key: cohorts(flt),
+    "cohort_single": lambda flt, _key: cohorts(flt, single=True),
+    "since": since,
+    "since_strict": _since_compared(True),
+    "since_inclusive": _since_compared(False),
+    "text_list": text_list,
+    "text_single": _text_single,
+    "one": one,
+    "training_status": lambda flt, _key: training_status(flt),
+}
+
+
+def read_filters(listing: Listing, raw: Any) -> dict[str, Any]:
+    """The domain filter's fields from `filter[...]`, as the contract's list reads them; filters it
+    does not read are ignored, as the real service ignores them."""
+    flt = filters(raw)
+    return {f.field: _read(f, flt) for f in listing.filters}
+
+
+def _read(item: Filter, flt: dict[str, Any]) -> Any:
+    return _READERS[item.kind](flt, item.key)
+
+
+def list_sort(listing: Listing, value: Any) -> list[SortKey]:
+    """The order a list is asked for, or the contract's default."""
+    keys = sort_keys(value) if listing.reads_sort else []
+    return keys or list(listing.default_sort)

@@ -26,12 +26,16 @@ def list_partnerships(ctx: RequestContext, **query: Any) -> Response:
     page = params.page(query.get("page"))
     sort = params.sort_keys(query.get("sort"))
     partnerships = page.slice(domain.list_partnerships(ctx.store, ctx.provider, partnership_filter, sort))
-    return many(render_partnership(ctx.store, p) for p in partnerships)
+    return many(render_partnership(domain.partnership_view(ctx.store, p)) for p in partnerships)
 
 
 def show_partnership(ctx: RequestContext, id: str, **_: Any) -> Response:
     ctx.require_ecf()
-    return single(render_partnership(ctx.store, domain.get_partnership(ctx.store, ctx.provider, id)))
+    return single(
+        render_partnership(
+            domain.partnership_view(ctx.store, domain.get_partnership(ctx.store, ctx.provider, id))
+        )
+    )
 
 
 def create_partnership(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
@@ -45,7 +49,7 @@ def create_partnership(ctx: RequestContext, body: Any = None, **_: Any) -> Respo
         school_id=attrs.get("school_id"),
         delivery_partner_id=attrs.get("delivery_partner_id"),
     )
-    return single(render_partnership(ctx.store, partnership))
+    return single(render_partnership(domain.partnership_view(ctx.store, partnership)))
 
 
 def update_partnership(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
@@ -54,4 +58,4 @@ def update_partnership(ctx: RequestContext, id: str, body: Any = None, **_: Any)
     partnership = rules.update_partnership(
         ctx.store, ctx.provider, ctx.now, id, delivery_partner_id=attrs.get("delivery_partner_id")
     )
-    return single(render_partnership(ctx.store, partnership))
+    return single(render_partnership(domain.partnership_view(ctx.store, partnership)))

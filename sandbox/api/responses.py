@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from starlette.responses import Response
@@ -34,7 +34,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def csv_body(columns: list[str], rows: list[dict[str, Any]], header_when_empty: bool = False) -> Response:
+def csv_body(columns: Sequence[str], rows: list[dict[str, Any]], header_when_empty: bool = False) -> Response:
     """Header row plus rows. The ECF CSVs send an empty body for no rows; the NPQ ones a header."""
     out = io.StringIO()
     if rows or header_when_empty:

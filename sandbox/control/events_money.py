@@ -11,18 +11,19 @@ from typing import Any
 
 from starlette.responses import Response
 
+from sandbox.contracts import CONTROL_VIEW
 from sandbox.control.context import ControlContext
 from sandbox.control.responses import journaled, ok
-from sandbox.domain import money_events, npq_application_event
+from sandbox.domain import money_events, npq, npq_application_event
+from sandbox.domain.declarations import declaration_view
 from sandbox.domain.entities import Declaration, SchoolCohort
 from sandbox.domain.errors import BadRequest
+from sandbox.domain.partnerships import partnership_view
 from sandbox.presenters import declarations as present_declarations
 from sandbox.presenters.formats import cohort, timestamp
 from sandbox.presenters.npq import render_application
 from sandbox.presenters.v3_resources import render_partnership, render_statement
 from sandbox.store import Store
-
-SHAPE = "v3"
 
 
 def _object(body: Any) -> dict[str, Any]:
@@ -32,7 +33,7 @@ def _object(body: Any) -> dict[str, Any]:
 
 
 def _declarations(store: Store, declarations: list[Declaration]) -> list[dict[str, Any]]:
-    return [present_declarations.render(store, d, SHAPE) for d in declarations]
+    return [present_declarations.render(declaration_view(store, d), CONTROL_VIEW) for d in declarations]
 
 
 def _school_cohort(school_cohort: SchoolCohort | None) -> dict[str, Any] | None:
@@ -73,7 +74,7 @@ def challenge_partnership(ctx: ControlContext, partnership_id: str, body: Any = 
     challenge = money_events.challenge_partnership(ctx.store, ctx, partnership_id, _object(body))
     return ok(
         {
-            "partnership": render_partnership(ctx.store, challenge.partnership),
+            "partnership": render_partnership(partnership_view(ctx.store, challenge.partnership)),
             "school_cohort": _school_cohort(challenge.school_cohort),
         }
     )
@@ -82,4 +83,6 @@ def challenge_partnership(ctx: ControlContext, partnership_id: str, body: Any = 
 @journaled
 def create_npq_application(ctx: ControlContext, body: Any = None, **_: Any) -> Response:
     application = npq_application_event.create_application(ctx.store, ctx, _object(body))
-    return ok({"npq_application": render_application(ctx.store, application, SHAPE)})
+    return ok(
+        {"npq_application": render_application(npq.application_view(ctx.store, application), CONTROL_VIEW)}
+    )

@@ -97,3 +97,48 @@ def lead_provider_name(store: Store, declaration: Declaration) -> str:
 
 def declaration_mentor_id(declaration: Declaration) -> str | None:
     return declaration.mentor_user_id if declaration.course_identifier == "ecf-induction" else None
+
+
+@dataclass(frozen=True)
+class DeclarationView:
+    """A declaration with everything a response shows about it, worked out from the world."""
+
+    declaration: Declaration
+    has_passed: bool | None
+    uplift_paid: bool
+    lead_provider_name: str
+
+    @property
+    def mentor_id(self) -> str | None:
+        return declaration_mentor_id(self.declaration)
+
+    @property
+    def eligible_for_payment(self) -> bool:
+        return self.declaration.state in ("eligible", "payable")
+
+    @property
+    def voided(self) -> bool:
+        return self.declaration.state == "voided"
+
+    @property
+    def ineligible_for_funding_reason(self) -> str | None:
+        # Upstream reads the reason off the ineligible state: once voided, there is none.
+        d = self.declaration
+        return d.ineligible_for_funding_reason if d.state == "ineligible" else None
+
+    @property
+    def delivery_partner_id(self) -> str | None:
+        return None if self.declaration.is_npq else self.declaration.delivery_partner_id
+
+    @property
+    def evidence_held(self) -> str | None:
+        return None if self.declaration.is_npq else self.declaration.evidence_held
+
+
+def declaration_view(store: Store, declaration: Declaration) -> DeclarationView:
+    return DeclarationView(
+        declaration,
+        has_passed=has_passed(store, declaration),
+        uplift_paid=uplift_paid(store, declaration),
+        lead_provider_name=lead_provider_name(store, declaration),
+    )

@@ -9,6 +9,7 @@ from datetime import datetime
 from sandbox.domain.ecf_visibility import (
     latest_record,
     latest_state_by,
+    legacy_status,
     open_partnership_ids,
     participant_status,
 )
@@ -43,6 +44,30 @@ class Enrolment:
     @property
     def updated_at(self) -> datetime:
         return max(self.user.updated_at, self.profile.updated_at, self.record.updated_at)
+
+    @property
+    def email(self) -> str | None:
+        return self.record.preferred_email or self.user.email
+
+    @property
+    def status(self) -> str:
+        """The v1/v2 `status`."""
+        return legacy_status(self.record)
+
+    @property
+    def trn_validated(self) -> bool | None:
+        if not self.user.teacher_reference_number:
+            return None
+        return self.profile.eligibility is not None and self.profile.ineligibility_reason != "different_trn"
+
+    @property
+    def eligible_for_funding(self) -> bool | None:
+        return {"eligible": True, "ineligible": False}.get(self.profile.eligibility)
+
+    @property
+    def mentor_ineligible_for_funding_reason(self) -> str | None:
+        profile = self.profile
+        return profile.mentor_ineligible_for_funding_reason if profile.participant_type == "mentor" else None
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,27 @@ def application_updated_at(store: Store, application: NPQApplication) -> datetim
 
 
 @dataclass(frozen=True)
+class ApplicationView:
+    """An application with its applicant and the funding and dates worked out from the world."""
+
+    application: NPQApplication
+    user: User
+    eligible_for_funding: bool
+    ineligible_for_funding_reason: str | None
+    updated_at: datetime
+
+
+def application_view(store: Store, application: NPQApplication) -> ApplicationView:
+    return ApplicationView(
+        application,
+        user=store.users[application.user_id],
+        eligible_for_funding=eligible_for_funding(store, application),
+        ineligible_for_funding_reason=ineligible_for_funding_reason(store, application),
+        updated_at=application_updated_at(store, application),
+    )
+
+
+@dataclass(frozen=True)
 class ApplicationFilter:
     cohorts: list[int] | None = None
     updated_since: datetime | None = None
@@ -112,6 +133,7 @@ class NPQEnrolment:
     application: NPQApplication
     withdrawal: ProfileState | None
     deferral: ProfileState | None
+    email: str  # the participant's
 
 
 @dataclass(frozen=True)
@@ -147,6 +169,7 @@ def _enrolments(store: Store, provider: LeadProvider, user: User) -> list[NPQEnr
                 deferral=latest_state_by(profile.states, provider.id, "deferred")
                 if profile.training_status == "deferred"
                 else None,
+                email=user.email,
             )
         )
     return enrolments

@@ -45,6 +45,27 @@ def partnership_updated_at(store: Store, partnership: Partnership) -> datetime:
     )
 
 
+@dataclass(frozen=True)
+class PartnershipView:
+    partnership: Partnership
+    school: School
+    delivery_partner: DeliveryPartner
+    updated_at: datetime
+
+    @property
+    def status(self) -> str:
+        return "challenged" if self.partnership.challenged else "active"
+
+
+def partnership_view(store: Store, partnership: Partnership) -> PartnershipView:
+    return PartnershipView(
+        partnership,
+        school=store.schools[partnership.school_id],
+        delivery_partner=store.delivery_partners[partnership.delivery_partner_id],
+        updated_at=partnership_updated_at(store, partnership),
+    )
+
+
 def list_partnerships(
     store: Store, provider: LeadProvider, flt: PartnershipFilter, sort: Sequence[SortKey] = ()
 ) -> list[Partnership]:

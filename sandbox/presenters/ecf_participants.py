@@ -1,147 +1,99 @@
-"""ECF participants in each version's shape: flat per profile (v1, v2) or nested per user (v3)."""
+"""ECF participants in a contract's shape: one flat row per profile, or a user with nested enrolments."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sandbox.contracts import Contract
 from sandbox.domain.ecf_participants import Enrolment, Participant
-from sandbox.domain.ecf_visibility import legacy_status
-from sandbox.presenters.formats import cohort, iso_date, resource, timestamp
+from sandbox.presenters.formats import (
+    cohort,
+    iso_date,
+    participant_id_changes,
+    pick,
+    profile_state,
+    resource,
+    timestamp,
+)
 
-CSV_COLUMNS = [
-    "id",
-    "email",
-    "full_name",
-    "mentor_id",
-    "school_urn",
-    "participant_type",
-    "cohort",
-    "status",
-    "teacher_reference_number",
-    "teacher_reference_number_validated",
-    "eligible_for_funding",
-    "pupil_premium_uplift",
-    "sparsity_uplift",
-    "training_status",
-    "training_record_id",
-    "schedule_identifier",
-    "updated_at",
-]
-
-
-def _trn_validated(enrolment: Enrolment) -> bool | None:
-    if not enrolment.user.teacher_reference_number:
-        return None
-    profile = enrolment.profile
-    return profile.eligibility is not None and profile.ineligibility_reason != "different_trn"
-
-
-def _eligible_for_funding(enrolment: Enrolment) -> bool | None:
-    return {"eligible": True, "ineligible": False}.get(enrolment.profile.eligibility)
-
-
-def _email(enrolment: Enrolment) -> str | None:
-    return enrolment.record.preferred_email or enrolment.user.email
-
-
-def _common(enrolment: Enrolment) -> dict[str, Any]:
-    return {
-        "email": _email(enrolment),
-        "mentor_id": enrolment.mentor_user_id,
-        "school_urn": enrolment.school.urn,
-        "participant_type": enrolment.profile.participant_type,
-        "cohort": cohort(enrolment.record.cohort),
-    }
-
-
-def _funding(enrolment: Enrolment) -> dict[str, Any]:
-    return {
-        "teacher_reference_number_validated": _trn_validated(enrolment),
-        "eligible_for_funding": _eligible_for_funding(enrolment),
-        "pupil_premium_uplift": enrolment.profile.pupil_premium_uplift,
-        "sparsity_uplift": enrolment.profile.sparsity_uplift,
-        "training_status": enrolment.record.training_status,
-    }
+# What a flat row or a nested enrolment may show, drawn from one enrolment.
+ENROLMENT_FIELDS = {
+    "email": lambda e: e.email,
+    "mentor_id": lambda e: e.mentor_user_id,
+    "school_urn": lambda e: e.school.urn,
+    "participant_type": lambda e: e.profile.participant_type,
+    "cohort": lambda e: cohort(e.record.cohort),
+    "full_name": lambda e: e.user.full_name,
+    "status": lambda e: e.status,
+    "teacher_reference_number": lambda e: e.user.teacher_reference_number,
+    "teacher_reference_number_validated": lambda e: e.trn_validated,
+    "eligible_for_funding": lambda e: e.eligible_for_funding,
+    "pupil_premium_uplift": lambda e: e.profile.pupil_premium_uplift,
+    "sparsity_uplift": lambda e: e.profile.sparsity_uplift,
+    "training_status": lambda e: e.record.training_status,
+    "training_record_id": lambda e: e.profile.id,
+    "schedule_identifier": lambda e: e.record.schedule_identifier,
+    "updated_at": lambda e: timestamp(e.updated_at),
+    "participant_status": lambda e: e.participant_status,
+    "delivery_partner_id": lambda e: e.partnership.delivery_partner_id,
+    "withdrawal": lambda e: profile_state(e.withdrawal),
+    "deferral": lambda e: profile_state(e.deferral),
+    "created_at": lambda e: timestamp(e.profile.created_at),
+    "induction_end_date": lambda e: iso_date(e.profile.induction_end_date),
+    "mentor_funding_end_date": lambda e: iso_date(e.profile.mentor_funding_end_date),
+    "cohort_changed_after_payments_frozen": lambda e: e.profile.cohort_changed_after_payments_frozen,
+    "mentor_ineligible_for_funding_reason": lambda e: e.mentor_ineligible_for_funding_reason,
+}
+# What a user with nested enrolments may show.
+PARTICIPANT_FIELDS = {
+    "full_name": lambda p, _c: p.user.full_name,
+    "teacher_reference_number": lambda p, _c: p.user.teacher_reference_number,
+    "updated_at": lambda p, _c: timestamp(p.updated_at),
+    "ecf_enrolments": lambda p, c: [
+        pick(ENROLMENT_FIELDS, c.ecf_participants.enrolment_fields, e) for e in p.enrolments
+    ],
+    "participant_id_changes": lambda p, _c: participant_id_changes(p.user),
+}
 
 
-def legacy_attributes(enrolment: Enrolment) -> dict[str, Any]:
-    """v1/v2 attributes, in the CSV's column order."""
-    return {
-        **_common(enrolment),
-        "full_name": enrolment.user.full_name,
-        "status": legacy_status(enrolment.record),
-        "teacher_reference_number": enrolment.user.teacher_reference_number,
-        **_funding(enrolment),
-        "training_record_id": enrolment.profile.id,
-        "schedule_identifier": enrolment.record.schedule_identifier,
-        "updated_at": timestamp(enrolment.updated_at),
-    }
+def row_attributes(enrolment: Enrolment, contract: Contract) -> dict[str, Any]:
+    return pick(ENROLMENT_FIELDS, contract.ecf_participants.fields, enrolment)
 
 
-def legacy_item(enrolment: Enrolment) -> dict[str, Any]:
-    return resource(enrolment.user.id, "participant", legacy_attributes(enrolment))
+def row_item(enrolment: Enrolment, contract: Contract) -> dict[str, Any]:
+    return resource(enrolment.user.id, "participant", row_attributes(enrolment, contract))
 
 
-def _state(state: Any) -> dict[str, Any] | None:
-    if state is None:
-        return None
-    return {"reason": state.reason, "date": timestamp(state.created_at)}
+def participant_item(participant: Participant, contract: Contract) -> dict[str, Any]:
+    attributes = pick(PARTICIPANT_FIELDS, contract.ecf_participants.fields, participant, contract)
+    return resource(participant.user.id, "participant", attributes)
 
 
-def _enrolment(enrolment: Enrolment) -> dict[str, Any]:
-    profile = enrolment.profile
-    return {
-        "training_record_id": profile.id,
-        **_common(enrolment),
-        "training_status": enrolment.record.training_status,
-        "participant_status": enrolment.participant_status,
-        **{k: v for k, v in _funding(enrolment).items() if k != "training_status"},
-        "schedule_identifier": enrolment.record.schedule_identifier,
-        "delivery_partner_id": enrolment.partnership.delivery_partner_id,
-        "withdrawal": _state(enrolment.withdrawal),
-        "deferral": _state(enrolment.deferral),
-        "created_at": timestamp(profile.created_at),
-        "induction_end_date": iso_date(profile.induction_end_date),
-        "mentor_funding_end_date": iso_date(profile.mentor_funding_end_date),
-        "cohort_changed_after_payments_frozen": profile.cohort_changed_after_payments_frozen,
-        "mentor_ineligible_for_funding_reason": (
-            profile.mentor_ineligible_for_funding_reason if profile.participant_type == "mentor" else None
-        ),
-    }
+def nests_enrolments(contract: Contract) -> bool:
+    return contract.ecf_participants.unit == "participant"
 
 
-def v3_item(participant: Participant) -> dict[str, Any]:
-    user = participant.user
-    return resource(
-        user.id,
-        "participant",
-        {
-            "full_name": user.full_name,
-            "teacher_reference_number": user.teacher_reference_number,
-            "updated_at": timestamp(participant.updated_at),
-            "ecf_enrolments": [_enrolment(e) for e in participant.enrolments],
-            "participant_id_changes": [
-                {
-                    "from_participant_id": c.from_participant_id,
-                    "to_participant_id": c.to_participant_id,
-                    "changed_at": timestamp(c.changed_at),
-                }
-                for c in user.participant_id_changes
-            ],
-        },
-    )
-
-
-def units(participants: list[Participant], version: str) -> list[Participant] | list[Enrolment]:
-    """What one list item is: a user in v3, a profile the filter matched in v1 and v2 (pages count these)."""
-    if version == "v3":
+def units(participants: list[Participant], contract: Contract) -> list[Participant] | list[Enrolment]:
+    """What one list item is (pages count these): a user, or each profile the filter matched."""
+    if nests_enrolments(contract):
         return participants
     return [e for p in participants for e in p.rows]
 
 
-def render(unit: Participant | Enrolment, version: str) -> dict[str, Any]:
-    return v3_item(unit) if version == "v3" else legacy_item(unit)
+def render(unit: Participant | Enrolment, contract: Contract) -> dict[str, Any]:
+    if isinstance(unit, Participant):
+        return participant_item(unit, contract)
+    return row_item(unit, contract)
 
 
-def csv_rows(participants: list[Participant]) -> list[dict[str, Any]]:
-    return [{"id": e.user.id, **legacy_attributes(e)} for p in participants for e in p.rows]
+def csv_rows(participants: list[Participant], contract: Contract) -> list[dict[str, Any]]:
+    return [{"id": e.user.id, **row_attributes(e, contract)} for p in participants for e in p.rows]
+
+
+def item(participant: Participant, enrolment: Enrolment, contract: Contract) -> dict[str, Any]:
+    """A single read or an action's answer: the whole user, or the one profile it is about."""
+    return (
+        participant_item(participant, contract)
+        if nests_enrolments(contract)
+        else row_item(enrolment, contract)
+    )

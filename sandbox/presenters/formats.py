@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
+
+from sandbox.domain.entities import User
 
 
 def timestamp(value: datetime | None) -> str | None:
@@ -45,3 +48,24 @@ def resource(id_: str, type_: str, attributes: dict[str, Any]) -> dict[str, Any]
 def state(value: str) -> str:
     """Declaration states are stored with underscores and shown with hyphens."""
     return value.replace("_", "-")
+
+
+def pick(table: dict[str, Callable[..., Any]], fields: Iterable[str], *args: Any) -> dict[str, Any]:
+    """The attributes a contract shows, in its order, each drawn by its entry in the presenter's table."""
+    return {name: table[name](*args) for name in fields}
+
+
+def profile_state(value: Any) -> dict[str, Any] | None:
+    """A withdrawal or deferral: its reason and when it was recorded."""
+    return None if value is None else {"reason": value.reason, "date": timestamp(value.created_at)}
+
+
+def participant_id_changes(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "from_participant_id": c.from_participant_id,
+            "to_participant_id": c.to_participant_id,
+            "changed_at": timestamp(c.changed_at),
+        }
+        for c in user.participant_id_changes
+    ]

@@ -1,192 +1,124 @@
-"""NPQ applications, participants, enrolments and outcomes in each version's shape."""
+"""NPQ applications, participants, enrolments and outcomes in a contract's shape."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sandbox.domain import npq
-from sandbox.domain.entities import NPQApplication, Outcome
-from sandbox.presenters.formats import cohort, midnight, resource, timestamp
-from sandbox.store import Store
+from sandbox.contracts import Contract
+from sandbox.domain.entities import Outcome
+from sandbox.domain.npq import ApplicationView, NPQEnrolment, NPQParticipant
+from sandbox.presenters.formats import (
+    cohort,
+    midnight,
+    participant_id_changes,
+    pick,
+    profile_state,
+    resource,
+    timestamp,
+)
 
-APPLICATION_CSV_COLUMNS = [
-    "id",
-    "participant_id",
-    "full_name",
-    "email",
-    "email_validated",
-    "teacher_reference_number",
-    "teacher_reference_number_validated",
-    "school_urn",
-    "school_ukprn",
-    "private_childcare_provider_urn",
-    "headteacher_status",
-    "eligible_for_funding",
-    "funded_place",
-    "funding_choice",
-    "course_identifier",
-    "status",
-    "works_in_school",
-    "employer_name",
-    "employment_role",
-    "created_at",
-    "updated_at",
-    "cohort",
-    "ineligible_for_funding_reason",
-    "targeted_delivery_funding_eligibility",
-    "teacher_catchment",
-    "teacher_catchment_country",
-    "teacher_catchment_iso_country_code",
-    "itt_provider",
-    "lead_mentor",
-]
-CATCHMENT_COLUMNS = {"teacher_catchment", "teacher_catchment_country", "teacher_catchment_iso_country_code"}
-ENROLMENT_CSV_COLUMNS = [
-    "participant_id",
-    "course_identifier",
-    "schedule_identifier",
-    "cohort",
-    "npq_application_id",
-    "eligible_for_funding",
-    "funded_place",
-    "training_status",
-    "school_urn",
-]
-
-
-def application_attributes(store: Store, application: NPQApplication, version: str) -> dict[str, Any]:
-    user = store.users[application.user_id]
-    attrs = {
-        "participant_id": user.id,
-        "full_name": user.full_name,
-        "email": user.email,
-        "email_validated": True,
-        "teacher_reference_number": user.teacher_reference_number,
-        "teacher_reference_number_validated": application.teacher_reference_number_validated,
-        "school_urn": application.school_urn,
-        "school_ukprn": application.school_ukprn,
-        "private_childcare_provider_urn": application.private_childcare_provider_urn,
-        "headteacher_status": application.headteacher_status,
-        "eligible_for_funding": npq.eligible_for_funding(store, application),
-        "funded_place": application.funded_place,
-        "funding_choice": application.funding_choice,
-        "course_identifier": application.course_identifier,
-        "status": application.status,
-        "works_in_school": application.works_in_school,
-        "employer_name": application.employer_name,
-        "employment_role": application.employment_role,
-        "created_at": timestamp(application.created_at),
-        "updated_at": timestamp(npq.application_updated_at(store, application)),
-        "cohort": cohort(application.cohort),
-        "ineligible_for_funding_reason": npq.ineligible_for_funding_reason(store, application),
-        "targeted_delivery_funding_eligibility": application.targeted_delivery_funding_eligibility,
-        "teacher_catchment": application.teacher_catchment,
-        "teacher_catchment_country": application.teacher_catchment_country,
-        "teacher_catchment_iso_country_code": application.teacher_catchment_iso_country_code,
-        "itt_provider": application.itt_provider,
-        "lead_mentor": application.lead_mentor,
-    }
-    if version == "v3":
-        attrs["schedule_identifier"] = application.schedule_identifier
-    return attrs
-
-
-def render_application(store: Store, application: NPQApplication, version: str) -> dict[str, Any]:
-    return resource(application.id, "npq_application", application_attributes(store, application, version))
+APPLICATION_FIELDS = {
+    "participant_id": lambda v: v.user.id,
+    "full_name": lambda v: v.user.full_name,
+    "email": lambda v: v.user.email,
+    "email_validated": lambda _v: True,
+    "teacher_reference_number": lambda v: v.user.teacher_reference_number,
+    "teacher_reference_number_validated": lambda v: v.application.teacher_reference_number_validated,
+    "school_urn": lambda v: v.application.school_urn,
+    "school_ukprn": lambda v: v.application.school_ukprn,
+    "private_childcare_provider_urn": lambda v: v.application.private_childcare_provider_urn,
+    "headteacher_status": lambda v: v.application.headteacher_status,
+    "eligible_for_funding": lambda v: v.eligible_for_funding,
+    "funded_place": lambda v: v.application.funded_place,
+    "funding_choice": lambda v: v.application.funding_choice,
+    "course_identifier": lambda v: v.application.course_identifier,
+    "status": lambda v: v.application.status,
+    "works_in_school": lambda v: v.application.works_in_school,
+    "employer_name": lambda v: v.application.employer_name,
+    "employment_role": lambda v: v.application.employment_role,
+    "created_at": lambda v: timestamp(v.application.created_at),
+    "updated_at": lambda v: timestamp(v.updated_at),
+    "cohort": lambda v: cohort(v.application.cohort),
+    "ineligible_for_funding_reason": lambda v: v.ineligible_for_funding_reason,
+    "targeted_delivery_funding_eligibility": lambda v: v.application.targeted_delivery_funding_eligibility,
+    "teacher_catchment": lambda v: v.application.teacher_catchment,
+    "teacher_catchment_country": lambda v: v.application.teacher_catchment_country,
+    "teacher_catchment_iso_country_code": lambda v: v.application.teacher_catchment_iso_country_code,
+    "itt_provider": lambda v: v.application.itt_provider,
+    "lead_mentor": lambda v: v.application.lead_mentor,
+    "schedule_identifier": lambda v: v.application.schedule_identifier,
+}
+ENROLMENT_FIELDS = {
+    "course_identifier": lambda e: e.profile.course_identifier,
+    "schedule_identifier": lambda e: e.profile.schedule_identifier,
+    "cohort": lambda e: cohort(e.profile.cohort),
+    "npq_application_id": lambda e: e.application.id,
+    # Enrolments show the application's own flag, not lowered for previous funding (upstream).
+    "eligible_for_funding": lambda e: e.application.eligible_for_funding,
+    "training_status": lambda e: e.profile.training_status,
+    "school_urn": lambda e: e.application.school_urn,
+    "targeted_delivery_funding_eligibility": lambda e: e.application.targeted_delivery_funding_eligibility,
+    "funded_place": lambda e: e.application.funded_place,
+    "email": lambda e: e.email,
+    "withdrawal": lambda e: profile_state(e.withdrawal),
+    "deferral": lambda e: profile_state(e.deferral),
+    "created_at": lambda e: timestamp(e.profile.created_at),
+    "participant_id": lambda e: e.profile.user_id,
+}
+PARTICIPANT_FIELDS = {
+    "full_name": lambda p, _c: p.user.full_name,
+    "teacher_reference_number": lambda p, _c: p.user.teacher_reference_number,
+    "updated_at": lambda p, _c: timestamp(p.updated_at),
+    "participant_id": lambda p, _c: p.user.id,
+    "email": lambda p, _c: p.user.email,
+    "npq_courses": lambda p, _c: [e.profile.course_identifier for e in p.enrolments],
+    "funded_places": lambda p, _c: [
+        {
+            "npq_course": e.profile.course_identifier,
+            "funded_place": e.application.funded_place,
+            "npq_application_id": e.application.id,
+        }
+        for e in p.enrolments
+    ],
+    "npq_enrolments": lambda p, c: [enrolment_attributes(e, c) for e in p.enrolments],
+    "participant_id_changes": lambda p, _c: participant_id_changes(p.user),
+}
+OUTCOME_FIELDS = {
+    "state": lambda o: o.state,
+    "completion_date": lambda o: midnight(o.completion_date),
+    "course_identifier": lambda o: o.course_identifier,
+    "participant_id": lambda o: o.user_id,
+    "created_at": lambda o: timestamp(o.created_at),
+    "updated_at": lambda o: timestamp(o.updated_at),
+}
 
 
-def application_csv_rows(store: Store, applications: list[NPQApplication], version: str) -> list[dict]:
-    return [{"id": a.id, **application_attributes(store, a, version)} for a in applications]
+def application_attributes(view: ApplicationView, contract: Contract) -> dict[str, Any]:
+    return pick(APPLICATION_FIELDS, contract.npq_applications.fields, view)
 
 
-def application_csv_columns(version: str) -> list[str]:
-    # v2's CSV has no catchment columns although its JSON has them.
-    if version == "v2":
-        return [c for c in APPLICATION_CSV_COLUMNS if c not in CATCHMENT_COLUMNS]
-    return APPLICATION_CSV_COLUMNS
+def render_application(view: ApplicationView, contract: Contract) -> dict[str, Any]:
+    return resource(view.application.id, "npq_application", application_attributes(view, contract))
 
 
-def _state(state: Any) -> dict[str, Any] | None:
-    return None if state is None else {"reason": state.reason, "date": timestamp(state.created_at)}
+def application_csv_rows(views: list[ApplicationView], contract: Contract) -> list[dict[str, Any]]:
+    return [{"id": v.application.id, **application_attributes(v, contract)} for v in views]
 
 
-def enrolment_attributes(store: Store, enrolment: npq.NPQEnrolment, version: str) -> dict[str, Any]:
-    profile, application = enrolment.profile, enrolment.application
-    attrs: dict[str, Any] = {
-        "course_identifier": profile.course_identifier,
-        "schedule_identifier": profile.schedule_identifier,
-        "cohort": cohort(profile.cohort),
-        "npq_application_id": application.id,
-        # Enrolments show the application's own flag, not lowered for previous funding (upstream).
-        "eligible_for_funding": application.eligible_for_funding,
-        "training_status": profile.training_status,
-        "school_urn": application.school_urn,
-        "targeted_delivery_funding_eligibility": application.targeted_delivery_funding_eligibility,
-        "funded_place": application.funded_place,
-    }
-    if version == "v3":
-        attrs.update(
-            {
-                "email": store.users[profile.user_id].email,
-                "withdrawal": _state(enrolment.withdrawal),
-                "deferral": _state(enrolment.deferral),
-                "created_at": timestamp(profile.created_at),
-            }
-        )
-    return attrs
+def enrolment_attributes(enrolment: NPQEnrolment, contract: Contract) -> dict[str, Any]:
+    return pick(ENROLMENT_FIELDS, contract.npq_participants.enrolment_fields, enrolment)
 
 
-def render_participant(store: Store, participant: npq.NPQParticipant, version: str) -> dict[str, Any]:
-    user = participant.user
-    attrs: dict[str, Any] = {
-        "full_name": user.full_name,
-        "teacher_reference_number": user.teacher_reference_number,
-        "updated_at": timestamp(participant.updated_at),
-    }
-    if version == "v1":
-        attrs.update(
-            {
-                "participant_id": user.id,
-                "email": user.email,
-                "npq_courses": [e.profile.course_identifier for e in participant.enrolments],
-                "funded_places": [
-                    {
-                        "npq_course": e.profile.course_identifier,
-                        "funded_place": e.application.funded_place,
-                        "npq_application_id": e.application.id,
-                    }
-                    for e in participant.enrolments
-                ],
-            }
-        )
-    else:
-        attrs["npq_enrolments"] = [enrolment_attributes(store, e, version) for e in participant.enrolments]
-    if version == "v2":
-        attrs["email"] = user.email
-    if version == "v3":
-        attrs["participant_id_changes"] = [
-            {
-                "from_participant_id": c.from_participant_id,
-                "to_participant_id": c.to_participant_id,
-                "changed_at": timestamp(c.changed_at),
-            }
-            for c in user.participant_id_changes
-        ]
-    return resource(user.id, "npq-participant", attrs)
+def render_participant(participant: NPQParticipant, contract: Contract) -> dict[str, Any]:
+    attributes = pick(PARTICIPANT_FIELDS, contract.npq_participants.fields, participant, contract)
+    return resource(participant.user.id, "npq-participant", attributes)
 
 
-def enrolment_csv_rows(store: Store, enrolments: list[npq.NPQEnrolment]) -> list[dict[str, Any]]:
-    return [{"participant_id": e.profile.user_id, **enrolment_attributes(store, e, "v2")} for e in enrolments]
+def enrolment_csv_rows(enrolments: list[NPQEnrolment], columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [pick(ENROLMENT_FIELDS, columns, e) for e in enrolments]
 
 
-def render_outcome(outcome: Outcome, version: str) -> dict[str, Any]:
-    attrs = {
-        "state": outcome.state,
-        "completion_date": midnight(outcome.completion_date),
-        "course_identifier": outcome.course_identifier,
-        "participant_id": outcome.user_id,
-        "created_at": timestamp(outcome.created_at),
-    }
-    if version == "v3":
-        attrs["updated_at"] = timestamp(outcome.updated_at)
-    return resource(outcome.id, "participant-outcome", attrs)
+def render_outcome(outcome: Outcome, contract: Contract) -> dict[str, Any]:
+    return resource(
+        outcome.id, "participant-outcome", pick(OUTCOME_FIELDS, contract.outcomes.fields, outcome)
+    )

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.domain.entities import Partnership, Statement
-from sandbox.domain.partnerships import DeliveryPartnerView, SchoolView, partnership_updated_at
+from sandbox.domain.entities import Statement
+from sandbox.domain.partnerships import DeliveryPartnerView, PartnershipView, SchoolView
 from sandbox.domain.transfers import Move, ParticipantTransfers
 from sandbox.domain.unfunded_mentors import UnfundedMentor
 from sandbox.presenters.formats import cohort, iso_date, millis_timestamp, resource, timestamp
-from sandbox.store import Store
 
 MONTHS = [
     "January",
@@ -46,9 +45,8 @@ def render_statement(statement: Statement) -> dict[str, Any]:
     )
 
 
-def render_partnership(store: Store, partnership: Partnership) -> dict[str, Any]:
-    school = store.schools[partnership.school_id]
-    delivery_partner = store.delivery_partners[partnership.delivery_partner_id]
+def render_partnership(view: PartnershipView) -> dict[str, Any]:
+    partnership, school, delivery_partner = view.partnership, view.school, view.delivery_partner
     return resource(
         partnership.id,
         "partnership",
@@ -58,13 +56,13 @@ def render_partnership(store: Store, partnership: Partnership) -> dict[str, Any]
             "school_id": school.id,
             "delivery_partner_id": delivery_partner.id,
             "delivery_partner_name": delivery_partner.name,
-            "status": "challenged" if partnership.challenged else "active",
+            "status": view.status,
             "challenged_reason": partnership.challenged_reason,
             "challenged_at": millis_timestamp(partnership.challenged_at),
             "induction_tutor_name": partnership.induction_tutor_name,
             "induction_tutor_email": partnership.induction_tutor_email,
             "created_at": timestamp(partnership.created_at),
-            "updated_at": timestamp(partnership_updated_at(store, partnership)),
+            "updated_at": timestamp(view.updated_at),
         },
     )
 

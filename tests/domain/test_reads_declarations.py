@@ -7,23 +7,29 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from sandbox.api.params import read_filters
+from sandbox.contracts import BY_NAME
 from sandbox.domain import ledger
 from sandbox.domain import registration as reg
 from sandbox.domain.declarations import (
     DeclarationFilter,
+    declaration_view,
     get_declaration,
     has_passed,
     list_declarations,
     uplift_paid,
 )
 from sandbox.domain.errors import NotFound
-from sandbox.domain.listing import Since
 from sandbox.presenters import declarations as present
-from sandbox.versions import VERSIONS
 from tests.domain.test_reads_world import World
 
 BILLABLE = ("submitted", "eligible", "payable", "paid")
 NOT_BILLABLE = ("voided", "ineligible", "awaiting_clawback", "clawed_back")
+
+
+def shown(world: World, declaration, version: str) -> dict:
+    """The declaration's attributes as `version` renders them."""
+    return present.render(declaration_view(world.store, declaration), BY_NAME[version])["attributes"]
 
 
 def ids(declarations) -> list[str]:
@@ -126,8 +132,9 @@ def test_updated_since_is_strict_in_v1_v2_and_inclusive_in_v3(moved):
     pivot = declarations["paid"]
 
     def listed(version: str) -> list[str]:
-        since = Since(pivot.updated_at, VERSIONS[version].declarations_updated_since_strict)
-        return ids(list_declarations(world.store, old, DeclarationFilter(updated_since=since)))
+        listing = BY_NAME[version].declarations.listing
+        flt = read_filters(listing, {"updated_since": pivot.updated_at.isoformat()})
+        return ids(list_declarations(world.store, old, DeclarationFilter(**flt)))
 
     later = [d.id for d in declarations.values() if d.updated_at > pivot.updated_at]
     assert listed("v1") == listed("v2") == later
@@ -262,11 +269,11 @@ def test_uplift_paid_for_npq(course, declaration_type, state, targeted, expected
 def test_v3_fields_of_an_ect_declaration_made_by_another_provider(moved):
     world, old, new, _, _, _, declarations, _ = moved
     paid = declarations["paid"]
-    attrs = present.render(world.store, paid, "v3")["attributes"]
+    attrs = shown(world, paid, "v3")
     assert attrs["lead_provider_name"] == "Old"  # the maker, whoever reads it
     assert attrs["state"] == "paid" and attrs["statement_id"] == paid.statement_id
     assert attrs["delivery_partner_id"] == paid.delivery_partner_id is not None
-    clawback = present.render(world.store, declarations["awaiting_clawback"], "v3")["attributes"]
+    clawback = shown(world, declarations["awaiting_clawback"], "v3")
     assert clawback["state"] == "awaiting-clawback" and clawback["clawback_statement_id"] is not None
 
 
@@ -277,15 +284,15 @@ def test_mentor_id_is_shown_on_ect_declarations_only():
     partnership = world.partnership(provider)
     mentor_user, mentor, _ = world.mentor(partnership)
     _, ect, _ = world.ect(partnership, mentor=mentor)
-    ect_attrs = present.render(world.store, world.declaration(ect, provider), "v3")["attributes"]
-    mentor_attrs = present.render(world.store, world.declaration(mentor, provider), "v3")["attributes"]
+    ect_attrs = shown(world, world.declaration(ect, provider), "v3")
+    mentor_attrs = shown(world, world.declaration(mentor, provider), "v3")
     assert (ect_attrs["mentor_id"], mentor_attrs["mentor_id"]) == (mentor_user.id, None)
 
 
 def test_npq_declarations_have_no_delivery_partner_or_evidence(npq_completed):
     world, declaration = npq_completed
     declaration.evidence_held = "other"
-    attrs = present.render(world.store, declaration, "v3")["attributes"]
+    attrs = shown(world, declaration, "v3")
     assert (attrs["delivery_partner_id"], attrs["evidence_held"], attrs["mentor_id"]) == (None, None, None)
 
 
@@ -300,10 +307,7 @@ def test_ineligible_for_funding_reason_shows_only_on_an_ineligible_declaration()
     voided = world.declaration(
         profile, provider, state="voided", ineligible_for_funding_reason="duplicate_declaration"
     )
-    reasons = [
-        present.render(world.store, d, "v3")["attributes"]["ineligible_for_funding_reason"]
-        for d in (kept, voided)
-    ]
+    reasons = [shown(world, d, "v3")["ineligible_for_funding_reason"] for d in (kept, voided)]
     assert reasons == ["duplicate_declaration", None]
 
 
@@ -319,9 +323,9 @@ def test_ineligible_for_funding_reason_shows_only_on_an_ineligible_declaration()
 )
 def test_v1_only_fields(moved, state, eligible_for_payment, voided):
     world, _, _, _, _, _, declarations, _ = moved
-    v1 = present.render(world.store, declarations[state], "v1")["attributes"]
+    v1 = shown(world, declarations[state], "v1")
     assert (v1["eligible_for_payment"], v1["voided"]) == (eligible_for_payment, voided)
-    v2 = present.render(world.store, declarations[state], "v2")["attributes"]
+    v2 = shown(world, declarations[state], "v2")
     assert "eligible_for_payment" not in v2 and "voided" not in v2 and "created_at" not in v2
 
 
@@ -329,12 +333,12 @@ def test_v1_v2_csv_rows_carry_the_columns_of_their_version(moved):
     world, old, _, _, _, _, declarations, _ = moved
     listed = list_declarations(world.store, old, DeclarationFilter())
     for version in ("v1", "v2"):
-        rows = present.csv_rows(world.store, listed, version)
-        assert set(present.CSV_COLUMNS[version]) <= set(rows[0])
+        rows = present.csv_rows([declaration_view(world.store, d) for d in listed], BY_NAME[version])
+        assert set(BY_NAME[version].declarations.csv_columns) <= set(rows[0])
         assert [r["id"] for r in rows] == ids(declarations.values())
-    assert present.CSV_COLUMNS["v2"] == [
-        c for c in present.CSV_COLUMNS["v1"] if c not in ("eligible_for_payment", "voided")
-    ]
+    assert BY_NAME["v2"].declarations.csv_columns == tuple(
+        c for c in BY_NAME["v1"].declarations.csv_columns if c not in ("eligible_for_payment", "voided")
+    )
 
 
 def test_declaration_date_and_updated_at_render_to_the_second():
@@ -344,7 +348,5 @@ def test_declaration_date_and_updated_at_render_to_the_second():
     _, profile, _ = world.ect(world.partnership(provider))
     when = datetime(2024, 10, 1, 9, 30, 15, 987654, tzinfo=UTC)
     world.clock = when + timedelta(days=1)
-    attrs = present.render(world.store, world.declaration(profile, provider, declaration_date=when), "v2")[
-        "attributes"
-    ]
+    attrs = shown(world, world.declaration(profile, provider, declaration_date=when), "v2")
     assert attrs["declaration_date"] == "2024-10-01T09:30:15Z"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from sandbox.contracts import BY_NAME
 from sandbox.domain import registration as reg
 from sandbox.domain.ecf_participants import (
     ParticipantFilter,
@@ -25,6 +26,8 @@ from tests.domain.test_reads_world import NOW, World
 
 JAN = datetime(2025, 1, 6, 9, tzinfo=UTC)
 FEB = datetime(2025, 2, 3, 9, tzinfo=UTC)
+
+V1, V2, V3 = BY_NAME["v1"], BY_NAME["v2"], BY_NAME["v3"]
 
 
 def ids(participants) -> list[str]:
@@ -209,10 +212,10 @@ def test_trn_validated_and_eligible_for_funding(trn, eligibility, reason, valida
     )
     enrolment = the_enrolment(world, provider, user.id)
     for attrs in (
-        present.legacy_attributes(enrolment),
-        present.v3_item(get_participant(world.store, provider, user.id, NOW))["attributes"]["ecf_enrolments"][
-            0
-        ],
+        present.row_attributes(enrolment, V1),
+        present.participant_item(get_participant(world.store, provider, user.id, NOW), V3)["attributes"][
+            "ecf_enrolments"
+        ][0],
     ):
         assert attrs["teacher_reference_number_validated"] is validated
         assert attrs["eligible_for_funding"] is eligible
@@ -236,7 +239,7 @@ def test_v1_v2_read_one_user_as_their_ect_profile(dual):
     world, provider, user, _, ect = dual
     participant = get_participant(world.store, provider, user.id, NOW)
     assert [e.profile.participant_type for e in participant.enrolments] == ["mentor", "ect"]
-    item = present.legacy_item(preferred_enrolment(participant))
+    item = present.row_item(preferred_enrolment(participant), V1)
     assert (item["id"], item["attributes"]["participant_type"], item["attributes"]["training_record_id"]) == (
         user.id,
         "ect",
@@ -247,14 +250,14 @@ def test_v1_v2_read_one_user_as_their_ect_profile(dual):
 def test_v1_v2_list_one_row_per_profile_and_v3_one_item_per_user(dual):
     world, provider, user, mentor, ect = dual
     participants = list_participants(world.store, provider, ParticipantFilter(), NOW)
-    legacy = [present.render(u, "v1") for u in present.units(participants, "v1")]
+    legacy = [present.render(u, V1) for u in present.units(participants, V1)]
     assert [(i["id"], i["attributes"]["training_record_id"]) for i in legacy] == [
         (user.id, mentor.id),
         (user.id, ect.id),
     ]
-    [v3] = [present.render(u, "v3") for u in present.units(participants, "v3")]
+    [v3] = [present.render(u, V3) for u in present.units(participants, V3)]
     assert [e["training_record_id"] for e in v3["attributes"]["ecf_enrolments"]] == [mentor.id, ect.id]
-    assert [row["id"] for row in present.csv_rows(participants)] == [user.id, user.id]
+    assert [row["id"] for row in present.csv_rows(participants, V1)] == [user.id, user.id]
 
 
 def test_a_cohort_filter_picks_rows_in_v1_v2_but_v3_shows_every_enrolment_of_a_picked_user():
@@ -263,12 +266,12 @@ def test_a_cohort_filter_picks_rows_in_v1_v2_but_v3_shows_every_enrolment_of_a_p
     user, mentor, _ = world.mentor(world.partnership(provider, cohort=2023))
     _, ect, _ = world.ect(world.partnership(provider, cohort=2024), user=user)
     participants = list_participants(world.store, provider, ParticipantFilter(cohorts=[2024]), NOW)
-    assert [e.profile.id for e in present.units(participants, "v2")] == [ect.id]
-    [v3] = present.units(participants, "v3")
+    assert [e.profile.id for e in present.units(participants, V2)] == [ect.id]
+    [v3] = present.units(participants, V3)
     assert [e.profile.id for e in v3.enrolments] == [mentor.id, ect.id]
     assert list_participants(world.store, provider, ParticipantFilter(cohorts=[2022, 2025]), NOW) == []
     both = list_participants(world.store, provider, ParticipantFilter(cohorts=[2023, 2024]), NOW)
-    assert len(present.units(both, "v1")) == 2
+    assert len(present.units(both, V1)) == 2
 
 
 def test_the_training_status_filter_reads_the_providers_record():
@@ -335,7 +338,7 @@ def test_from_participant_id_finds_the_survivor_of_a_merge():
     reg.merge_users(world.store, from_user_id=retired.id, to_user_id=survivor.id, now=world.tick())
     [found] = list_participants(world.store, provider, ParticipantFilter(from_participant_id=retired.id), NOW)
     assert found.user.id == survivor.id
-    change = present.v3_item(found)["attributes"]["participant_id_changes"]
+    change = present.participant_item(found, V3)["attributes"]["participant_id_changes"]
     assert change == [
         {
             "from_participant_id": retired.id,
@@ -352,16 +355,16 @@ def test_enrolment_fields_come_from_the_providers_latest_record():
     mentor_user, mentor, _ = world.mentor(partnership)
     user, ect, _ = world.ect(partnership, mentor=mentor, preferred_email="work@example.com")
     participant = get_participant(world.store, provider, user.id, NOW)
-    [attrs] = present.v3_item(participant)["attributes"]["ecf_enrolments"]
+    [attrs] = present.participant_item(participant, V3)["attributes"]["ecf_enrolments"]
     assert attrs["mentor_id"] == mentor_user.id
     assert attrs["email"] == "work@example.com"
     assert attrs["school_urn"] == world.store.schools[partnership.school_id].urn
     assert attrs["delivery_partner_id"] == partnership.delivery_partner_id
     assert attrs["cohort"] == "2024" and attrs["schedule_identifier"] == "ecf-standard-september"
     assert attrs["mentor_ineligible_for_funding_reason"] is None
-    [mentor_attrs] = present.v3_item(get_participant(world.store, provider, mentor_user.id, NOW))[
-        "attributes"
-    ]["ecf_enrolments"]
+    [mentor_attrs] = present.participant_item(
+        get_participant(world.store, provider, mentor_user.id, NOW), V3
+    )["attributes"]["ecf_enrolments"]
     assert mentor_attrs["mentor_id"] is None and mentor_attrs["email"] == mentor_user.email
 
 
@@ -387,7 +390,7 @@ def test_updated_at_is_the_latest_of_user_profile_and_record():
     later = world.tick()
     record.updated_at = later  # a record stamp the chain did not carry upwards
     enrolment = the_enrolment(world, provider, user.id)
-    assert present.legacy_attributes(enrolment)["updated_at"] == timestamp(later)
-    assert present.v3_item(get_participant(world.store, provider, user.id, NOW))["attributes"][
+    assert present.row_attributes(enrolment, V1)["updated_at"] == timestamp(later)
+    assert present.participant_item(get_participant(world.store, provider, user.id, NOW), V3)["attributes"][
         "updated_at"
     ] == timestamp(later)

@@ -7,12 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 
+from sandbox.contracts import BY_NAME
 from sandbox.domain import registration as reg
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import SortKey
 from sandbox.domain.npq import (
     ApplicationFilter,
     NPQParticipantFilter,
+    application_view,
     eligible_for_funding,
     get_application,
     get_participant,
@@ -68,7 +70,9 @@ def test_an_accepted_funded_application_for_the_same_course_means_previously_fun
     )
     assert eligible_for_funding(world.store, application) is False
     assert ineligible_for_funding_reason(world.store, application) == "previously-funded"
-    attrs = present.render_application(world.store, application, "v3")["attributes"]
+    attrs = present.render_application(application_view(world.store, application), BY_NAME["v3"])[
+        "attributes"
+    ]
     assert (attrs["eligible_for_funding"], attrs["ineligible_for_funding_reason"]) == (
         False,
         "previously-funded",
@@ -157,7 +161,9 @@ def test_application_updated_since_is_strict_on_the_latest_of_application_user_a
         first.id,
         second.id,
     ]
-    rendered = present.render_application(world.store, second, "v1")["attributes"]["updated_at"]
+    rendered = present.render_application(application_view(world.store, second), BY_NAME["v1"])["attributes"][
+        "updated_at"
+    ]
     assert rendered == world.clock.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -166,11 +172,15 @@ def test_schedule_identifier_is_v3_only_and_null_until_accepted():
     provider = world.provider()
     application = world.application(provider)
     assert (
-        present.render_application(world.store, application, "v3")["attributes"]["schedule_identifier"]
+        present.render_application(application_view(world.store, application), BY_NAME["v3"])["attributes"][
+            "schedule_identifier"
+        ]
         is None
     )
     world.accept(application)
-    rendered = {v: present.render_application(world.store, application, v) for v in ("v1", "v2", "v3")}
+    rendered = {
+        v: present.render_application(application_view(world.store, application), BY_NAME[v]) for v in BY_NAME
+    }
     assert rendered["v3"]["attributes"]["schedule_identifier"] == "npq-leadership-autumn"
     assert (
         "schedule_identifier" not in rendered["v1"]["attributes"]
@@ -181,9 +191,9 @@ def test_schedule_identifier_is_v3_only_and_null_until_accepted():
 
 def test_the_v2_applications_csv_has_no_catchment_columns():
     catchment = {"teacher_catchment", "teacher_catchment_country", "teacher_catchment_iso_country_code"}
-    v1, v2 = present.application_csv_columns("v1"), present.application_csv_columns("v2")
+    v1, v2 = BY_NAME["v1"].npq_applications.csv_columns, BY_NAME["v2"].npq_applications.csv_columns
     assert catchment <= set(v1) and not catchment & set(v2)
-    assert v2 == [c for c in v1 if c not in catchment]
+    assert v2 == tuple(c for c in v1 if c not in catchment)
 
 
 # -- §4.16 participants -------------------------------------------------------------------------------
@@ -214,13 +224,13 @@ def test_participants_are_people_with_an_accepted_application_to_us_showing_our_
 def test_each_version_shapes_the_enrolments(enrolled):
     world, mine, _, user, headship, senco, _ = enrolled
     participant = get_participant(world.store, mine, user.id)
-    v1 = present.render_participant(world.store, participant, "v1")["attributes"]
+    v1 = present.render_participant(participant, BY_NAME["v1"])["attributes"]
     assert v1["participant_id"] == user.id and v1["npq_courses"] == ["npq-headship", "npq-senco"]
     assert [f["npq_application_id"] for f in v1["funded_places"]] == [headship.id, senco.id]
-    v2 = present.render_participant(world.store, participant, "v2")["attributes"]
+    v2 = present.render_participant(participant, BY_NAME["v2"])["attributes"]
     assert [e["npq_application_id"] for e in v2["npq_enrolments"]] == [headship.id, senco.id]
     assert v2["email"] == user.email and "withdrawal" not in v2["npq_enrolments"][0]
-    v3 = present.render_participant(world.store, participant, "v3")["attributes"]
+    v3 = present.render_participant(participant, BY_NAME["v3"])["attributes"]
     assert "email" not in v3 and v3["npq_enrolments"][0]["email"] == user.email
     assert v3["npq_enrolments"][0]["withdrawal"] is None and v3["participant_id_changes"] == []
 
@@ -231,7 +241,7 @@ def test_enrolments_show_the_applications_own_eligibility_flag(enrolled):
     again = world.application(world.provider(), user=user, eligible_for_funding=True)
     world.accept(again)
     assert eligible_for_funding(world.store, world.store.npq_applications[headship.id]) is False
-    [first, _] = present.render_participant(world.store, get_participant(world.store, mine, user.id), "v2")[
+    [first, _] = present.render_participant(get_participant(world.store, mine, user.id), BY_NAME["v2"])[
         "attributes"
     ]["npq_enrolments"]
     assert first["eligible_for_funding"] is True
@@ -244,7 +254,7 @@ def test_npq_withdrawal_and_deferral_are_the_providers_own(enrolled):
     enrolments = get_participant(world.store, mine, user.id).enrolments
     assert (enrolments[0].withdrawal, enrolments[0].deferral) == (withdrawn, None)
     assert (enrolments[1].withdrawal, enrolments[1].deferral.reason) == (None, "career-break")
-    v3 = present.render_participant(world.store, get_participant(world.store, mine, user.id), "v3")
+    v3 = present.render_participant(get_participant(world.store, mine, user.id), BY_NAME["v3"])
     assert v3["attributes"]["npq_enrolments"][0]["withdrawal"]["reason"] == "personal-reason-other"
 
 
@@ -282,10 +292,9 @@ def test_the_enrolments_csv_lists_profiles_changed_after_the_instant_oldest_chan
     assert [e.profile.id for e in list_enrolment_profiles(world.store, mine, senco.updated_at)] == [
         headship.id
     ]
-    [row] = present.enrolment_csv_rows(
-        world.store, list_enrolment_profiles(world.store, mine, senco.updated_at)
-    )
-    assert set(row) == set(present.ENROLMENT_CSV_COLUMNS) | {"targeted_delivery_funding_eligibility"}
+    columns = BY_NAME["v2"].npq_participants.enrolments_csv_columns
+    [row] = present.enrolment_csv_rows(list_enrolment_profiles(world.store, mine, senco.updated_at), columns)
+    assert tuple(row) == columns
     assert (row["participant_id"], row["training_status"]) == (headship.user_id, "deferred")
 
 
@@ -337,7 +346,7 @@ def test_a_retired_participant_id_still_finds_the_outcomes(outcomes):
 
 def test_an_outcome_renders_its_completion_date_at_midnight(outcomes):
     _, _, _, user, first, _, _ = outcomes
-    v1 = present.render_outcome(first, "v1")
+    v1 = present.render_outcome(first, BY_NAME["v1"])
     assert v1["type"] == "participant-outcome"
     assert v1["attributes"] == {
         "state": "failed",
@@ -346,4 +355,7 @@ def test_an_outcome_renders_its_completion_date_at_midnight(outcomes):
         "participant_id": user.id,
         "created_at": first.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    assert present.render_outcome(first, "v3")["attributes"]["updated_at"] == v1["attributes"]["created_at"]
+    assert (
+        present.render_outcome(first, BY_NAME["v3"])["attributes"]["updated_at"]
+        == v1["attributes"]["created_at"]
+    )

@@ -1,0 +1,24 @@
+"""Every API the sandbox serves, described as data.
+
+A contract (`model.Contract`) names an API and version, its mount path, its OpenAPI document, its
+content type and error shape, the resources its document binds to, and every behavioural difference
+as a named field: the filters a list reads and how it compares them, whether it reads `sort` and its
+default order, what one list item is, the fields and CSV columns it shows, the attributes a write
+accepts, the side checks it makes. `sandbox/app.py` mounts each contract in `SERVED`; handlers,
+presenters and the domain are given the contract and read its fields. Nothing outside this package
+names a version or compares a contract's name (tests/contract/test_contracts.py checks it).
+
+Where a new field, a new rule, a new difference or a new contract goes: README.md, "Layout".
+"""
+
+from __future__ import annotations
+
+from sandbox.contracts.manage_cpd import V1, V2, V3
+from sandbox.contracts.model import Contract
+
+SERVED: tuple[Contract, ...] = (V1, V2, V3)
+BY_NAME: dict[str, Contract] = {c.name: c for c in SERVED}
+# The control API answers with resources as the newest Lead Provider contract shows them.
+CONTROL_VIEW: Contract = V3
+
+__all__ = ["BY_NAME", "CONTROL_VIEW", "SERVED", "Contract"]
