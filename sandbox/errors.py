@@ -37,8 +37,13 @@ def _encode(payload: Any) -> bytes:
 
 
 def _json(payload: Any, status: int, headers: dict[str, str] | None = None) -> ConnexionResponse:
-    body = _encode(payload)
-    return ConnexionResponse(status_code=status, mimetype=JSON_API, content_type=JSON_API, body=body, headers=headers or {})
+    return ConnexionResponse(
+        status_code=status,
+        mimetype=JSON_API,
+        content_type=JSON_API,
+        body=_encode(payload),
+        headers=headers or {},
+    )
 
 
 def error_list(status: int, entries: list[tuple[str, str]]) -> ConnexionResponse:
