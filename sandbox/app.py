@@ -16,7 +16,7 @@ from sandbox import errors, resources
 from sandbox.auth import security_handler_for
 from sandbox.clock import Clock
 from sandbox.domain.errors import DomainError
-from sandbox.limits import RequestBodyLimit
+from sandbox.limits import RequestLimits
 from sandbox.rate_limit import FixedWindowCounter, RateLimit, RateLimitMiddleware
 from sandbox.routing import control_resolver_for, resolver_for
 from sandbox.spec_routes import SpecRoutes
@@ -80,7 +80,7 @@ def create_app(
     if rate_limit is not None:
         counter = FixedWindowCounter(rate_limit, state.clock.real_now)
         app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, counter=counter)
-    app.add_middleware(RequestBodyLimit, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(RequestLimits, position=MiddlewarePosition.BEFORE_EXCEPTION)
     _add_plain_routes(app)
     _add_error_handlers(app, SpecRoutes(documents))
     return app

@@ -106,7 +106,17 @@ def bad_request(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     return error_list(400, [("Bad request", DATA_STRUCTURE_MESSAGE)])
 
 
-LIMIT_TITLES = {408: "Request timeout", 413: "Request too large"}
+LIMIT_TITLES = {
+    408: "Request timeout",
+    413: "Request too large",
+    414: "Request target too long",
+    431: "Request headers too large",
+}
+
+
+def head_too_large_detail(status: int, max_bytes: int) -> str:
+    part = "path and query are" if status == 414 else "line and headers are together"
+    return f"The request's {part} longer than {max_bytes} bytes, the most this API accepts."
 
 
 def body_too_large_detail(max_bytes: int) -> str:

@@ -2,8 +2,10 @@
 bound the request head (httptools, uvicorn's default when installed, has no setting for it).
 
 What one connection may hold (README "Limits"):
-- the request line and headers together: at most `MAX_HEAD_BYTES`; a longer head is answered
-  `400 Invalid HTTP request received.` by uvicorn and the connection is closed;
+- a complete request head over `MAX_HEAD_BYTES` is refused by `sandbox.limits` (414, 431) in the
+  API's error shape; one still incomplete after `INCOMPLETE_HEAD_BYTES` (h11's limit on an event
+  being received) is answered `400 Invalid HTTP request received.` by uvicorn, which closes the
+  connection;
 - the time to send them: at most `HEAD_READ_TIMEOUT_SECONDS` from the connection opening (or from
   the previous response on a kept-alive connection), else the connection is closed without an
   answer, as there is no request yet to answer;
@@ -20,7 +22,10 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-MAX_HEAD_BYTES = 16 * 1024
+from sandbox.limits import MAX_HEAD_BYTES
+
+# The line and headers at the limit, with room for their framing: h11 never cuts a head the app accepts.
+INCOMPLETE_HEAD_BYTES = MAX_HEAD_BYTES + 1024
 HEAD_READ_TIMEOUT_SECONDS = 10.0
 KEEP_ALIVE_SECONDS = 5
 
@@ -69,6 +74,6 @@ def server_config(app: Any, host: str, port: int, log_level: str = "info") -> uv
         port=port,
         log_level=log_level,
         http=BoundedH11Protocol,
-        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        h11_max_incomplete_event_size=INCOMPLETE_HEAD_BYTES,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
