@@ -5,14 +5,24 @@ body (no Content-Length) reaches the app exactly as the same body with a length.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sandbox.errors import body_too_large_detail, body_too_slow_detail
-from sandbox.limits import MAX_BODY_BYTES, RequestLimits
+from sandbox.http_server import HEAD_READ_TIMEOUT_SECONDS, KEEP_ALIVE_SECONDS
+from sandbox.limits import (
+    BODY_READ_TIMEOUT_SECONDS,
+    MAX_BODY_BYTES,
+    MAX_HEAD_BYTES,
+    MAX_JSON_DEPTH,
+    RequestLimits,
+)
 from tests.conftest import VERSIONS, bearer
+from tests.support.openapi import document
 from tests.support.world import fingerprint
 
 JSON = {"Content-Type": "application/json"}
@@ -170,3 +180,28 @@ def test_a_request_without_a_body_passes_untouched():
     sent, _ = run(RequestLimits(app), scope, iter([{"type": "http.request", "body": b""}]))
     assert status_of(sent) == 200
     assert app.scope is scope
+
+
+# -- the documented figures are the enforced ones ------------------------------------------------------
+
+
+def documented_figures() -> list[str]:
+    return [
+        f"{MAX_BODY_BYTES:,} bytes",
+        f"{BODY_READ_TIMEOUT_SECONDS:g} s",
+        f"{MAX_HEAD_BYTES // 1024} KB",
+        f"{MAX_JSON_DEPTH} levels",
+        f"{sys.get_int_max_str_digits():,} digits",
+    ]
+
+
+@pytest.mark.parametrize("name", ["v1", "v2", "v3", "sandbox"])
+def test_each_spec_states_the_limits(name):
+    description = " ".join(document(name)["info"]["description"].split())
+    assert [figure for figure in documented_figures() if figure not in description] == []
+
+
+def test_the_readme_states_the_limits():
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    figures = [*documented_figures(), f"{HEAD_READ_TIMEOUT_SECONDS:g} s", f"{KEEP_ALIVE_SECONDS:g} s"]
+    assert [figure for figure in figures if figure not in readme] == []

@@ -18,7 +18,7 @@ from bench.common import free_port, proc_memory_mb
 from bench.server import SandboxServer
 from sandbox.errors import head_too_large_detail
 from sandbox.http_server import BoundedH11Protocol, server_config
-from sandbox.limits import MAX_BODY_BYTES, MAX_HEAD_BYTES
+from sandbox.limits import MAX_HEAD_BYTES
 from tests.api.test_declarations_write import body as declaration_body
 from tests.api.test_declarations_write import claim, stamp
 from tests.conftest import TEST_NOW, TEST_PARTICIPANTS, make_state
@@ -172,10 +172,6 @@ def test_a_request_head_that_never_ends_is_refused(server):
 def test_the_server_still_answers_after_the_refusals(server):
     raw = exchange(server.port, head("GET", "/healthcheck", {"Connection": "close"}))
     assert raw.startswith(b"HTTP/1.1 200 ")
-
-
-def test_the_body_limit_is_one_megabyte():
-    assert MAX_BODY_BYTES == 1024 * 1024  # documented in README "Limits" and the specs
 
 
 # -- the request head's deadline, on a server of its own with a short one --------------------------------
