@@ -211,7 +211,7 @@ def test_a_date_filter_encoded_twice_reads_as_the_plain_date(client, first, vers
     everything = listed("2000-01-01T00:00:00Z")
     since = listed(PLAIN)
     assert listed(ENCODED_TWICE) == since
-    assert len(since) < len(everything) or not everything  # the filter did filter
+    assert 0 < len(since) < len(everything)  # the filter did filter
 
 
 @pytest.mark.parametrize("version", ["v3"])
