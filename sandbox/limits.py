@@ -3,7 +3,8 @@ deeply its JSON may nest. Each limit is far above anything a real client sends; 
 the specs' descriptions document them.
 
 `RequestLimits` refuses a request line and headers over `MAX_HEAD_BYTES` (414 when the path and
-query alone pass it, else 431), and reads every request body itself, before any of Connexion's layers see it:
+query alone pass it, else 431), and reads every request body itself, before any of Connexion's
+layers see it:
 - a `Content-Length` over the limit is refused with 413 before a byte of the body is read;
 - a streamed (`Transfer-Encoding: chunked`) body is counted as it arrives and refused with 413 as
   soon as it passes the limit; a complete one is handed on with its `Content-Length`, so the rest
@@ -27,7 +28,7 @@ MAX_BODY_BYTES = 1024 * 1024
 # within a little more than this (sandbox.http_server), so no head costs much more memory than this.
 MAX_HEAD_BYTES = 16 * 1024
 BODY_READ_TIMEOUT_SECONDS = 30.0
-# Real bodies nest four levels (`{"data": {"attributes": {...}}}`); deeper JSON is refused with 400
+# Real bodies nest three levels (`{"data": {"attributes": {...}}}`); deeper JSON is refused with 400
 # before validation, which (like the handlers) walks bodies recursively.
 MAX_JSON_DEPTH = 32
 

@@ -1,4 +1,5 @@
-"""Connexion's parameter validation, answering with the real service's 400 messages.
+"""Connexion's request validation: parameters answered with the real service's 400 messages, and
+JSON bodies Python cannot read refused with a 400 rather than failing.
 
 Connexion validates query, path and header parameters against our specs before a handler runs;
 its sentences ("0 is less than the minimum of 1") name no parameter, so this validator words each
