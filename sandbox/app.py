@@ -17,17 +17,18 @@ from sandbox.auth import security_handler_for
 from sandbox.clock import Clock
 from sandbox.contracts import SERVED, Contract
 from sandbox.domain.errors import DomainError
+from sandbox.limits import RequestLimits
 from sandbox.rate_limit import FixedWindowCounter, RateLimit, RateLimitMiddleware
 from sandbox.routing import control_resolver_for, resolver_for
 from sandbox.spec_routes import SpecRoutes
 from sandbox.state import SandboxState
-from sandbox.validation import BracketSafeURIParser, RealParameterValidator
+from sandbox.validation import BODY_VALIDATORS, BracketSafeURIParser, RealParameterValidator
 
 SPECS_DIR = resources.specs_dir()
 CONTROL_SPEC = SPECS_DIR / "sandbox.yaml"
 COMMON_API_OPTIONS = {
     "strict_validation": False,
-    "validator_map": {"parameter": RealParameterValidator},
+    "validator_map": {"parameter": RealParameterValidator, "body": BODY_VALIDATORS},
     "uri_parser_class": BracketSafeURIParser,
     "swagger_ui_options": SwaggerUIOptions(swagger_ui_path="/ui"),
 }
@@ -79,6 +80,7 @@ def create_app(
     if rate_limit is not None:
         counter = FixedWindowCounter(rate_limit, state.clock.real_now)
         app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, counter=counter)
+    app.add_middleware(RequestLimits, position=MiddlewarePosition.BEFORE_EXCEPTION)
     _add_plain_routes(app)
     _add_error_handlers(app, SpecRoutes(documents))
     return app

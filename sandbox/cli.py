@@ -50,6 +50,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from sandbox.app import create_app
+    from sandbox.http_server import server_config
     from sandbox.rate_limit import RateLimit
 
     rate_limit = RateLimit(requests=args.rate_limit) if args.rate_limit else None
@@ -80,7 +81,7 @@ def serve(args: argparse.Namespace) -> int:
         sides = "+".join(s for s, on in (("ECF", p.has_ecf), ("NPQ", p.has_npq)) if on)
         print(f"  {p.name} [{sides}]: {p.token}")
     sys.stdout.flush()
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.Server(server_config(app, args.host, args.port, args.log_level)).run()
     return 0
 
 

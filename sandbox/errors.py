@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
@@ -32,12 +32,16 @@ NOT_FOUND = {"error": "Resource not Found"}
 INTERNAL = {"error": "Internal server error"}
 
 
+def _encode(payload: Any) -> bytes:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def _json(payload: Any, status: int, headers: dict[str, str] | None = None) -> ConnexionResponse:
     return ConnexionResponse(
         status_code=status,
         mimetype=JSON_API,
         content_type=JSON_API,
-        body=json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode(),
+        body=_encode(payload),
         headers=headers or {},
     )
 
@@ -100,6 +104,40 @@ def bad_request(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         detail = _first_paragraph(str(getattr(exc, "detail", "") or exc))
         return error_list(400, [("Bad request", detail or "The request body could not be read")])
     return error_list(400, [("Bad request", DATA_STRUCTURE_MESSAGE)])
+
+
+LIMIT_TITLES = {
+    408: "Request timeout",
+    413: "Request too large",
+    414: "Request target too long",
+    431: "Request headers too large",
+}
+
+
+def head_too_large_detail(status: int, max_bytes: int) -> str:
+    part = "path and query are" if status == 414 else "line and headers are together"
+    return f"The request's {part} longer than {max_bytes} bytes, the most this API accepts."
+
+
+def body_too_large_detail(max_bytes: int) -> str:
+    return f"The request body is larger than {max_bytes} bytes, the most this API accepts."
+
+
+def body_too_slow_detail(seconds: float) -> str:
+    return f"The request body did not arrive within {seconds:g} seconds."
+
+
+async def send_limit_error(send: Callable[[dict], Awaitable[None]], status: int, detail: str) -> None:
+    """A refusal sent from outside Connexion (see `sandbox.limits`), in the shape of every other error
+    of both APIs. The connection is closed after it: the rest of the body is never read."""
+    body = _encode({"errors": [{"title": LIMIT_TITLES[status], "detail": detail}]})
+    headers = [
+        (b"content-type", JSON_API.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:

@@ -1,4 +1,5 @@
-"""Connexion's parameter validation, answering with the real service's 400 messages.
+"""Connexion's request validation: parameters answered with the real service's 400 messages, and
+JSON bodies Python cannot read refused with a 400 rather than failing.
 
 Connexion validates query, path and header parameters against our specs before a handler runs;
 its sentences ("0 is less than the minimum of 1") name no parameter, so this validator words each
@@ -7,14 +8,19 @@ refusal as the real service does for that parameter.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem
 from connexion.uri_parsing import OpenAPIURIParser
+from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator
 
 from sandbox.api.context import SERVER_DATE_HEADER, server_date_message
-from sandbox.api.params import PAGE_MESSAGE, TRAINING_STATUS_MESSAGE, TRAINING_STATUSES, parse_datetime
+from sandbox.api.params import PAGE_MESSAGE, TRAINING_STATUS_MESSAGE, TRAINING_STATUSES, parse_filter_datetime
 from sandbox.domain.errors import BadRequest
+from sandbox.limits import MAX_JSON_DEPTH
 
 DATE_FILTERS = ("updated_since", "created_since")
 NESTING_MESSAGE = "Query parameters nest one level deep only, as in filter[cohort]=2024 or page[per_page]=50"
@@ -40,9 +46,16 @@ def query_refusal(name: str, value: Any, error: str) -> BadRequest:
         if value.get("training_status", "active") not in TRAINING_STATUSES:
             return BadRequest(TRAINING_STATUS_MESSAGE)
         for key in DATE_FILTERS:
-            if key in value and parse_datetime(str(value[key])) is None:
+            if key in value and parse_filter_datetime(str(value[key])) is None:
                 return BadRequest(f"The filter '#/{key}' must be a valid RCF3339 date")
     return BadRequest(f"The '#/{name}' parameter is not valid: {_first_line(error)}")
+
+
+def _readable_date(value: Any) -> Any:
+    """A date filter the handler will read (one URL-encoded a second time, say) is checked against
+    the spec in its plain RFC 3339 form."""
+    moment = parse_filter_datetime(value) if isinstance(value, str) else None
+    return moment.isoformat() if moment else value
 
 
 class RealParameterValidator(ParameterValidator):
@@ -52,6 +65,7 @@ class RealParameterValidator(ParameterValidator):
             # The real service ignores blank filters, so they are not checked; a blank date filter is
             # the exception: our specs declare it a date-time, and it is refused like any bad date.
             value = {k: v for k, v in value.items() if v not in ("", None) or k in DATE_FILTERS}
+            value.update({k: _readable_date(v) for k, v in value.items() if k in DATE_FILTERS})
         return self.validate_parameter("query", value, param)
 
     def validate_request(self, request: Any) -> None:
@@ -81,3 +95,51 @@ class BracketSafeURIParser(OpenAPIURIParser):
             return super().resolve_query(query_data)
         except (KeyError, TypeError, AttributeError, IndexError) as exc:
             raise BadRequest(NESTING_MESSAGE) from exc
+
+
+def too_deep_message() -> str:
+    return f"The request body nests more than {MAX_JSON_DEPTH} levels deep."
+
+
+def too_long_number_message() -> str:
+    return f"A number in the request body has more than {sys.get_int_max_str_digits()} digits."
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether JSON `value` nests more than `limit` arrays/objects deep (iteratively: no recursion)."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+class BoundedJSONBodyValidator(JSONRequestBodyValidator):
+    """Connexion's JSON body validator, refusing with 400 the bodies Python's own JSON reading fails
+    on: nesting deeper than the recursion limit, integers longer than `sys.get_int_max_str_digits()`.
+    Nesting beyond `MAX_JSON_DEPTH` is refused too, before schema validation and the handlers recurse
+    into it."""
+
+    async def _parse(self, stream: Any, scope: Any) -> Any:
+        try:
+            body = await super()._parse(stream, scope)
+        except RecursionError as exc:
+            raise BadRequestProblem(detail=too_deep_message()) from exc
+        except UnicodeDecodeError:
+            raise
+        except ValueError as exc:  # an integer over the digit limit; malformed JSON is already a 400
+            raise BadRequestProblem(detail=too_long_number_message()) from exc
+        if _deeper_than(body, MAX_JSON_DEPTH):
+            raise BadRequestProblem(detail=too_deep_message())
+        return body
+
+
+BODY_VALIDATORS = MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": BoundedJSONBodyValidator})

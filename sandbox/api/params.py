@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote_plus
 
 from sandbox.contracts.model import Filter, Listing
 from sandbox.domain.errors import BadRequest
@@ -85,16 +85,24 @@ def parse_datetime(text: str) -> datetime | None:
     hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
     if hours > 23 or minutes > 59:
         return None
-    return moment.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes))).astimezone(UTC)
+    try:
+        return moment.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes))).astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is before the first instant Python can hold
+        return None
+
+
+def parse_filter_datetime(text: str) -> datetime | None:
+    """A date filter's value: as sent, or URL-encoded once more (`...T00%3A00%3A00%2B01%3A00`), which
+    the real service decodes as a form component (so a bare `+` reads as a space)."""
+    return parse_datetime(text) or parse_datetime(unquote_plus(text))
 
 
 def since(flt: dict[str, Any], key: str) -> datetime | None:
-    """`filter[updated_since]` / `filter[created_since]`; the URL-encoded form is accepted too."""
+    """`filter[updated_since]` / `filter[created_since]`."""
     raw = flt.get(key)
     if _blank(raw):
         return None
-    text = str(raw)
-    moment = parse_datetime(text) or parse_datetime(unquote(text))
+    moment = parse_filter_datetime(str(raw))
     if moment is None:
         raise BadRequest(f"The filter '#/{key}' must be a valid RCF3339 date")
     return moment
