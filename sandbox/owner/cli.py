@@ -28,8 +28,45 @@ def run_diff(args: argparse.Namespace) -> int:
     return 1 if args.fail_on and result.at_least(args.fail_on) else 0
 
 
+def run_verify(args: argparse.Namespace) -> int:
+    from sandbox.owner.load import LoadError
+    from sandbox.owner.verify import Options, verify
+
+    options = Options(
+        base_url=args.base_url.rstrip("/"),
+        spec=args.spec or args.base_url.rstrip("/") + "/openapi.json",
+        token=args.token,
+        max_examples=args.max_examples,
+        seed=args.seed,
+        mode=args.mode,
+        phases=tuple(args.phases.split(",")),
+        reports=tuple(filter(None, (args.report or "").split(","))),
+        report_dir=args.report_dir,
+        baseline=args.baseline,
+        update_baseline=args.update_baseline,
+        rate_limit=args.rate_limit,
+        reads_only=args.reads_only,
+        timeout=args.timeout,
+    )
+    try:
+        summary = verify(options, echo=sys.stdout.write if args.verbose else None)
+    except LoadError as error:
+        print(f"cpd-sandbox verify: {error}", file=sys.stderr)
+        return 2
+    for failure in summary.failures:
+        where = ", ".join(failure.get("operations", []))
+        print(f"FAILED {failure.get('title')}{f' ({where})' if where else ''}")
+        for line in failure.get("detail", []):
+            print(f"  {line}")
+    print(summary.line())
+    if summary.exit_code == 2 or not summary.complete:
+        return 2
+    return 1 if summary.failures else 0
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
     from sandbox.owner.report import FORMATS
+    from sandbox.owner.verify import PHASES
 
     show = commands.add_parser(
         "diff",
@@ -47,3 +84,31 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     show.add_argument("--output", "-o", help="write the report to this file instead of standard output")
     show.set_defaults(func=run_diff)
+
+    check = commands.add_parser(
+        "verify",
+        help="does a running server honour a spec? (Schemathesis, with real ids)",
+        description="Run Schemathesis' checks against BASE_URL (the URL the spec's paths are relative "
+        "to), after reading the lists to give {id} operations real records.",
+    )
+    check.add_argument("base_url", metavar="BASE_URL", help="e.g. http://127.0.0.1:8000/api/v3")
+    check.add_argument("--spec", help="file or URL of the spec (default: BASE_URL/openapi.json)")
+    check.add_argument("--token", required=True, help="a lead provider's bearer token")
+    check.add_argument("--max-examples", type=int, default=10, metavar="N", help="cases per operation (10)")
+    check.add_argument("--seed", type=int, default=1, help="Schemathesis' seed, to replay a run (1)")
+    check.add_argument("--phases", default=",".join(PHASES), help=f"comma list of {', '.join(PHASES)}")
+    check.add_argument(
+        "--mode",
+        choices=("positive", "negative", "all"),
+        default="all",
+        help="valid requests, invalid ones, or both (default all)",
+    )
+    check.add_argument("--report", help="extra reports: comma list of junit, html, har, vcr, ndjson")
+    check.add_argument("--report-dir", default="verify-report", help="where reports go (verify-report)")
+    check.add_argument("--baseline", help="file of known deviations: only new failures fail the run")
+    check.add_argument("--update-baseline", action="store_true", help="record this run's failures in it")
+    check.add_argument("--rate-limit", help="e.g. 1000/5m for the real service's throttle, or auto")
+    check.add_argument("--reads-only", action="store_true", help="send no writes (GET only)")
+    check.add_argument("--timeout", type=float, default=600, help="stop after this many seconds (600)")
+    check.add_argument("--verbose", "-v", action="store_true", help="show Schemathesis' own output")
+    check.set_defaults(func=run_verify)

@@ -10,7 +10,7 @@ RECURSIVE = "x-recursive-ref"
 UNRESOLVED = "x-unresolved-ref"
 
 
-def _pointer(root: Any, ref: str) -> Any:
+def pointer(root: Any, ref: str) -> Any:
     node = root
     for raw in ref[2:].split("/") if ref != "#" else []:
         part = raw.replace("~1", "/").replace("~0", "~")
@@ -49,7 +49,7 @@ def resolve(root: dict[str, Any], lenient: list[str] | None = None) -> dict[str,
             missing.add(ref)
             return {UNRESOLVED: ref}
         try:
-            target = _pointer(root, ref)
+            target = pointer(root, ref)
         except KeyError:
             missing.add(ref)
             return {UNRESOLVED: ref}
