@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from sandbox.owner.checks import LEVELS
@@ -29,7 +30,13 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    from importlib.util import find_spec
+
     from sandbox.owner.load import LoadError
+
+    if find_spec("schemathesis") is None:
+        print("cpd-sandbox verify: needs Schemathesis: pip install 'cpd-sandbox[owner]'", file=sys.stderr)
+        return 2
     from sandbox.owner.verify import Options, verify
 
     options = Options(
@@ -62,6 +69,35 @@ def run_verify(args: argparse.Namespace) -> int:
     if summary.exit_code == 2 or not summary.complete:
         return 2
     return 1 if summary.failures else 0
+
+
+def run_parity(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from sandbox.owner import parity
+
+    mapping = parity.load_mapping(args.mapping)
+    headers = {"X-With-Server-Date": args.at} if args.at else {}
+    if args.url:
+        if not args.token:
+            print("cpd-sandbox parity: give --token with --url", file=sys.stderr)
+            return 2
+        report = parity.run(mapping, args.url.rstrip("/"), args.token, headers)
+    else:
+        # Connexion imports Starlette's test client, which warns about its httpx backend.
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        from sandbox.app import create_app
+        from sandbox.clock import Clock
+        from sandbox.owner.serving import serving
+        from sandbox.state import SandboxState
+
+        instant = datetime.fromisoformat(args.at or parity.DEFAULT_AT)
+        state = SandboxState(seed=args.seed, participants=args.participants, clock=Clock(lambda: instant))
+        token = args.token or next(iter(state.store.lead_providers.values())).token
+        with serving(create_app(state=state)) as origin:
+            report = parity.run(mapping, origin, token, headers, label="")
+    sys.stdout.write(parity.as_json(report) if args.format == "json" else parity.text(report))
+    return 0 if args.min_rate is None or report.rate >= args.min_rate else 1
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -112,3 +148,20 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     check.add_argument("--timeout", type=float, default=600, help="stop after this many seconds (600)")
     check.add_argument("--verbose", "-v", action="store_true", help="show Schemathesis' own output")
     check.set_defaults(func=run_verify)
+
+    twin = commands.add_parser(
+        "parity",
+        help="replay one provider journey through two contracts and compare the answers",
+        description="Send the same requests (lists, filters, pages, single reads) through two contracts "
+        "and report per request whether status and body agree. Without --url, a seeded sandbox is "
+        "started in-process on 127.0.0.1 at a fixed instant, so the report is the same on every run.",
+    )
+    twin.add_argument("--mapping", default="v2-v3", help="a mapping file, or a shipped one: v2-v3 (default)")
+    twin.add_argument("--url", help="a running server holding both contracts (default: in-process sandbox)")
+    twin.add_argument("--token", help="a lead provider's token (default: the seeded world's first provider)")
+    twin.add_argument("--seed", type=int, default=1, help="seed of the in-process world (default 1)")
+    twin.add_argument("--participants", type=int, default=50, help="its ECF participants per provider (50)")
+    twin.add_argument("--at", help="the instant requests run at (X-With-Server-Date)")
+    twin.add_argument("--format", choices=("text", "json"), default="text")
+    twin.add_argument("--min-rate", type=float, help="exit 1 if fewer requests than this share agree (0-1)")
+    twin.set_defaults(func=run_parity)

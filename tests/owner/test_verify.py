@@ -11,11 +11,11 @@ import pytest
 from sandbox.app import create_app
 from sandbox.cli import main
 from sandbox.owner.load import load_document
+from sandbox.owner.serving import serving
 from sandbox.owner.verify import known_ids, with_known_ids
 from sandbox.resources import spec_path
 from tests.conftest import make_state
 from tests.owner import wrong_server
-from tests.owner.servers import serving
 
 BUDGET = ["--max-examples", "1", "--mode", "positive", "--seed", "3"]
 

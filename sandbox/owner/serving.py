@@ -1,4 +1,4 @@
-"""Real HTTP servers on 127.0.0.1 for `verify` and `parity` tests (Schemathesis' CLI needs a URL)."""
+"""An ASGI app served on 127.0.0.1 in a thread, for tools that need a URL (Schemathesis' CLI, parity)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
 
@@ -14,16 +15,15 @@ import uvicorn
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        return int(probe.getsockname()[1])
 
 
 @contextmanager
-def serving(app) -> Iterator[str]:
-    """Serve `app` in a thread; yield its origin; stop it afterwards."""
+def serving(app: Any) -> Iterator[str]:
+    """Serve `app` on a free loopback port; yield its origin; stop it afterwards."""
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="off")
-    )
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="off")
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
