@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from sandbox.contracts import SERVED
 from sandbox.domain.reference import ReferenceData
+from sandbox.owner import cli as owner_cli
 from sandbox.remote import add_commands
 from sandbox.seed.world import build_world
 
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="print a JSON array")
     show.set_defaults(func=tokens)
     add_commands(commands)
+    owner_cli.add_commands(commands)
     return parser
 
 
