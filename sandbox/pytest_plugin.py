@@ -80,6 +80,8 @@ class CpdSandbox:
         self.providers = providers
         self.seed = seed
         self.participants = participants
+        # True while nothing has reached the server since its world was built: no reset is needed.
+        self.pristine = True
 
     def provider(self, name_or_id: str) -> dict[str, Any]:
         for provider in self.providers:
@@ -152,5 +154,7 @@ def cpd_sandbox_server(pytestconfig: pytest.Config) -> Iterator[CpdSandbox]:
 @pytest.fixture
 def cpd_sandbox(cpd_sandbox_server: CpdSandbox) -> CpdSandbox:
     """The session's sandbox, reset to its freshly seeded world before the test."""
-    cpd_sandbox_server.reset()
+    if not cpd_sandbox_server.pristine:
+        cpd_sandbox_server.reset()
+    cpd_sandbox_server.pristine = False
     return cpd_sandbox_server

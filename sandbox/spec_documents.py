@@ -3,7 +3,8 @@
 Each is our spec file as it is, except that `servers` names the absolute URL of its API as the
 client reached it (scheme and host of the request), so an imported collection points at this
 sandbox without editing. Served as YAML where the real service serves its documents
-(`/lead-providers/api-docs/vN/api_spec.yml`) and beside each API (`openapi.yaml`, `openapi.json`).
+(`/lead-providers/api-docs/vN/api_spec.yml`) and beside each API (`openapi.yaml`; `openapi.json`,
+which Swagger UI reads).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from connexion.json_schema import resolve_refs
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -39,10 +41,15 @@ class SpecDocument:
         # One rendering per (format, origin); the origin comes from a request header, so the cache is bounded.
         self.render = lru_cache(maxsize=32)(self._render)
 
+    @cached_property
+    def _dereferenced(self) -> dict[str, Any]:
+        # As Connexion serves `openapi.json`: the document Swagger UI and Schemathesis have always read.
+        return dict(resolve_refs(self._document))
+
     def _render(self, media_type: str, root_url: str) -> bytes:
         server_url = root_url.rstrip("/") + self.base_path
         if media_type == JSON:
-            return json.dumps({**self._document, "servers": [{"url": server_url}]}).encode()
+            return json.dumps({**self._dereferenced, "servers": [{"url": server_url}]}).encode()
         # A JSON string is a valid YAML scalar, whatever characters the Host header held.
         servers = f"servers:\n  - url: {json.dumps(server_url)}\n"
         return _SERVERS_BLOCK.sub(lambda _: servers, self._text, count=1).encode()
