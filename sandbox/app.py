@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import connexion
 from connexion.exceptions import BadRequestProblem
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from sandbox import errors, resources
 from sandbox.auth import security_handler_for
@@ -20,6 +22,7 @@ from sandbox.domain.errors import DomainError
 from sandbox.limits import RequestLimits
 from sandbox.rate_limit import FixedWindowCounter, RateLimit, RateLimitMiddleware
 from sandbox.routing import control_resolver_for, resolver_for
+from sandbox.spec_documents import spec_routes
 from sandbox.spec_routes import SpecRoutes
 from sandbox.state import SandboxState
 from sandbox.validation import BODY_VALIDATORS, BracketSafeURIParser, RealParameterValidator
@@ -30,8 +33,15 @@ COMMON_API_OPTIONS = {
     "strict_validation": False,
     "validator_map": {"parameter": RealParameterValidator, "body": BODY_VALIDATORS},
     "uri_parser_class": BracketSafeURIParser,
-    "swagger_ui_options": SwaggerUIOptions(swagger_ui_path="/ui"),
+    # The spec documents are ours (sandbox/spec_documents.py), with absolute server URLs; Swagger UI
+    # reads them from the same `openapi.json` path Connexion would have served.
+    "swagger_ui_options": SwaggerUIOptions(swagger_ui_path="/ui", serve_spec=False),
 }
+# Where the real service serves each version's document.
+REAL_SERVICE_DOCUMENTS = {c.mount: c.spec_url for c in SERVED}
+# What a browser page on an allowed origin may send.
+CORS_HEADERS = ["Authorization", "Content-Type", "Accept", "X-With-Server-Date"]
+CORS_METHODS = ["GET", "POST", "PUT", "DELETE"]
 
 
 def spec_path(contract: Contract) -> Path:
@@ -51,9 +61,11 @@ def create_app(
     control: bool = True,
     admin_token: str | None = None,
     rate_limit: RateLimit | None = None,
+    cors_origins: Sequence[str] = (),
 ) -> connexion.AsyncApp:
     """The whole sandbox. `control=False` leaves out the /sandbox control API; `rate_limit` turns on
-    the real service's throttling."""
+    the real service's throttling; `cors_origins` lets browser pages on those origins call every API
+    (`*` for any)."""
     state = state or SandboxState(seed=seed, participants=participants, clock=clock, admin_token=admin_token)
     app = connexion.AsyncApp(__name__, specification_dir=str(SPECS_DIR))
     app.state = state  # type: ignore[attr-defined]
@@ -77,28 +89,33 @@ def create_app(
             **COMMON_API_OPTIONS,
         )
         documents.append(("/sandbox", CONTROL_SPEC))
+    # Added first, so it wraps the rate limiter: a preflight is never throttled, and a 429 still
+    # carries the headers a browser needs to let the page read it.
+    if cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            allow_origins=list(cors_origins),
+            allow_methods=CORS_METHODS,
+            allow_headers=CORS_HEADERS,
+            max_age=600,
+        )
     if rate_limit is not None:
         counter = FixedWindowCounter(rate_limit, state.clock.real_now)
         app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, counter=counter)
     app.add_middleware(RequestLimits, position=MiddlewarePosition.BEFORE_EXCEPTION)
-    _add_plain_routes(app)
+    _add_plain_routes(app, documents)
     _add_error_handlers(app, SpecRoutes(documents))
     return app
 
 
-def _add_plain_routes(app: connexion.AsyncApp) -> None:
+def _add_plain_routes(app: connexion.AsyncApp, documents: list[tuple[str, Path]]) -> None:
     async def healthcheck(_request: Request) -> Response:
         return JSONResponse({"status": "OK"})
 
-    def spec_document(contract: Contract):
-        async def serve(_request: Request) -> Response:
-            return FileResponse(spec_path(contract), media_type="application/yaml")
-
-        return serve
-
     app.add_url_rule("/healthcheck", "healthcheck", healthcheck)
-    for contract in SERVED:
-        app.add_url_rule(contract.spec_url, f"spec_{contract.name}", spec_document(contract))
+    for path, endpoint in spec_routes(documents, REAL_SERVICE_DOCUMENTS):
+        app.add_url_rule(path, path, endpoint)
 
 
 def _add_error_handlers(app: connexion.AsyncApp, routes: SpecRoutes) -> None:

@@ -67,12 +67,17 @@ class BoundedH11Protocol(H11Protocol):
             self.transport.close()
 
 
-def server_config(app: Any, host: str, port: int, log_level: str = "info") -> uvicorn.Config:
+def server_config(
+    app: Any, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info", access_log: bool = True
+) -> uvicorn.Config:
+    """uvicorn's settings with our bounded request head (host and port are unused when the server is
+    handed an already bound socket, as `cpd-sandbox serve` does)."""
     return uvicorn.Config(
         app,
         host=host,
         port=port,
         log_level=log_level,
+        access_log=access_log,
         http=BoundedH11Protocol,
         h11_max_incomplete_event_size=INCOMPLETE_HEAD_BYTES,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,

@@ -9,6 +9,7 @@ import os
 import re
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -16,6 +17,10 @@ DEFAULT_URL = "http://127.0.0.1:8000"
 TOKEN_ENV = "CPD_SANDBOX_TOKEN"
 _DURATION = re.compile(r"^(-?\d+)([dhms])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+# A sandbox on this machine is reached directly, even where CI sets an HTTP proxy for the outside world.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+_PROXIED = urllib.request.build_opener()
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class RemoteError(Exception):
@@ -26,20 +31,26 @@ def call(args: argparse.Namespace, method: str, path: str, body: Any = None) -> 
     token = args.token or os.environ.get(TOKEN_ENV)
     if not token:
         raise RemoteError(f"give --token or set {TOKEN_ENV} (the admin token, or a provider's)")
+    return control_call(args.url, token, method, path, body)
+
+
+def control_call(url: str, token: str, method: str, path: str, body: Any = None) -> Any:
+    """One control API request (`path` under /sandbox) to the sandbox at `url`; its JSON answer."""
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(
-        args.url.rstrip("/") + "/sandbox" + path,
+        url.rstrip("/") + "/sandbox" + path,
         data=data,
         method=method,
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - a URL the user gave
+        direct = urllib.parse.urlsplit(url).hostname in _LOOPBACK
+        with (_DIRECT if direct else _PROXIED).open(request, timeout=30) as response:
             return json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
         raise RemoteError(f"{error.code}: {error.read().decode(errors='replace')}") from None
     except urllib.error.URLError as error:
-        raise RemoteError(f"cannot reach {args.url}: {error.reason}") from None
+        raise RemoteError(f"cannot reach {url}: {error.reason}") from None
 
 
 def _run(action: Any) -> int:

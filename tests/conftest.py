@@ -12,6 +12,9 @@ from sandbox.clock import Clock
 from sandbox.domain.entities import LeadProvider
 from sandbox.state import SandboxState
 
+# `pytester` runs the pytest plugin's tests in pytest sessions of their own (tests/plugin/).
+pytest_plugins = ["pytester"]
+
 # Tests run at a fixed instant so that computed statuses and "today" never drift.
 TEST_NOW = datetime(2026, 11, 27, 12, 0, 0, tzinfo=UTC)
 TEST_PARTICIPANTS = 40

@@ -41,30 +41,14 @@ def test_participants_must_be_positive(capsys):
 
 
 def test_reset_and_clock_commands_drive_a_running_sandbox(capsys):
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-
     from sandbox.app import create_app
+    from sandbox.serving import BackgroundServer
     from tests.conftest import make_state
 
     state = make_state(participants=10)
     state.admin_token = "cli-admin"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(state=state), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 20
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        url = f"http://127.0.0.1:{port}"
+    with BackgroundServer(create_app(state=state)) as server:
+        url = server.url
         provider = next(iter(state.store.lead_providers.values()))
         common = ["--url", url, "--token", "cli-admin", "--provider", provider.id]
         assert main(["clock", *common, "--advance", "1d,6h"]) == 0
@@ -95,9 +79,6 @@ def test_reset_and_clock_commands_drive_a_running_sandbox(capsys):
             for item in transfers
             for t in item["attributes"]["transfers"]
         )
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def _movable(state, provider) -> tuple[str, str]:

@@ -1,0 +1,1 @@
+"""The pytest plugin (sandbox/pytest_plugin.py), run inside pytest sessions of its own."""
