@@ -7,6 +7,7 @@ import yaml
 from openapi_spec_validator import validate
 
 from sandbox.resources import specs_dir
+from sandbox.specs import build
 
 SPECS = specs_dir()
 METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
@@ -185,3 +186,29 @@ def test_json_responses_use_the_json_api_media_type(spec):
                 if "json" in media_type and media_type != "application/vnd.api+json":
                     wrong.append((method, path, status, media_type))
     assert wrong == []
+
+
+def test_served_documents_are_built_from_their_sources(version):
+    # Edit sandbox/specs/src/ and run `python -m sandbox.specs.build`; never the served files.
+    assert (SPECS / f"{version}.yaml").read_text() == build.render(version)
+
+
+def test_build_refuses_a_component_defined_twice(monkeypatch):
+    fragments = {"a.yaml": {"components": {"schemas": {"X": {"type": "string"}}}}}
+    fragments["b.yaml"] = fragments["a.yaml"]
+    monkeypatch.setattr(build, "load", fragments.__getitem__)
+    monkeypatch.setitem(build.DOCUMENTS, "vx", ("a.yaml", "b.yaml"))
+    with pytest.raises(build.SpecBuildError, match="defined twice"):
+        build.assemble("vx")
+
+
+def test_build_refuses_a_dangling_reference_and_an_unused_component(monkeypatch):
+    dangling = {"paths": {"/x": {"get": {"responses": {"200": {"$ref": "#/components/responses/Nothing"}}}}}}
+    unused = {"paths": {}, "components": {"schemas": {"Orphan": {"type": "string"}}}}
+    monkeypatch.setattr(build, "load", {"dangling.yaml": dangling, "unused.yaml": unused}.__getitem__)
+    monkeypatch.setitem(build.DOCUMENTS, "vx", ("dangling.yaml",))
+    with pytest.raises(build.SpecBuildError, match="reference to nothing"):
+        build.assemble("vx")
+    monkeypatch.setitem(build.DOCUMENTS, "vx", ("unused.yaml",))
+    with pytest.raises(build.SpecBuildError, match="nothing uses"):
+        build.assemble("vx")
