@@ -101,7 +101,10 @@ def change_schedule(ctx: RequestContext, id: str, body: Any = None, **_: Any) ->
     return _acted(ctx, result)
 
 
-# v1 also serves the actions at /participants/{id}/...: same handlers, their own operation ids.
+# Older paths, same handlers under their own operation ids: v1 and v2 serve the list and its CSV at
+# /participants and /participants.csv; v1 also serves the actions at /participants/{id}/....
+list_participants_legacy = list_participants
+participants_csv_legacy = participants_csv
 withdraw_legacy = withdraw
 defer_legacy = defer
 resume_legacy = resume

@@ -7,6 +7,7 @@ import yaml
 from openapi_spec_validator import validate
 
 from sandbox.resources import specs_dir
+from sandbox.specs import build
 
 SPECS = specs_dir()
 METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
@@ -15,6 +16,8 @@ EXPECTED = {
     "v1": """
         GET /api/v1/participants/ecf
         GET /api/v1/participants/ecf.csv
+        GET /api/v1/participants
+        GET /api/v1/participants.csv
         GET /api/v1/participants/ecf/{id}
         PUT /api/v1/participants/ecf/{id}/withdraw
         PUT /api/v1/participants/ecf/{id}/defer
@@ -48,6 +51,8 @@ EXPECTED = {
     "v2": """
         GET /api/v2/participants/ecf
         GET /api/v2/participants/ecf.csv
+        GET /api/v2/participants
+        GET /api/v2/participants.csv
         GET /api/v2/participants/ecf/{id}
         PUT /api/v2/participants/ecf/{id}/withdraw
         PUT /api/v2/participants/ecf/{id}/defer
@@ -185,3 +190,58 @@ def test_json_responses_use_the_json_api_media_type(spec):
                 if "json" in media_type and media_type != "application/vnd.api+json":
                     wrong.append((method, path, status, media_type))
     assert wrong == []
+
+
+def test_served_documents_are_built_from_their_sources(version):
+    # Edit sandbox/specs/src/ and run `python -m sandbox.specs.build`; never the served files.
+    assert (SPECS / f"{version}.yaml").read_text() == build.render(version)
+
+
+def test_build_refuses_a_component_defined_twice(monkeypatch):
+    fragments = {"a.yaml": {"components": {"schemas": {"X": {"type": "string"}}}}}
+    fragments["b.yaml"] = fragments["a.yaml"]
+    monkeypatch.setattr(build, "load", fragments.__getitem__)
+    monkeypatch.setitem(build.DOCUMENTS, "vx", ("a.yaml", "b.yaml"))
+    with pytest.raises(build.SpecBuildError, match="defined twice"):
+        build.assemble("vx")
+
+
+def test_build_refuses_a_dangling_reference_and_an_unused_component(monkeypatch):
+    dangling = {"paths": {"/x": {"get": {"responses": {"200": {"$ref": "#/components/responses/Nothing"}}}}}}
+    unused = {"paths": {}, "components": {"schemas": {"Orphan": {"type": "string"}}}}
+    monkeypatch.setattr(build, "load", {"dangling.yaml": dangling, "unused.yaml": unused}.__getitem__)
+    monkeypatch.setitem(build.DOCUMENTS, "vx", ("dangling.yaml",))
+    with pytest.raises(build.SpecBuildError, match="reference to nothing"):
+        build.assemble("vx")
+    monkeypatch.setitem(build.DOCUMENTS, "vx", ("unused.yaml",))
+    with pytest.raises(build.SpecBuildError, match="nothing uses"):
+        build.assemble("vx")
+
+
+def _open_objects(spec, node, where, seen):
+    """Object schemas under `node` (refs followed) that allow properties they do not list."""
+    if isinstance(node, dict) and "$ref" in node:
+        if node["$ref"] in seen:
+            return
+        seen.add(node["$ref"])
+        yield from _open_objects(spec, deref(spec, node), node["$ref"], seen)
+    elif isinstance(node, dict):
+        is_object = node.get("type") == "object" or "properties" in node
+        if is_object and node.get("additionalProperties") is not False:
+            yield where
+        for key, value in node.items():
+            yield from _open_objects(spec, value, f"{where}/{key}", seen)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _open_objects(spec, value, f"{where}/{index}", seen)
+
+
+def test_every_response_object_is_closed(spec):
+    # A field that leaks into the wrong version must fail response validation in the API tests.
+    seen = set()
+    found = {
+        where
+        for method, path, operation in operations(spec)
+        for where in _open_objects(spec, operation["responses"], f"{method} {path}", seen)
+    }
+    assert sorted(found) == []

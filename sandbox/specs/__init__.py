@@ -1,0 +1,1 @@
+"""Our OpenAPI documents and the script that builds them from `src/`."""
