@@ -17,6 +17,7 @@ from sandbox.auth import security_handler_for
 from sandbox.clock import Clock
 from sandbox.domain.errors import DomainError
 from sandbox.rate_limit import FixedWindowCounter, RateLimit, RateLimitMiddleware
+from sandbox.requests_journal.setup import DEFAULT_SIZE, add_request_journal
 from sandbox.routing import control_resolver_for, resolver_for
 from sandbox.spec_routes import SpecRoutes
 from sandbox.state import SandboxState
@@ -50,9 +51,10 @@ def create_app(
     control: bool = True,
     admin_token: str | None = None,
     rate_limit: RateLimit | None = None,
+    request_log_size: int = DEFAULT_SIZE,
 ) -> connexion.AsyncApp:
     """The whole sandbox. `control=False` leaves out the /sandbox control API; `rate_limit` turns on
-    the real service's throttling."""
+    the real service's throttling; `request_log_size` is how many requests the journal keeps (0: off)."""
     state = state or SandboxState(seed=seed, participants=participants, clock=clock, admin_token=admin_token)
     app = connexion.AsyncApp(__name__, specification_dir=str(SPECS_DIR))
     app.state = state  # type: ignore[attr-defined]
@@ -76,6 +78,8 @@ def create_app(
             **COMMON_API_OPTIONS,
         )
         documents.append(("/sandbox", CONTROL_SPEC))
+    # Added before the rate limit so that it wraps it and records the 429s too.
+    add_request_journal(app, state, request_log_size)
     if rate_limit is not None:
         counter = FixedWindowCounter(rate_limit, state.clock.real_now)
         app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, counter=counter)
