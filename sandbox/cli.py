@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from sandbox.domain.reference import ReferenceData
 from sandbox.remote import add_commands
+from sandbox.requests_journal.cli import add_commands as add_journal_commands
 from sandbox.seed.world import build_world
 
 VERSIONS = ("v1", "v2", "v3")
@@ -60,6 +61,7 @@ def serve(args: argparse.Namespace) -> int:
         control=not args.no_control,
         admin_token=args.admin_token,
         rate_limit=rate_limit,
+        request_log_size=0 if args.no_journal else args.request_log_size,
     )
     # The world lives as long as the server: keeping it out of the garbage collector's full passes
     # removes their pauses from request latency (bench/README.md).
@@ -74,6 +76,8 @@ def serve(args: argparse.Namespace) -> int:
     else:
         print(f"  control API: {base}/sandbox   docs: {base}/sandbox/ui/")
         print(f"  admin token: {app.state.admin_token}")
+        if app.state.request_log is not None:
+            print(f"  request journal: {base}/sandbox/journal (keeps {app.state.request_log.size} requests)")
     if rate_limit:
         print(f"  rate limit: {rate_limit.requests} requests per {rate_limit.window_seconds} s per token")
     print("Lead providers (send 'Authorization: Bearer <token>'):")
@@ -112,6 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="throttle as the real service does: N requests per 5 minutes per token (default 1000)",
     )
+    run.add_argument(
+        "--request-log-size",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="requests the journal keeps, oldest dropped first (default 1000)",
+    )
+    run.add_argument("--no-journal", action="store_true", help="record no requests")
     world_options(run)
     run.set_defaults(func=serve)
 
@@ -120,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="print a JSON array")
     show.set_defaults(func=tokens)
     add_commands(commands)
+    add_journal_commands(commands)
     return parser
 
 

@@ -23,6 +23,11 @@ class RemoteError(Exception):
 
 
 def call(args: argparse.Namespace, method: str, path: str, body: Any = None) -> Any:
+    return json.loads(call_raw(args, method, path, body) or b"null")
+
+
+def call_raw(args: argparse.Namespace, method: str, path: str, body: Any = None) -> bytes:
+    """The control API's answer as bytes; a refusal or an unreachable server is a RemoteError."""
     token = args.token or os.environ.get(TOKEN_ENV)
     if not token:
         raise RemoteError(f"give --token or set {TOKEN_ENV} (the admin token, or a provider's)")
@@ -35,7 +40,7 @@ def call(args: argparse.Namespace, method: str, path: str, body: Any = None) -> 
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - a URL the user gave
-            return json.loads(response.read() or b"null")
+            return response.read()
     except urllib.error.HTTPError as error:
         raise RemoteError(f"{error.code}: {error.read().decode(errors='replace')}") from None
     except urllib.error.URLError as error:
@@ -97,13 +102,13 @@ def transfer(args: argparse.Namespace) -> int:
     )
 
 
-def add_commands(commands: Any) -> None:
-    def connection(command: argparse.ArgumentParser) -> None:
-        command.add_argument(
-            "--url", default=DEFAULT_URL, help=f"the running sandbox (default {DEFAULT_URL})"
-        )
-        command.add_argument("--token", help=f"admin or provider token (default: ${TOKEN_ENV})")
+def connection(command: argparse.ArgumentParser) -> None:
+    """The options every command that drives a running sandbox takes."""
+    command.add_argument("--url", default=DEFAULT_URL, help=f"the running sandbox (default {DEFAULT_URL})")
+    command.add_argument("--token", help=f"admin or provider token (default: ${TOKEN_ENV})")
 
+
+def add_commands(commands: Any) -> None:
     reset_cmd = commands.add_parser("reset", help="reset a running sandbox, or one provider's slice")
     connection(reset_cmd)
     reset_cmd.add_argument("--provider", help="a lead provider id: reset only its slice")

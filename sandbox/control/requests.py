@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
+from datetime import datetime
 from typing import Any
 
 from starlette.responses import Response
@@ -22,6 +24,7 @@ from sandbox.requests_journal.har import har
 from sandbox.requests_journal.log import RequestLog
 from sandbox.requests_journal.views import Filters, detail, matching, summary
 
+_LEAP_SECOND = re.compile(r"(T\d\d:\d\d:)60")
 NOT_YOURS = "A lead provider's token can only read that provider's own requests."
 
 
@@ -40,7 +43,7 @@ def _filters(ctx: ControlContext, params: dict[str, Any]) -> Filters:
         provider_id = ctx.caller_id
     since = None
     if params.get("since") is not None:
-        since = parse_datetime(str(params["since"]))
+        since = _instant(str(params["since"]))
         if since is None:
             raise BadRequest("`since` must be an RFC 3339 date-time, e.g. 2025-01-10T10:42:00Z.")
     return Filters(
@@ -50,6 +53,11 @@ def _filters(ctx: ControlContext, params: dict[str, Any]) -> Filters:
         since=since,
         contract=params.get("contract") or None,
     )
+
+
+def _instant(text: str) -> datetime | None:
+    # RFC 3339 allows a lower-case `t`/`z` and a leap second; the API's own parser does not.
+    return parse_datetime(_LEAP_SECOND.sub(r"\g<1>59", text.upper()))
 
 
 def list_requests(ctx: ControlContext, page: int = 1, per_page: int = 50, **params: Any) -> Response:
