@@ -17,8 +17,10 @@ from typing import Any
 from sandbox.domain.rulebook import Refusal
 
 DEFAULT_SIZE = 1000
-# A body is kept up to this many bytes; the log's memory is bounded by size × 2 × this.
-BODY_LIMIT = 256 * 1024
+# A body is kept up to this many bytes (a bigger one is cut and its response left unchecked), and
+# the bodies the log holds add up to at most MAX_BYTES: past it the oldest exchanges are dropped too.
+BODY_LIMIT = 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024
 MASK_KEEP = 4  # the last characters of a token shown, enough to tell tokens apart
 
 
@@ -55,6 +57,11 @@ class Exchange:
     # Filled on first read (verdicts are computed lazily; see `sandbox.requests_journal.verdicts`).
     verdicts: dict[str, Any] | None = None
 
+    @property
+    def size(self) -> int:
+        """Bytes of body held (headers and fields are small next to them)."""
+        return len(self.request_body) + len(self.response_body)
+
     def header(self, name: str, response: bool = False) -> str | None:
         name = name.lower()
         for key, value in self.response_headers if response else self.request_headers:
@@ -74,12 +81,14 @@ def mask_token(value: str) -> str:
 class RequestLog:
     """A ring of exchanges: the oldest is dropped when `size` is reached. Thread-safe."""
 
-    def __init__(self, apis: Iterable[Api], size: int = DEFAULT_SIZE) -> None:
+    def __init__(self, apis: Iterable[Api], size: int = DEFAULT_SIZE, max_bytes: int = MAX_BYTES) -> None:
         if size < 1:
             raise ValueError("the request log needs room for at least one request")
         self.apis = tuple(apis)
         self.size = size
-        self._items: deque[Exchange] = deque(maxlen=size)
+        self.max_bytes = max_bytes
+        self._bytes = 0
+        self._items: deque[Exchange] = deque()
         self._by_id: dict[int, Exchange] = {}
         self._next = 1
         self._lock = threading.Lock()
@@ -98,10 +107,15 @@ class RequestLog:
 
     def add(self, exchange: Exchange) -> None:
         with self._lock:
-            if len(self._items) == self.size:
-                self._by_id.pop(self._items[0].id, None)
+            self._bytes += exchange.size
             self._items.append(exchange)
             self._by_id[exchange.id] = exchange
+            while len(self._items) > self.size or (self._bytes > self.max_bytes and len(self._items) > 1):
+                self._drop(self._items.popleft())
+
+    def _drop(self, exchange: Exchange) -> None:
+        self._by_id.pop(exchange.id, None)
+        self._bytes -= exchange.size
 
     def get(self, exchange_id: int) -> Exchange | None:
         return self._by_id.get(exchange_id)
@@ -118,9 +132,12 @@ class RequestLog:
     def remove(self, exchanges: Iterable[Exchange]) -> int:
         doomed = {e.id for e in exchanges}
         with self._lock:
-            kept = [e for e in self._items if e.id not in doomed]
+            kept = deque()
+            for item in self._items:
+                if item.id in doomed:
+                    self._drop(item)
+                else:
+                    kept.append(item)
             removed = len(self._items) - len(kept)
-            self._items = deque(kept, maxlen=self.size)
-            for number in doomed:
-                self._by_id.pop(number, None)
+            self._items = kept
         return removed
