@@ -20,16 +20,16 @@ class Section:
 
 
 TRANSPORT = Section("1.1", "Base, auth, isolation")
-PAGINATION = Section("1.4", "Pagination")
-FILTERS = Section("1.5", "Filters and sort")
+# Query parameters are checked in one pass, so a refusal there is one of these two sections.
+QUERY = Section("1.4-1.5", "Pagination, filters and sort")
 SERVER_DATE = Section("1.7", "X-With-Server-Date")
 
 # The rule modules, by the rulebook section they implement.
 BY_MODULE: dict[str, Section] = {
-    "sandbox.api.params": FILTERS,
+    "sandbox.api.params": QUERY,
     "sandbox.api.body": Section("1.2", "Content types and envelope"),
     "sandbox.api.context": SERVER_DATE,
-    "sandbox.validation": FILTERS,
+    "sandbox.validation": QUERY,
     "sandbox.domain.ecf_actions": Section("4.3", "ECF participant actions"),
     "sandbox.domain.training_status": Section("4.3", "ECF participant actions"),
     "sandbox.domain.change_schedule": Section("4.3", "ECF participant actions"),
@@ -54,7 +54,7 @@ BY_CLASS: tuple[tuple[type[DomainError], Section], ...] = (
     (NotFound, TRANSPORT),
     (Forbidden, TRANSPORT),
     (NotPermitted, Section("7", "What the sandbox must let DfE-side actors do")),
-    (BadRequest, FILTERS),
+    (BadRequest, QUERY),
     (InvalidAction, Section("5", "State machines")),
 )
 
