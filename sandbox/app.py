@@ -21,6 +21,7 @@ from sandbox.contracts import SERVED, Contract
 from sandbox.domain.errors import DomainError
 from sandbox.limits import RequestLimits
 from sandbox.rate_limit import FixedWindowCounter, RateLimit, RateLimitMiddleware
+from sandbox.requests_journal.setup import DEFAULT_SIZE, add_request_journal
 from sandbox.routing import control_resolver_for, resolver_for
 from sandbox.spec_documents import spec_routes
 from sandbox.spec_routes import SpecRoutes
@@ -62,10 +63,11 @@ def create_app(
     admin_token: str | None = None,
     rate_limit: RateLimit | None = None,
     cors_origins: Sequence[str] = (),
+    request_log_size: int = DEFAULT_SIZE,
 ) -> connexion.AsyncApp:
     """The whole sandbox. `control=False` leaves out the /sandbox control API; `rate_limit` turns on
     the real service's throttling; `cors_origins` lets browser pages on those origins call every API
-    (`*` for any)."""
+    (`*` for any); `request_log_size` is how many requests the journal keeps (0: off)."""
     state = state or SandboxState(seed=seed, participants=participants, clock=clock, admin_token=admin_token)
     app = connexion.AsyncApp(__name__, specification_dir=str(SPECS_DIR))
     app.state = state  # type: ignore[attr-defined]
@@ -89,7 +91,9 @@ def create_app(
             **COMMON_API_OPTIONS,
         )
         documents.append(("/sandbox", CONTROL_SPEC))
-    # Added first, so it wraps the rate limiter: a preflight is never throttled, and a 429 still
+    # Added before the rate limit so that it wraps it and records the 429s too.
+    add_request_journal(app, state, request_log_size)
+    # Added before the rate limiter, so it wraps it: a preflight is never throttled, and a 429 still
     # carries the headers a browser needs to let the page read it.
     if cors_origins:
         app.add_middleware(

@@ -15,6 +15,7 @@ from sandbox.domain.reference import ReferenceData
 from sandbox.environment import BadVariable, apply_environment, port_number, variable_for, whole_number
 from sandbox.owner import cli as owner_cli
 from sandbox.remote import add_commands
+from sandbox.requests_journal.cli import add_commands as add_journal_commands
 from sandbox.seed.world import build_world
 from sandbox.store import Store
 
@@ -67,6 +68,7 @@ def serve(args: argparse.Namespace) -> int:
         admin_token=args.admin_token,
         rate_limit=rate_limit,
         cors_origins=args.cors,
+        request_log_size=args.request_log_size if args.journal else 0,
     )
     # The world lives as long as the server: keeping it out of the garbage collector's full passes
     # removes their pauses from request latency (bench/README.md).
@@ -82,6 +84,8 @@ def serve(args: argparse.Namespace) -> int:
     else:
         print(f"  control API: {base}/sandbox   docs: {base}/sandbox/ui/")
         print(f"  admin token: {app.state.admin_token}")
+        if app.state.request_log is not None:
+            print(f"  request journal: {base}/sandbox/journal (keeps {app.state.request_log.size} requests)")
     if rate_limit:
         print(f"  rate limit: {rate_limit.requests} requests per {rate_limit.window_seconds} s per token")
     if args.cors:
@@ -151,6 +155,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="let browser pages on ORIGIN call the APIs; repeat for more, `*` for any "
         "($CPD_SANDBOX_CORS, comma-separated)",
     )
+    run.add_argument(
+        "--request-log-size",
+        type=whole_number,
+        metavar="N",
+        help=_from_env("requests the journal keeps, oldest dropped first (default 1000)", "request_log_size"),
+    )
+    run.add_argument(
+        "--journal",
+        action=argparse.BooleanOptionalAction,
+        help="record every provider request (default), or not with --no-journal ($CPD_SANDBOX_NO_JOURNAL=1)",
+    )
     world_options(run)
     run.set_defaults(func=serve)
 
@@ -160,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.set_defaults(func=tokens)
     add_commands(commands)
     owner_cli.add_commands(commands)
+    add_journal_commands(commands)
     return parser
 
 

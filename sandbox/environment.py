@@ -68,6 +68,9 @@ SERVE_OPTIONS = (
     # A number of requests per window; 0 turns the limit off.
     EnvOption("rate_limit", "CPD_SANDBOX_RATE_LIMIT", whole_number, None),
     EnvOption("cors", "CPD_SANDBOX_CORS", origins, []),
+    EnvOption("request_log_size", "CPD_SANDBOX_REQUEST_LOG_SIZE", whole_number, 1000),
+    # The variable says "no journal", as the flag does.
+    EnvOption("journal", "CPD_SANDBOX_NO_JOURNAL", lambda text: not switch(text), True),
 )
 
 

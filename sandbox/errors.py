@@ -23,6 +23,7 @@ from sandbox.domain.errors import (
     NotPermitted,
     ValidationFailed,
 )
+from sandbox.requests_journal.recorder import note_refusal
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ def error_list(status: int, entries: list[tuple[str, str]]) -> ConnexionResponse
 
 
 def domain_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    note_refusal(_request.scope, exc)
     if isinstance(exc, NotFound):
         return _json(NOT_FOUND, 404)
     if isinstance(exc, Forbidden):

@@ -28,14 +28,24 @@ class RemoteError(Exception):
 
 
 def call(args: argparse.Namespace, method: str, path: str, body: Any = None) -> Any:
+    return json.loads(call_raw(args, method, path, body) or b"null")
+
+
+def call_raw(args: argparse.Namespace, method: str, path: str, body: Any = None) -> bytes:
+    """The control API's answer as bytes; a refusal or an unreachable server is a RemoteError."""
     token = args.token or os.environ.get(TOKEN_ENV)
     if not token:
         raise RemoteError(f"give --token or set {TOKEN_ENV} (the admin token, or a provider's)")
-    return control_call(args.url, token, method, path, body)
+    return control_call_raw(args.url, token, method, path, body)
 
 
 def control_call(url: str, token: str, method: str, path: str, body: Any = None) -> Any:
     """One control API request (`path` under /sandbox) to the sandbox at `url`; its JSON answer."""
+    return json.loads(control_call_raw(url, token, method, path, body) or b"null")
+
+
+def control_call_raw(url: str, token: str, method: str, path: str, body: Any = None) -> bytes:
+    """One control API request to the sandbox at `url`; its answer's bytes."""
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(
         url.rstrip("/") + "/sandbox" + path,
@@ -46,7 +56,7 @@ def control_call(url: str, token: str, method: str, path: str, body: Any = None)
     try:
         direct = urllib.parse.urlsplit(url).hostname in _LOOPBACK
         with (_DIRECT if direct else _PROXIED).open(request, timeout=30) as response:
-            return json.loads(response.read() or b"null")
+            return response.read()
     except urllib.error.HTTPError as error:
         raise RemoteError(f"{error.code}: {error.read().decode(errors='replace')}") from None
     except urllib.error.URLError as error:
@@ -108,13 +118,13 @@ def transfer(args: argparse.Namespace) -> int:
     )
 
 
-def add_commands(commands: Any) -> None:
-    def connection(command: argparse.ArgumentParser) -> None:
-        command.add_argument(
-            "--url", default=DEFAULT_URL, help=f"the running sandbox (default {DEFAULT_URL})"
-        )
-        command.add_argument("--token", help=f"admin or provider token (default: ${TOKEN_ENV})")
+def connection(command: argparse.ArgumentParser) -> None:
+    """The options every command that drives a running sandbox takes."""
+    command.add_argument("--url", default=DEFAULT_URL, help=f"the running sandbox (default {DEFAULT_URL})")
+    command.add_argument("--token", help=f"admin or provider token (default: ${TOKEN_ENV})")
 
+
+def add_commands(commands: Any) -> None:
     reset_cmd = commands.add_parser("reset", help="reset a running sandbox, or one provider's slice")
     connection(reset_cmd)
     reset_cmd.add_argument("--provider", help="a lead provider id: reset only its slice")

@@ -7,6 +7,7 @@ import secrets
 from sandbox.clock import Clock
 from sandbox.domain.reference import ReferenceData
 from sandbox.journal import ADMIN, Journal
+from sandbox.requests_journal.log import RequestLog
 from sandbox.seed.world import build_world
 from sandbox.store import Store
 
@@ -27,6 +28,7 @@ class SandboxState:
         # Not derived from the seed: knowing the seed must not grant admin rights.
         self.admin_token = admin_token or secrets.token_hex(16)
         self.journal = Journal()
+        self.request_log: RequestLog | None = None  # every provider request; set up by the app
         self.store: Store = self._seeded()
 
     def _seeded(self) -> Store:

@@ -1,0 +1,93 @@
+"""Which section of the rulebook (shared reference `domain.md`) each refusal implements, as data.
+
+A refusal is named by the module whose rule raised it (the rule's home, DESIGN.md) and, failing
+that, by the error's class. This table is the one place that maps code to the rulebook; the request
+journal shows it next to every 4xx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+
+from sandbox.domain.errors import BadRequest, DomainError, Forbidden, InvalidAction, NotFound, NotPermitted
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str
+    title: str
+
+
+TRANSPORT = Section("1.1", "Base, auth, isolation")
+# Query parameters are checked in one pass, so a refusal there is one of these two sections.
+QUERY = Section("1.4-1.5", "Pagination, filters and sort")
+SERVER_DATE = Section("1.7", "X-With-Server-Date")
+
+# The rule modules, by the rulebook section they implement.
+BY_MODULE: dict[str, Section] = {
+    "sandbox.api.params": QUERY,
+    "sandbox.api.body": Section("1.2", "Content types and envelope"),
+    "sandbox.api.context": SERVER_DATE,
+    "sandbox.validation": QUERY,
+    "sandbox.domain.ecf_actions": Section("4.3", "ECF participant actions"),
+    "sandbox.domain.training_status": Section("4.3", "ECF participant actions"),
+    "sandbox.domain.change_schedule": Section("4.3", "ECF participant actions"),
+    "sandbox.domain.declaration_input": Section("4.4", "Participant declarations — POST"),
+    "sandbox.domain.declaration_rules": Section("4.4", "Participant declarations — POST"),
+    "sandbox.domain.void": Section("4.5", "Declarations — void"),
+    "sandbox.domain.declarations": Section("4.7", "Declarations — reads and visibility"),
+    "sandbox.domain.statements": Section("4.8", "Statements"),
+    "sandbox.domain.partnership_rules": Section("4.10", "Partnerships"),
+    "sandbox.domain.partnerships": Section("4.10", "Partnerships"),
+    "sandbox.domain.transfers": Section("4.13", "Transfers"),
+    "sandbox.domain.unfunded_mentors": Section("4.14", "Unfunded mentors"),
+    "sandbox.domain.npq_decisions": Section("4.15", "NPQ applications"),
+    "sandbox.domain.npq": Section("4.15", "NPQ applications"),
+    "sandbox.domain.npq_actions": Section("4.16", "NPQ participants"),
+    "sandbox.domain.outcome_rules": Section("4.17", "NPQ outcomes"),
+    "sandbox.domain.ecf_visibility": Section("4.1", "ECF participants — visibility model"),
+}
+
+# When no rule module is on the traceback, the error's class says which convention refused it.
+BY_CLASS: tuple[tuple[type[DomainError], Section], ...] = (
+    (NotFound, TRANSPORT),
+    (Forbidden, TRANSPORT),
+    (NotPermitted, Section("7", "What the sandbox must let DfE-side actors do")),
+    (BadRequest, QUERY),
+    (InvalidAction, Section("5", "State machines")),
+)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    error: str  # the DomainError class name
+    section: Section | None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "error": self.error,
+            "rulebook_section": self.section.number if self.section else None,
+            "rulebook_title": self.section.title if self.section else None,
+        }
+
+
+def refusal_of(error: DomainError) -> Refusal:
+    """The error's class and the section of the rule that raised it (the innermost rule module)."""
+    return Refusal(type(error).__name__, _section_from_traceback(error.__traceback__) or _by_class(error))
+
+
+def _section_from_traceback(tb: TracebackType | None) -> Section | None:
+    found = None
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        found = BY_MODULE.get(module, found)
+        tb = tb.tb_next
+    return found
+
+
+def _by_class(error: DomainError) -> Section | None:
+    for cls, section in BY_CLASS:
+        if isinstance(error, cls):
+            return section
+    return None
