@@ -19,7 +19,9 @@ from sandbox.presenters import declarations as present
 
 
 def _filter(ctx: RequestContext, raw: Any) -> domain.DeclarationFilter:
-    return domain.DeclarationFilter(**params.read_filters(ctx.contract.declarations.listing, raw))
+    return domain.DeclarationFilter(
+        **params.read_filters(ctx.contract.declarations.listing, raw, ctx.contract.queries)
+    )
 
 
 def _require_side(ctx: RequestContext) -> None:
@@ -34,7 +36,7 @@ def _render(ctx: RequestContext, declaration: Declaration) -> dict[str, Any]:
 def list_declarations(ctx: RequestContext, **query: Any) -> Response:
     _require_side(ctx)
     flt = _filter(ctx, query.get("filter"))
-    page = params.page(query.get("page"))
+    page = params.page(query.get("page"), ctx.contract.queries)
     declarations = page.slice(domain.list_declarations(ctx.store, ctx.provider, flt))
     return many(_render(ctx, d) for d in declarations)
 
@@ -53,7 +55,19 @@ def declarations_csv(ctx: RequestContext, **query: Any) -> Response:
 
 def create_declaration(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
     _require_side(ctx)
-    request = DeclarationRequest.from_attributes(attributes(body))
+    request = DeclarationRequest.from_attributes(
+        attributes(
+            body,
+            ctx.contract.queries,
+            reads=(
+                "participant_id",
+                "declaration_type",
+                "declaration_date",
+                "course_identifier",
+                "evidence_held",
+            ),
+        )
+    )
     declaration = rules.submit_declaration(ctx.store, ctx.provider, request, ctx.now)
     return single(_render(ctx, declaration))
 

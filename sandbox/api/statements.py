@@ -18,9 +18,9 @@ def list_statements(ctx: RequestContext, **query: Any) -> Response:
     statement_filter = domain.StatementFilter(
         cohorts=params.cohorts(flt),
         type=params.one(flt, "type"),
-        updated_since=params.since(flt, "updated_since"),
+        updated_since=params.since(flt, "updated_since", ctx.contract.queries),
     )
-    page = params.page(query.get("page"))
+    page = params.page(query.get("page"), ctx.contract.queries)
     statements = page.slice(domain.list_statements(ctx.store, ctx.provider, statement_filter))
     return many(render_statement(s) for s in statements)
 

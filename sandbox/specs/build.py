@@ -1,4 +1,4 @@
-"""Builds the served OpenAPI documents (v1.yaml, v2.yaml, v3.yaml) from their sources in `src/`.
+"""Builds the served OpenAPI documents (v1.yaml, v2.yaml, v3.yaml, rect.yaml) from their sources in `src/`.
 
 Each served document is the merge of a few source fragments (see `DOCUMENTS`), so that what two
 versions share is written once. A `#/components/...` reference in any fragment names a component
@@ -26,9 +26,10 @@ SOURCES = SPECS / "src"
 # must precede templated ones, for Starlette); the head (openapi, info, ...) comes from whichever
 # fragment has it.
 DOCUMENTS: dict[str, tuple[str, ...]] = {
-    "v1": ("v1-v2.yaml", "v1.yaml", "common.yaml"),
-    "v2": ("v1-v2.yaml", "v2.yaml", "common.yaml"),
-    "v3": ("v3.yaml", "common.yaml"),
+    "v1": ("v1-v2.yaml", "v1.yaml", "common.yaml", "shared.yaml"),
+    "v2": ("v1-v2.yaml", "v2.yaml", "common.yaml", "shared.yaml"),
+    "v3": ("v3.yaml", "common.yaml", "shared.yaml"),
+    "rect": ("rect.yaml", "shared.yaml"),
 }
 HEAD = ("openapi", "info", "servers", "security", "tags")
 KINDS = ("securitySchemes", "parameters", "requestBodies", "responses", "schemas")
