@@ -167,12 +167,16 @@ def body_too_slow_detail(seconds: float) -> str:
     return f"The request body did not arrive within {seconds:g} seconds."
 
 
-async def send_limit_error(send: Callable[[dict], Awaitable[None]], status: int, detail: str) -> None:
+async def send_limit_error(
+    send: Callable[[dict], Awaitable[None]], status: int, detail: str, path: str = ""
+) -> None:
     """A refusal sent from outside Connexion (see `sandbox.limits`), in the shape of every other error
-    of both APIs. The connection is closed after it: the rest of the body is never read."""
+    of the API at `path`. The connection is closed after it: the rest of the body is never read."""
     body = _encode({"errors": [{"title": LIMIT_TITLES[status], "detail": detail}]})
+    contract = contract_at(path)
+    media = contract.content_type if contract is not None else JSON_API
     headers = [
-        (b"content-type", JSON_API.encode()),
+        (b"content-type", media.encode()),
         (b"content-length", str(len(body)).encode()),
         (b"connection", b"close"),
     ]

@@ -1,6 +1,6 @@
 """Builds the served OpenAPI documents (v1.yaml, v2.yaml, v3.yaml, rect.yaml) from their sources in `src/`.
 
-Each served document is the merge of a few source fragments (see `DOCUMENTS`), so that what two
+Each served document is the merge of a few source fragments (see `src/documents.yaml`), so that what two
 versions share is written once. A `#/components/...` reference in any fragment names a component
 of the document being built, which is how one path item can serve v1 and v2 with each version's
 own schema behind the same name. The build refuses a name defined twice, a reference to nothing
@@ -22,14 +22,11 @@ import yaml
 SPECS = Path(__file__).resolve().parent
 SOURCES = SPECS / "src"
 
-# Served document -> its fragments. Paths keep the order of the fragments (literal path segments
-# must precede templated ones, for Starlette); the head (openapi, info, ...) comes from whichever
-# fragment has it.
+# Served document -> its fragments, as data (src/documents.yaml), so that adding a document is
+# adding a line there and its fragments.
 DOCUMENTS: dict[str, tuple[str, ...]] = {
-    "v1": ("v1-v2.yaml", "v1.yaml", "common.yaml", "shared.yaml"),
-    "v2": ("v1-v2.yaml", "v2.yaml", "common.yaml", "shared.yaml"),
-    "v3": ("v3.yaml", "common.yaml", "shared.yaml"),
-    "rect": ("rect.yaml", "shared.yaml"),
+    name: tuple(fragments)
+    for name, fragments in yaml.safe_load((SOURCES / "documents.yaml").read_text()).items()
 }
 HEAD = ("openapi", "info", "servers", "security", "tags")
 KINDS = ("securitySchemes", "parameters", "requestBodies", "responses", "schemas")

@@ -22,7 +22,7 @@ from sandbox.limits import (
     RequestLimits,
 )
 from tests.conftest import VERSIONS, bearer
-from tests.support.openapi import document
+from tests.support.openapi import document, validate_exchange
 from tests.support.world import fingerprint
 
 JSON = {"Content-Type": "application/json"}
@@ -53,6 +53,21 @@ def test_a_body_over_the_limit_is_413_in_the_provider_apis_shape(client, state, 
     assert response.headers["content-type"] == "application/vnd.api+json"
     assert errors(response) == [("Request too large", body_too_large_detail(MAX_BODY_BYTES))]
     assert fingerprint(state) == before
+    validate_exchange(version, response)
+
+
+@pytest.mark.parametrize("name", [*VERSIONS, "sandbox"])
+def test_every_operation_with_a_body_documents_408_and_413(name):
+    methods = ("post", "put", "patch", "delete")
+    with_body = [
+        (path, method, operation)
+        for path, item in document(name)["paths"].items()
+        for method, operation in item.items()
+        if method in methods and "requestBody" in operation
+    ]
+    assert with_body
+    for path, method, operation in with_body:
+        assert {"408", "413"} <= set(operation["responses"]), (method, path)
 
 
 def test_a_body_over_the_limit_is_413_on_the_control_api(client, state):
