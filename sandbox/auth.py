@@ -22,7 +22,7 @@ def security_handler_for(
     """A Connexion security handler class bound to this sandbox's tokens; with `admin`, the admin
     token is accepted too (the control API), never on the Lead Provider API itself. A contract that
     knows only ECF providers' tokens treats any other provider's token as unknown."""
-    ecf_only = contract is not None and contract.tokens == "ecf"
+    ecf_only = contract is not None and contract.sides == "ecf"
 
     class ProviderTokenHandler(BearerSecurityHandler):
         def get_fn(self, security_scheme: dict, required_scopes: Any) -> Callable:

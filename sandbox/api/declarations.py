@@ -15,6 +15,7 @@ from sandbox.domain import declarations as domain
 from sandbox.domain import void as voiding
 from sandbox.domain.declaration_input import DeclarationRequest
 from sandbox.domain.entities import Declaration
+from sandbox.domain.errors import NotFound
 from sandbox.presenters import declarations as present
 
 
@@ -37,13 +38,18 @@ def list_declarations(ctx: RequestContext, **query: Any) -> Response:
     _require_side(ctx)
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"), ctx.contract.queries)
-    declarations = page.slice(domain.list_declarations(ctx.store, ctx.provider, flt))
-    return many(_render(ctx, d) for d in declarations)
+    found = domain.list_declarations(ctx.store, ctx.provider, flt)
+    if ctx.contract.sides == "ecf":
+        found = [d for d in found if not d.is_npq]
+    return many(_render(ctx, d) for d in page.slice(found))
 
 
 def show_declaration(ctx: RequestContext, id: str, **_: Any) -> Response:
     _require_side(ctx)
-    return single(_render(ctx, domain.get_declaration(ctx.store, ctx.provider, id)))
+    declaration = domain.get_declaration(ctx.store, ctx.provider, id)
+    if ctx.contract.sides == "ecf" and declaration.is_npq:
+        raise NotFound(id)
+    return single(_render(ctx, declaration))
 
 
 def declarations_csv(ctx: RequestContext, **query: Any) -> Response:

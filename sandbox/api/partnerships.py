@@ -26,14 +26,15 @@ def list_partnerships(ctx: RequestContext, **query: Any) -> Response:
     page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.sort_keys(query.get("sort"))
     partnerships = page.slice(domain.list_partnerships(ctx.store, ctx.provider, partnership_filter, sort))
-    return many(render_partnership(domain.partnership_view(ctx.store, p)) for p in partnerships)
+    return many(render_partnership(domain.partnership_view(ctx.store, p), ctx.contract) for p in partnerships)
 
 
 def show_partnership(ctx: RequestContext, id: str, **_: Any) -> Response:
     ctx.require_ecf()
     return single(
         render_partnership(
-            domain.partnership_view(ctx.store, domain.get_partnership(ctx.store, ctx.provider, id))
+            domain.partnership_view(ctx.store, domain.get_partnership(ctx.store, ctx.provider, id)),
+            ctx.contract,
         )
     )
 
@@ -49,7 +50,7 @@ def create_partnership(ctx: RequestContext, body: Any = None, **_: Any) -> Respo
         school_id=attrs.get("school_id"),
         delivery_partner_id=attrs.get("delivery_partner_id"),
     )
-    return single(render_partnership(domain.partnership_view(ctx.store, partnership)))
+    return single(render_partnership(domain.partnership_view(ctx.store, partnership), ctx.contract))
 
 
 def update_partnership(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
@@ -58,7 +59,7 @@ def update_partnership(ctx: RequestContext, id: str, body: Any = None, **_: Any)
     partnership = rules.update_partnership(
         ctx.store, ctx.provider, ctx.now, id, delivery_partner_id=attrs.get("delivery_partner_id")
     )
-    return single(render_partnership(domain.partnership_view(ctx.store, partnership)))
+    return single(render_partnership(domain.partnership_view(ctx.store, partnership), ctx.contract))
 
 
 # Rails routes PATCH like PUT: RECT documents it as its own operation.

@@ -35,9 +35,14 @@ def list_schools(ctx: RequestContext, **query: Any) -> Response:
     school_filter = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.sort_keys(query.get("sort"))
-    return many(render_school(v) for v in page.slice(domain.list_schools(ctx.store, school_filter, sort)))
+    return many(
+        render_school(v, ctx.contract)
+        for v in page.slice(domain.list_schools(ctx.store, school_filter, sort))
+    )
 
 
 def show_school(ctx: RequestContext, id: str, **query: Any) -> Response:
     ctx.require_ecf()
-    return single(render_school(domain.get_school(ctx.store, id, _filter(ctx, query.get("filter")))))
+    return single(
+        render_school(domain.get_school(ctx.store, id, _filter(ctx, query.get("filter"))), ctx.contract)
+    )

@@ -57,6 +57,9 @@ class ECFParticipants:
     fields: tuple[str, ...]  # of the unit
     enrolment_fields: tuple[str, ...]  # of each nested enrolment, when the unit is "participant"
     csv_columns: tuple[str, ...] | None  # None: no CSV
+    # Participant statuses this contract words otherwise (RECT has no `withdrawn`: that training has
+    # ended, so the person has `left`).
+    participant_status_words: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,8 @@ class Shapes:
     statement: tuple[str, ...]
     partnership: tuple[str, ...]
     school: tuple[str, ...]
+    # Induction programme choices this contract words otherwise (RECT has three).
+    programme_choice_words: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,5 +135,6 @@ class Contract:
     outcomes: Outcomes
     queries: Queries
     shapes: Shapes
-    # Whose tokens the API knows: every lead provider's, or only those with an ECF side (others: 401).
-    tokens: Literal["any", "ecf"] = "any"
+    # The programmes it serves: "ecf" knows only the tokens of providers with an ECF side (others get
+    # 401) and shows only ECF statements and declarations.
+    sides: Literal["any", "ecf"] = "any"

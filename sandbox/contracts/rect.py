@@ -53,6 +53,7 @@ PARTICIPANTS = ECFParticipants(
     fields=cpd.ECF_PARTICIPANTS_V3.fields,
     enrolment_fields=ENROLMENT_FIELDS,
     csv_columns=None,
+    participant_status_words=(("withdrawn", "left"),),
 )
 DECLARATIONS = Declarations(
     listing=Listing(
@@ -117,6 +118,13 @@ SHAPES = Shapes(
         "created_at",
         "updated_at",
     ),
+    programme_choice_words=(
+        ("full_induction_programme", "provider_led"),
+        ("core_induction_programme", "school_led"),
+        ("design_our_own", "school_led"),
+        ("school_funded_fip", "school_led"),
+        ("no_early_career_teachers", "not_yet_known"),
+    ),
 )
 
 RECT = Contract(
@@ -149,5 +157,5 @@ RECT = Contract(
     outcomes=cpd.V3.outcomes,
     queries=QUERIES,
     shapes=SHAPES,
-    tokens="ecf",
+    sides="ecf",
 )
