@@ -26,7 +26,12 @@ from sandbox.routing import control_resolver_for, resolver_for
 from sandbox.spec_documents import spec_routes
 from sandbox.spec_routes import SpecRoutes
 from sandbox.state import SandboxState
-from sandbox.validation import BODY_VALIDATORS, BracketSafeURIParser, RealParameterValidator
+from sandbox.validation import (
+    BODY_VALIDATORS,
+    BracketSafeURIParser,
+    RealParameterValidator,
+    parameter_validator_for,
+)
 
 SPECS_DIR = resources.specs_dir()
 CONTROL_SPEC = SPECS_DIR / "sandbox.yaml"
@@ -73,13 +78,14 @@ def create_app(
     app.state = state  # type: ignore[attr-defined]
     documents = [(c.mount, spec_path(c)) for c in SERVED]
     for contract in SERVED:
+        validators = {"parameter": parameter_validator_for(contract.queries), "body": BODY_VALIDATORS}
         app.add_api(
             spec_path(contract).name,
             name=contract.name,
             base_path=contract.mount,
             resolver=resolver_for(state, contract),
-            security_map={"bearer": security_handler_for(state)},
-            **COMMON_API_OPTIONS,
+            security_map={"bearer": security_handler_for(state, contract=contract)},
+            **{**COMMON_API_OPTIONS, "validator_map": validators},
         )
     if control:
         app.add_api(

@@ -9,15 +9,20 @@ from typing import Any
 from connexion.exceptions import OAuthProblem
 from connexion.security import BearerSecurityHandler
 
+from sandbox.contracts import Contract
 from sandbox.journal import ADMIN
 from sandbox.state import SandboxState
 
 SCHEMES = ("bearer", "token")
 
 
-def security_handler_for(state: SandboxState, admin: bool = False) -> type[BearerSecurityHandler]:
+def security_handler_for(
+    state: SandboxState, admin: bool = False, contract: Contract | None = None
+) -> type[BearerSecurityHandler]:
     """A Connexion security handler class bound to this sandbox's tokens; with `admin`, the admin
-    token is accepted too (the control API), never on the Lead Provider API itself."""
+    token is accepted too (the control API), never on the Lead Provider API itself. A contract that
+    knows only ECF providers' tokens treats any other provider's token as unknown."""
+    ecf_only = contract is not None and contract.sides == "ecf"
 
     class ProviderTokenHandler(BearerSecurityHandler):
         def get_fn(self, security_scheme: dict, required_scopes: Any) -> Callable:
@@ -30,7 +35,7 @@ def security_handler_for(state: SandboxState, admin: bool = False) -> type[Beare
                 if admin and secrets.compare_digest(token, state.admin_token):
                     return {"sub": ADMIN}
                 provider = state.store.provider_by_token(token)
-                if provider is None:
+                if provider is None or (ecf_only and not provider.has_ecf):
                     raise OAuthProblem(detail="HTTP Token: Access denied")
                 return {"sub": provider.id}
 

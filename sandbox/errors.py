@@ -14,6 +14,7 @@ from typing import Any
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 
 from sandbox.api.body import DATA_STRUCTURE_MESSAGE
+from sandbox.contracts import Contract, contract_at
 from sandbox.domain.errors import (
     BadRequest,
     DomainError,
@@ -31,28 +32,56 @@ JSON_API = "application/vnd.api+json"
 UNAUTHORISED = {"error": "HTTP Token: Access denied"}
 NOT_FOUND = {"error": "Resource not Found"}
 INTERNAL = {"error": "Internal server error"}
+# The "rect-errors" shape: a record it cannot find, a path it does not route.
+RECT_NOT_FOUND = [("Resource not found", "Nothing could be found for the provided details")]
+RECT_NO_ROUTE = {"error": "Resource not found"}
 
 
 def _encode(payload: Any) -> bytes:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _json(payload: Any, status: int, headers: dict[str, str] | None = None) -> ConnexionResponse:
+def _json(
+    payload: Any, status: int, headers: dict[str, str] | None = None, media_type: str = JSON_API
+) -> ConnexionResponse:
     return ConnexionResponse(
         status_code=status,
-        mimetype=JSON_API,
-        content_type=JSON_API,
+        mimetype=media_type.split(";")[0],
+        content_type=media_type,
         body=_encode(payload),
         headers=headers or {},
     )
 
 
-def error_list(status: int, entries: list[tuple[str, str]]) -> ConnexionResponse:
-    return _json({"errors": [{"title": t, "detail": d} for t, d in entries]}, status)
+def error_list(status: int, entries: list[tuple[str, str]], media_type: str = JSON_API) -> ConnexionResponse:
+    return _json({"errors": [{"title": t, "detail": d} for t, d in entries]}, status, media_type=media_type)
+
+
+def _rect(request: ConnexionRequest) -> Contract | None:
+    """The contract of the request when it answers in the "rect-errors" shape."""
+    contract = contract_at(request.url.path)
+    return contract if contract is not None and contract.error_shape == "rect-errors" else None
+
+
+def _rect_error(contract: Contract, exc: DomainError) -> ConnexionResponse | None:
+    """RECT's bodies: a record not found is an error list, and a 422 has one entry per message."""
+    media = contract.content_type
+    if isinstance(exc, NotFound):
+        return error_list(404, RECT_NOT_FOUND, media)
+    if isinstance(exc, BadRequest):
+        return error_list(400, [(exc.title, exc.detail)], media)
+    if isinstance(exc, ValidationFailed):
+        return error_list(422, [(a, m) for a, msgs in exc.errors.items() for m in dict.fromkeys(msgs)], media)
+    if isinstance(exc, InvalidAction):
+        return error_list(422, [(exc.title, exc.detail)], media)
+    return None
 
 
 def domain_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     note_refusal(_request.scope, exc)
+    rect = _rect(_request)
+    if rect is not None and isinstance(exc, DomainError) and (answer := _rect_error(rect, exc)):
+        return answer
     if isinstance(exc, NotFound):
         return _json(NOT_FOUND, 404)
     if isinstance(exc, Forbidden):
@@ -70,10 +99,14 @@ def domain_error(_request: ConnexionRequest, exc: Exception) -> ConnexionRespons
 
 
 def unauthorised(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
+    if rect := _rect(_request):
+        return _json(UNAUTHORISED, 401, media_type=rect.content_type)  # no WWW-Authenticate
     return _json(UNAUTHORISED, 401, {"WWW-Authenticate": 'Token realm="Application"'})
 
 
 def not_found(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
+    if rect := _rect(_request):
+        return _json(RECT_NO_ROUTE, 404, media_type=rect.content_type)
     return _json(NOT_FOUND, 404)
 
 
@@ -93,6 +126,9 @@ def method_not_allowed_for(allowed: Callable[[str], list[str]]) -> Callable:
 
 
 def unsupported_media_type(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    if rect := _rect(_request):
+        # RECT parses JSON only: any other body is no body at all.
+        return error_list(400, [("Bad request", rect.queries.structure_message)], rect.content_type)
     return error_list(
         415, [("Bad request", _first_paragraph(getattr(exc, "detail", "")) or "Unsupported media type")]
     )
@@ -105,6 +141,8 @@ def bad_request(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     if request.url.path.startswith("/sandbox"):
         detail = _first_paragraph(str(getattr(exc, "detail", "") or exc))
         return error_list(400, [("Bad request", detail or "The request body could not be read")])
+    if rect := _rect(request):
+        return error_list(400, [("Bad request", rect.queries.structure_message)], rect.content_type)
     return error_list(400, [("Bad request", DATA_STRUCTURE_MESSAGE)])
 
 
@@ -129,12 +167,16 @@ def body_too_slow_detail(seconds: float) -> str:
     return f"The request body did not arrive within {seconds:g} seconds."
 
 
-async def send_limit_error(send: Callable[[dict], Awaitable[None]], status: int, detail: str) -> None:
+async def send_limit_error(
+    send: Callable[[dict], Awaitable[None]], status: int, detail: str, path: str = ""
+) -> None:
     """A refusal sent from outside Connexion (see `sandbox.limits`), in the shape of every other error
-    of both APIs. The connection is closed after it: the rest of the body is never read."""
+    of the API at `path`. The connection is closed after it: the rest of the body is never read."""
     body = _encode({"errors": [{"title": LIMIT_TITLES[status], "detail": detail}]})
+    contract = contract_at(path)
+    media = contract.content_type if contract is not None else JSON_API
     headers = [
-        (b"content-type", JSON_API.encode()),
+        (b"content-type", media.encode()),
         (b"content-length", str(len(body)).encode()),
         (b"connection", b"close"),
     ]
@@ -144,7 +186,8 @@ async def send_limit_error(send: Callable[[dict], Awaitable[None]], status: int,
 
 def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     log.error("unhandled error", exc_info=exc)
-    return _json(INTERNAL, 500)
+    rect = _rect(_request)
+    return _json(INTERNAL, 500, media_type=rect.content_type if rect else JSON_API)
 
 
 def _first_paragraph(text: str) -> str:

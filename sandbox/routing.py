@@ -12,14 +12,26 @@ from connexion.context import context
 from connexion.resolver import Resolver
 
 from sandbox.api.context import SERVER_DATE_HEADER, RequestContext, build_context
+from sandbox.api.responses import JSON_API
 from sandbox.contracts import Contract
 from sandbox.control.context import ControlContext
 from sandbox.journal import frozen_arguments
 from sandbox.state import SandboxState
 
 
+def _in_media_type(response: Any, contract: Contract) -> Any:
+    """Handlers answer JSON as the JSON:API media type; a contract that names another gets its own."""
+    headers = getattr(response, "headers", None)
+    if headers is not None and headers.get("content-type") == JSON_API and contract.content_type != JSON_API:
+        headers["content-type"] = contract.content_type
+    return response
+
+
 def endpoint_for(state: SandboxState, contract: Contract, handler: Callable[..., Any]) -> Callable[..., Any]:
     async def endpoint(**kwargs: Any) -> Any:
+        return _in_media_type(await answer(**kwargs), contract)
+
+    async def answer(**kwargs: Any) -> Any:
         provider_id = (context.get("token_info") or {})["sub"]
         header = request.headers.get(SERVER_DATE_HEADER)
         # Handlers are synchronous and run on the event loop, so requests are applied one at a

@@ -18,7 +18,9 @@ from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator
 
 from sandbox.api.context import SERVER_DATE_HEADER, server_date_message
-from sandbox.api.params import PAGE_MESSAGE, TRAINING_STATUS_MESSAGE, TRAINING_STATUSES, parse_filter_datetime
+from sandbox.api.params import TRAINING_STATUS_MESSAGE, TRAINING_STATUSES, parse_filter_datetime
+from sandbox.contracts.manage_cpd import QUERIES
+from sandbox.contracts.model import Queries
 from sandbox.domain.errors import BadRequest
 from sandbox.limits import MAX_JSON_DEPTH
 
@@ -30,9 +32,9 @@ def _first_line(error: str) -> str:
     return error.split("\n\n", 1)[0].strip()
 
 
-def query_refusal(name: str, value: Any, error: str) -> BadRequest:
+def query_refusal(name: str, value: Any, error: str, queries: Queries = QUERIES) -> BadRequest:
     if name == "page":
-        return BadRequest(PAGE_MESSAGE)
+        return BadRequest(queries.page_message)
     if name == "filter":
         if value is None:
             return BadRequest("The filter '#/cohort' must be included in your request", title="Bad parameter")
@@ -47,7 +49,7 @@ def query_refusal(name: str, value: Any, error: str) -> BadRequest:
             return BadRequest(TRAINING_STATUS_MESSAGE)
         for key in DATE_FILTERS:
             if key in value and parse_filter_datetime(str(value[key])) is None:
-                return BadRequest(f"The filter '#/{key}' must be a valid RCF3339 date")
+                return BadRequest(queries.since_message.format(key=key))
     return BadRequest(f"The '#/{name}' parameter is not valid: {_first_line(error)}")
 
 
@@ -59,6 +61,8 @@ def _readable_date(value: Any) -> Any:
 
 
 class RealParameterValidator(ParameterValidator):
+    queries: Queries = QUERIES  # how the API served words its refusals
+
     def validate_query_parameter(self, param: dict, request: Any) -> str | None:
         value = request.query_params.get(param["name"])
         if isinstance(value, dict):
@@ -73,7 +77,7 @@ class RealParameterValidator(ParameterValidator):
             error = self.validate_query_parameter(param, request)
             if error:
                 name = param["name"]
-                raise query_refusal(name, request.query_params.get(name), error)
+                raise query_refusal(name, request.query_params.get(name), error, self.queries)
         for param in self.parameters.get("path", []):
             error = self.validate_path_parameter(param, request)
             if error:
@@ -84,6 +88,11 @@ class RealParameterValidator(ParameterValidator):
                 if param["name"].lower() == SERVER_DATE_HEADER.lower():
                     raise BadRequest(server_date_message())
                 raise BadRequest(f"The '{param['name']}' header is not valid: {_first_line(error)}")
+
+
+def parameter_validator_for(queries: Queries) -> type[RealParameterValidator]:
+    """The parameter validator of an API that words its refusals this way."""
+    return type("ContractParameterValidator", (RealParameterValidator,), {"queries": queries})
 
 
 class BracketSafeURIParser(OpenAPIURIParser):

@@ -10,6 +10,7 @@ from sandbox.api import params
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import many, single
 from sandbox.domain import statements as domain
+from sandbox.domain.errors import NotFound
 from sandbox.presenters.v3_resources import render_statement
 
 
@@ -17,13 +18,16 @@ def list_statements(ctx: RequestContext, **query: Any) -> Response:
     flt = params.filters(query.get("filter"))
     statement_filter = domain.StatementFilter(
         cohorts=params.cohorts(flt),
-        type=params.one(flt, "type"),
-        updated_since=params.since(flt, "updated_since"),
+        type="ecf" if ctx.contract.sides == "ecf" else params.one(flt, "type"),
+        updated_since=params.since(flt, "updated_since", ctx.contract.queries),
     )
-    page = params.page(query.get("page"))
+    page = params.page(query.get("page"), ctx.contract.queries)
     statements = page.slice(domain.list_statements(ctx.store, ctx.provider, statement_filter))
-    return many(render_statement(s) for s in statements)
+    return many(render_statement(s, ctx.contract) for s in statements)
 
 
 def show_statement(ctx: RequestContext, id: str, **_: Any) -> Response:
-    return single(render_statement(domain.get_statement(ctx.store, ctx.provider, id)))
+    statement = domain.get_statement(ctx.store, ctx.provider, id)
+    if ctx.contract.sides == "ecf" and statement.type != "ecf":
+        raise NotFound(id)
+    return single(render_statement(statement, ctx.contract))

@@ -13,12 +13,60 @@ from sandbox.contracts.model import (
     NPQApplications,
     NPQParticipants,
     Outcomes,
+    Queries,
+    Shapes,
 )
 from sandbox.domain.listing import SortKey
 
 API = "manage-teacher-cpd"
 CONTENT_TYPE = "application/vnd.api+json"
 ERROR_SHAPE = "cpd-errors"  # {"errors": [{"title", "detail"}]}, or {"error": "..."} for 401/404/500
+QUERIES = Queries(
+    page_message=(
+        "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid number "
+        "(equal and more than 1)"
+    ),
+    since_message="The filter '#/{key}' must be a valid RCF3339 date",
+    unknown_training_status="refuse",
+    structure_message="correct json data structure required. See API docs for reference",
+    attributes_required=False,
+)
+SHAPES = Shapes(
+    statement=(
+        "month",
+        "year",
+        "type",
+        "cohort",
+        "cut_off_date",
+        "payment_date",
+        "paid",
+        "created_at",
+        "updated_at",
+    ),
+    partnership=(
+        "cohort",
+        "urn",
+        "school_id",
+        "delivery_partner_id",
+        "delivery_partner_name",
+        "status",
+        "challenged_reason",
+        "challenged_at",
+        "induction_tutor_name",
+        "induction_tutor_email",
+        "created_at",
+        "updated_at",
+    ),
+    school=(
+        "name",
+        "urn",
+        "cohort",
+        "in_partnership",
+        "induction_programme_choice",
+        "created_at",
+        "updated_at",
+    ),
+)
 
 # -- ECF participants ---------------------------------------------------------------------------
 
@@ -300,6 +348,8 @@ def _contract(version: str, **rules) -> Contract:
         spec_url=f"/lead-providers/api-docs/{version}/api_spec.yml",
         content_type=CONTENT_TYPE,
         error_shape=ERROR_SHAPE,
+        queries=QUERIES,
+        shapes=SHAPES,
         **rules,
     )
 

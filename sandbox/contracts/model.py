@@ -16,6 +16,7 @@ from sandbox.domain.listing import SortKey
 #   since_strict      a date-time compared strictly (after it)
 #   since_inclusive   a date-time compared inclusively (at or after it)
 #   text_list         comma list of ids             text_single      the whole value as a one-id list
+#   uuid_list         comma list of ids, items that are not UUIDs dropped
 #   one               the value as it is            training_status  one of active/deferred/withdrawn
 FilterKind = Literal[
     "cohort_list",
@@ -24,6 +25,7 @@ FilterKind = Literal[
     "since_strict",
     "since_inclusive",
     "text_list",
+    "uuid_list",
     "text_single",
     "one",
     "training_status",
@@ -55,6 +57,9 @@ class ECFParticipants:
     fields: tuple[str, ...]  # of the unit
     enrolment_fields: tuple[str, ...]  # of each nested enrolment, when the unit is "participant"
     csv_columns: tuple[str, ...] | None  # None: no CSV
+    # Participant statuses this contract words otherwise (RECT has no `withdrawn`: that training has
+    # ended, so the person has `left`).
+    participant_status_words: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,29 @@ class Outcomes:
 
 
 @dataclass(frozen=True)
+class Queries:
+    """How a contract words its refusals of query values and request bodies, and what it does with a
+    training status it does not know."""
+
+    page_message: str
+    since_message: str  # `{key}` is the filter's name
+    unknown_training_status: Literal["refuse", "match_nothing"]
+    structure_message: str  # a write body without `data` (or, when required, known attributes)
+    attributes_required: bool  # a write with no attribute the operation reads is refused (400)
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """The attributes of the resources only the newer contracts have, in the order they show them."""
+
+    statement: tuple[str, ...]
+    partnership: tuple[str, ...]
+    school: tuple[str, ...]
+    # Induction programme choices this contract words otherwise (RECT has three).
+    programme_choice_words: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Contract:
     """One served API: where it is mounted, its document, its shapes and its rules."""
 
@@ -105,3 +133,8 @@ class Contract:
     npq_applications: NPQApplications
     npq_participants: NPQParticipants
     outcomes: Outcomes
+    queries: Queries
+    shapes: Shapes
+    # The programmes it serves: "ecf" knows only the tokens of providers with an ECF side (others get
+    # 401) and shows only ECF statements and declarations.
+    sides: Literal["any", "ecf"] = "any"
