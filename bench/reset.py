@@ -6,8 +6,8 @@ reset itself): make the writes through the ASGI app, then time the whole-world r
 (`SandboxState.reset`, what `POST /sandbox/reset` runs); make them again, then time the first
 provider's reset (`POST /sandbox/providers/{id}/reset`), which must put back every write, since all
 of them are the admin's (a whole reset, untimed, starts each round). Each cell is the median of
-`--repeats` rounds. `journal_bytes_per_write` is the Python heap a write leaves behind (tracemalloc, after a full collection), over `--bytes-writes`
-accepted writes on a smaller world.
+`--repeats` rounds. `journal_bytes_per_write` is the Python heap a write leaves behind
+(tracemalloc, after a full collection), over `--bytes-writes` accepted writes on a smaller world.
 
     .venv/bin/python -m bench.reset [--participants 300 3000] [--writes 5 1000] [--repeats 3]
 """
