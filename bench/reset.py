@@ -4,8 +4,8 @@ journaled write keeps in memory.
 For each world size and each number of writes, in process (no HTTP server, so the figures are the
 reset itself): make the writes through the ASGI app, then time the whole-world reset
 (`SandboxState.reset`, what `POST /sandbox/reset` runs); make them again, then time the first
-provider's reset (`POST /sandbox/providers/{id}/reset`), which must put back every write, since all
-of them are the admin's (a whole reset, untimed, starts each round). Each cell is the median of
+provider's reset (`POST /sandbox/providers/{id}/reset`), which must undo its one write and run
+every other again (a whole reset, untimed, starts each round). Each cell is the median of
 `--repeats` rounds. `journal_bytes_per_write` is the Python heap a write leaves behind
 (tracemalloc, after a full collection), over `--bytes-writes` accepted writes on a smaller world.
 
@@ -40,28 +40,34 @@ def _run(result: Any) -> None:
 
 
 class Writer:
-    """Accepted admin writes that can repeat for ever: declaration eligibility revoked, then
-    confirmed, over the second provider's eligible declarations in turn."""
+    """Accepted writes that can repeat for ever, from a freshly reset world: the first provider
+    revokes the eligibility of one of its own declarations (so that its reset has something to
+    undo), then the admin revokes and confirms the second provider's eligible declarations in turn
+    (so that the reset must run every one of them again)."""
 
     def __init__(self, state: SandboxState) -> None:
         self.state = state
         self.client = TestClient(create_app(state=state), raise_server_exceptions=False)
-        second = list(state.store.lead_providers.values())[1]
-        self.targets = [
-            d.id
-            for d in state.store.declarations.values()
-            if d.lead_provider_id == second.id and d.state == "eligible"
-        ][:TOGGLED_DECLARATIONS]
+        first, second = list(state.store.lead_providers.values())[:2]
+        self.first_token = first.token
+        self.own = self._eligible(first.id)[0]
+        self.targets = self._eligible(second.id)[:TOGGLED_DECLARATIONS]
         self.headers = {"Authorization": f"Bearer {state.admin_token}"}
+
+    def _eligible(self, provider_id: str) -> list[str]:
+        declarations = self.state.store.declarations.values()
+        return [d.id for d in declarations if d.lead_provider_id == provider_id and d.state == "eligible"]
 
     def write(self, count: int) -> int:
         accepted = 0
         for index in range(count):
-            target = self.targets[(index // 2) % len(self.targets)]
-            body = {"eligible": index % 2 == 1, "declaration_id": target}
-            response = self.client.post(
-                "/sandbox/events/declaration-eligibility", json=body, headers=self.headers
-            )
+            target = self.targets[((index - 1) // 2) % len(self.targets)]
+            body = {"eligible": index % 2 == 0, "declaration_id": target}
+            headers = self.headers
+            if index == 0:
+                body = {"eligible": False, "declaration_id": self.own}
+                headers = {"Authorization": f"Bearer {self.first_token}"}
+            response = self.client.post("/sandbox/events/declaration-eligibility", json=body, headers=headers)
             accepted += response.status_code == 200
         return accepted
 
@@ -80,6 +86,7 @@ def measure(participants: int, writes: int, repeats: int) -> dict[str, Any]:
     for _ in range(repeats):
         accepted.append(writer.write(writes))
         whole.append(_timed(state.reset))
+    state.reset()
     for _ in range(repeats):
         state.reset()  # untimed: each round replays this round's writes only
         accepted.append(writer.write(writes))

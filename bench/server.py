@@ -41,8 +41,14 @@ class SandboxServer:
     """`with SandboxServer(participants=300) as server:` gives `server.base_url` and `server.pid`."""
 
     def __init__(
-        self, seed: int = 1, participants: int = 300, log_level: str = "warning", start_timeout: float = 120
+        self,
+        seed: int = 1,
+        participants: int = 300,
+        log_level: str = "warning",
+        start_timeout: float = 120,
+        extra_args: tuple[str, ...] = (),
     ) -> None:
+        self.extra_args = extra_args
         self.seed = seed
         self.participants = participants
         self.log_level = log_level
@@ -72,6 +78,7 @@ class SandboxServer:
             str(self.participants),
             "--log-level",
             self.log_level,
+            *self.extra_args,
         )
         started = time.perf_counter()
         # Output goes to a file, never to a pipe nobody reads (a full pipe would block the server).

@@ -53,9 +53,12 @@ Runner = Callable[[Command, dict[str, Any], list[datetime]], Any]
 
 
 class Journal:
-    def __init__(self, accepted: Callable[[Any], bool], limit: int = MAX_COMMANDS) -> None:
+    def __init__(
+        self, accepted: Callable[[Any], bool], limit: int = MAX_COMMANDS, batch_seconds: float = BATCH_SECONDS
+    ) -> None:
         self._accepted = accepted
         self.limit = limit
+        self.batch_seconds = batch_seconds
         self._commands: list[Command] = []
         self._runners: dict[str, Runner] = {}
         self._next = 1
@@ -98,12 +101,14 @@ class Journal:
                 self._commands = []
         return result
 
-    def replay(
-        self, store: Store, actor_id: str, batch_seconds: float = BATCH_SECONDS
-    ) -> Generator[int, None, int]:
+    def holds_commands_of(self, actor_id: str) -> bool:
+        return any(command.actor_id == actor_id for command in self._commands)
+
+    def replay(self, store: Store, actor_id: str) -> Generator[int, None, int]:
         """Runs every command of other actors again on `store` (already taken back to the checkpoint),
-        yielding how many it has run after each batch of about `batch_seconds`. Returns how many no
-        longer applied and were dropped."""
+        yielding how many it has gone through after each batch of about `batch_seconds` (0: after every
+        command). Returns how many no longer applied and were dropped."""
+        batch_seconds = self.batch_seconds
         commands, kept, dropped = self._commands, [], 0
         self._commands = kept  # a reset provider's commands are gone whatever happens next
         deadline = time.perf_counter() + batch_seconds
