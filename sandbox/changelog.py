@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 MISSING: Any = object()  # the original of a dict key the seeded world did not have
+ORDER: Any = object()  # the slot keeping a dict's key order, once one of its keys has been removed
 
 
 class ChangeLog:
@@ -38,6 +39,13 @@ class ChangeLog:
         slot = (id(mapping), key)
         if slot not in self.live:
             self.live[slot] = (mapping, key, dict.get(mapping, key, MISSING))
+
+    def removal(self, mapping: dict, key: Any) -> None:
+        """A key put back after a removal would come last: keep the order the keys had, once per dict."""
+        self.item(mapping, key)
+        slot = (id(mapping), ORDER)
+        if slot not in self.live:
+            self.live[slot] = (mapping, ORDER, list(mapping))
 
     def member(self, members: set, value: Any) -> None:
         slot = (id(members), value)
@@ -60,7 +68,7 @@ class ChangeLog:
 
     def undo_all(self) -> int:
         """Back to the seed."""
-        count = _restore(self.live) + _restore(self.base)
+        count = _restore(self.live, self.base)
         self.live, self.base = {}, {}
         return count
 
@@ -76,20 +84,37 @@ class ChangeLog:
         return len(self.live) + len(self.base)
 
 
-def _restore(slots: dict[tuple[int, Any], tuple[Any, Any, Any]]) -> int:
-    for owner, key, original in slots.values():
-        if isinstance(owner, dict):
-            if original is MISSING:
-                dict.pop(owner, key, None)
+def _restore(*levels: dict[tuple[int, Any], tuple[Any, Any, Any]]) -> int:
+    """Every original back, newest level first; then each dict that lost a key gets back the order
+    of its oldest snapshot (taken before any of the seeded keys had gone)."""
+    orders: dict[int, tuple[dict, list]] = {}
+    count = 0
+    for slots in levels:
+        for owner, key, original in slots.values():
+            if key is ORDER:
+                orders[id(owner)] = (owner, original)
             else:
-                dict.__setitem__(owner, key, original)
-        elif isinstance(owner, set):
-            (set.add if original else set.discard)(owner, key)
-        elif original is MISSING:
-            object.__delattr__(owner, key)
+                _put_back(owner, key, original)
+                count += 1
+    for mapping, keys in orders.values():
+        items = [(key, dict.__getitem__(mapping, key)) for key in keys if key in mapping]
+        dict.clear(mapping)
+        dict.update(mapping, items)
+    return count
+
+
+def _put_back(owner: Any, key: Any, original: Any) -> None:
+    if isinstance(owner, dict):
+        if original is MISSING:
+            dict.pop(owner, key, None)
         else:
-            object.__setattr__(owner, key, original)
-    return len(slots)
+            dict.__setitem__(owner, key, original)
+    elif isinstance(owner, set):
+        (set.add if original else set.discard)(owner, key)
+    elif original is MISSING:
+        object.__delattr__(owner, key)
+    else:
+        object.__setattr__(owner, key, original)
 
 
 class Recorded:
@@ -134,13 +159,13 @@ class RecordedDict(dict):
         dict.__setitem__(self, key, value)
 
     def __delitem__(self, key: Any) -> None:
-        if self._changes.active:
-            self._changes.item(self, key)
+        if self._changes.active and key in self:
+            self._changes.removal(self, key)
         dict.__delitem__(self, key)
 
     def pop(self, key: Any, *default: Any) -> Any:
-        if self._changes.active:
-            self._changes.item(self, key)
+        if self._changes.active and key in self:
+            self._changes.removal(self, key)
         return dict.pop(self, key, *default)
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
