@@ -1,17 +1,21 @@
 """The records the world is made of.
 
-Plain mutable dataclasses: the store owns them and the domain functions change them. Field names
-follow the API's vocabulary so that presenters read like the real serializers.
+Plain mutable dataclasses: the store owns them and the domain functions change them by assigning
+fields. Once the seeded world is sealed each assignment keeps the field's original value for the
+next reset (`Recorded`), which is why fields holding several values are tuples, never lists. Field
+names follow the API's vocabulary so that presenters read like the real serializers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
+
+from sandbox.changelog import Recorded
 
 
 @dataclass
-class LeadProvider:
+class LeadProvider(Recorded):
     """A "CPD lead provider": one token, an ECF side and/or an NPQ side."""
 
     id: str
@@ -23,7 +27,7 @@ class LeadProvider:
 
 
 @dataclass
-class DeliveryPartner:
+class DeliveryPartner(Recorded):
     id: str
     name: str
     created_at: datetime
@@ -40,7 +44,7 @@ class ProviderRelationship:
 
 
 @dataclass
-class School:
+class School(Recorded):
     id: str
     urn: str
     name: str
@@ -51,7 +55,7 @@ class School:
 
 
 @dataclass
-class SchoolCohort:
+class SchoolCohort(Recorded):
     school_id: str
     cohort: int
     induction_programme_choice: str
@@ -60,7 +64,7 @@ class SchoolCohort:
 
 
 @dataclass
-class Partnership:
+class Partnership(Recorded):
     """A lead provider delivers training at a school for a cohort, with a delivery partner.
 
     `relationship` partnerships are the ones a school sets up outside a confirmed partnership; they
@@ -93,7 +97,7 @@ class ParticipantIdChange:
 
 
 @dataclass
-class User:
+class User(Recorded):
     """A person: `participant_id` in the API is this id."""
 
     id: str
@@ -102,7 +106,7 @@ class User:
     teacher_reference_number: str | None
     created_at: datetime
     updated_at: datetime
-    participant_id_changes: list[ParticipantIdChange] = field(default_factory=list)
+    participant_id_changes: tuple[ParticipantIdChange, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,7 @@ class ProfileState:
 
 
 @dataclass
-class ECFProfile:
+class ECFProfile(Recorded):
     """One ECT or mentor registration of a user: `training_record_id` in the API."""
 
     id: str
@@ -135,7 +139,7 @@ class ECFProfile:
     mentor_funding_end_date: date | None = None
     mentor_ineligible_for_funding_reason: str | None = None
     cohort_changed_after_payments_frozen: bool = False
-    states: list[ProfileState] = field(default_factory=list)
+    states: tuple[ProfileState, ...] = ()
 
     @property
     def course_identifier(self) -> str:
@@ -143,7 +147,7 @@ class ECFProfile:
 
 
 @dataclass
-class InductionRecord:
+class InductionRecord(Recorded):
     """Where and how a profile is trained for a stretch of time, under one partnership."""
 
     id: str
@@ -163,7 +167,7 @@ class InductionRecord:
 
 
 @dataclass
-class NPQApplication:
+class NPQApplication(Recorded):
     id: str
     user_id: str
     lead_provider_id: str
@@ -194,7 +198,7 @@ class NPQApplication:
 
 
 @dataclass
-class NPQProfile:
+class NPQProfile(Recorded):
     """The training record created when an application is accepted; shares the application's id."""
 
     id: str
@@ -206,11 +210,11 @@ class NPQProfile:
     training_status: str
     created_at: datetime
     updated_at: datetime
-    states: list[ProfileState] = field(default_factory=list)
+    states: tuple[ProfileState, ...] = ()
 
 
 @dataclass
-class Statement:
+class Statement(Recorded):
     id: str
     lead_provider_id: str
     type: str  # ecf | npq
@@ -227,7 +231,7 @@ class Statement:
 
 
 @dataclass
-class Declaration:
+class Declaration(Recorded):
     id: str
     user_id: str
     profile_id: str
@@ -254,7 +258,7 @@ class Declaration:
 
 
 @dataclass
-class Outcome:
+class Outcome(Recorded):
     id: str
     declaration_id: str
     user_id: str

@@ -394,14 +394,14 @@ def record_training_status(
         if npq.lead_provider_id != lead_provider_id:
             raise ValueError("another provider's NPQ participant")
         npq.training_status = state
-        npq.states.append(entry)
+        npq.states = (*npq.states, entry)
         touch_profile(store, npq, now)
         return entry
     profile = require(store.ecf_profiles, profile_id, "profile")
     # The status lives on the provider's own record, so another provider's view is unaffected.
     record = _current_record(store, profile, lead_provider_id)
     record.training_status = profile.training_status = state
-    profile.states.append(entry)
+    profile.states = (*profile.states, entry)
     touch_profile(store, profile, now, record)
     return entry
 
@@ -420,14 +420,19 @@ def merge_users(store: Store, *, from_user_id: str, to_user_id: str, now: dateti
         (store.applications_by_user, store.npq_applications),
         (store.declarations_by_user, store.declarations),
     ):
-        for record_id in index.pop(old.id, []):
+        moved = index.pop(old.id, ())
+        for record_id in moved:
             records[record_id].user_id = survivor.id
-            index[survivor.id].append(record_id)
+        if moved:
+            index[survivor.id] = (*index.get(survivor.id, ()), *moved)
     for record in [*store.npq_profiles.values(), *store.outcomes.values()]:
         if record.user_id == old.id:
             record.user_id = survivor.id
-    survivor.participant_id_changes.extend(old.participant_id_changes)
-    survivor.participant_id_changes.append(ParticipantIdChange(old.id, survivor.id, now))
+    survivor.participant_id_changes = (
+        *survivor.participant_id_changes,
+        *old.participant_id_changes,
+        ParticipantIdChange(old.id, survivor.id, now),
+    )
     for retired, target in store.retired_user_ids.items():
         if target == old.id:
             store.retired_user_ids[retired] = survivor.id

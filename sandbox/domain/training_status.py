@@ -79,7 +79,7 @@ def apply_transition(
     """Record the transition and set the status on the profile (and the provider's ECF record)."""
     status = TARGET[action]
     state = ProfileState(state=status, reason=reason, lead_provider_id=provider.id, created_at=now)
-    profile.states.append(state)
+    profile.states = (*profile.states, state)
     profile.training_status = status
     if record is not None:
         record.training_status = status

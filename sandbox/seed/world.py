@@ -45,4 +45,5 @@ def build_world(reference: ReferenceData, seed: int = 1, participants: int = 300
     for provider in layout.npq:
         count = max(0, participants // 3 - seeded_npq.get(provider.id, 0))
         populate_npq(ctx, layout, book, offer, provider, count, mentors)
+    ctx.store.seal()
     return ctx.store

@@ -60,7 +60,7 @@ def dump(store: Store) -> list[str]:
     """Every record in insertion order; sets sorted, since their order follows string hashing."""
     lines = []
     for f in fields(store):
-        if f.name in ("reference", "seed", "rng", "_command_rng", "lock"):
+        if f.name in ("reference", "seed", "rng", "_command_rng", "lock", "changes"):
             continue
         value = getattr(store, f.name)
         items = sorted(repr(v) for v in value) if isinstance(value, set) else [repr(i) for i in value.items()]
