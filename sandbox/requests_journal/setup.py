@@ -6,17 +6,17 @@ import connexion
 from connexion.middleware import MiddlewarePosition
 
 from sandbox import resources
+from sandbox.contracts import SERVED
 from sandbox.requests_journal.log import DEFAULT_SIZE, Api, RequestLog
 from sandbox.requests_journal.page import add_page
 from sandbox.requests_journal.recorder import RequestRecorder
 from sandbox.state import SandboxState
-from sandbox.versions import VERSIONS
 
 __all__ = ["DEFAULT_SIZE", "add_request_journal", "lead_provider_apis"]
 
 
 def lead_provider_apis() -> list[Api]:
-    return [Api(f"/api/{v}", "lead-provider", v, resources.spec_path(v)) for v in VERSIONS]
+    return [Api(c.mount, "lead-provider", c.version, resources.spec_path(c.spec)) for c in SERVED]
 
 
 def add_request_journal(app: connexion.AsyncApp, state: SandboxState, size: int) -> None:
