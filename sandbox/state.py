@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from sandbox.clock import Clock
-from sandbox.domain.reference import ReferenceData
+from sandbox.domain.world.reference import ReferenceData
 from sandbox.journal import ADMIN, Journal
 from sandbox.requests_journal.log import RequestLog
 from sandbox.seed.world import build_world

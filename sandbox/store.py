@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sandbox.domain.entities import (
+from sandbox.domain.world.entities import (
     Declaration,
     DeliveryPartner,
     ECFProfile,
@@ -31,7 +31,7 @@ from sandbox.domain.entities import (
     Statement,
     User,
 )
-from sandbox.domain.reference import ReferenceData
+from sandbox.domain.world.reference import ReferenceData
 
 
 @dataclass

@@ -8,9 +8,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sandbox.domain.entities import ECFProfile, InductionRecord, Partnership, User
-from sandbox.domain.reference import Schedule
-from sandbox.domain.registration import (
+from sandbox.domain.world.entities import ECFProfile, InductionRecord, Partnership, User
+from sandbox.domain.world.reference import Schedule
+from sandbox.domain.world.registration import (
     change_cohort_after_payments_frozen,
     create_user,
     record_school_transfer,

@@ -12,8 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sandbox.domain.entities import LeadProvider, Partnership
-from sandbox.domain.registration import assign_mentor, create_user, merge_users, set_mentor_funding_end_date
+from sandbox.domain.world.entities import LeadProvider, Partnership
+from sandbox.domain.world.registration import (
+    assign_mentor,
+    create_user,
+    merge_users,
+    set_mentor_funding_end_date,
+)
 from sandbox.seed.context import SeedContext, at
 from sandbox.seed.ecf import (
     Enrolled,

@@ -6,17 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sandbox.domain.entities import LeadProvider, NPQApplication, NPQProfile, User
-from sandbox.domain.ledger import record_npq_outcome
-from sandbox.domain.npq import eligible_for_funding
-from sandbox.domain.npq_registration import (
+from sandbox.domain.applications.reads import eligible_for_funding
+from sandbox.domain.finance.ledger import record_npq_outcome
+from sandbox.domain.world.entities import LeadProvider, NPQApplication, NPQProfile, User
+from sandbox.domain.world.npq_registration import (
     ApplicationDetails,
     accept_npq_application,
     create_npq_application,
     create_npq_contract,
     reject_npq_application,
 )
-from sandbox.domain.registration import record_training_status
+from sandbox.domain.world.registration import record_training_status
 from sandbox.seed.billing import StatementBook, file_declaration
 from sandbox.seed.context import SeedContext, at
 from sandbox.seed.organisations import COHORTS, Layout

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sandbox.domain.entities import LeadProvider, Partnership, School
-from sandbox.domain.ledger import create_statements
-from sandbox.domain.registration import (
+from sandbox.domain.finance.ledger import create_statements
+from sandbox.domain.world.entities import LeadProvider, Partnership, School
+from sandbox.domain.world.registration import (
     add_provider_relationship,
     challenge_partnership,
     create_delivery_partner,

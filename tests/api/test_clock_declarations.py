@@ -21,7 +21,7 @@ def sandbox():
 
 def _ects_without(state, provider, declaration_type: str) -> list[str]:
     """Active, fundable 2024 ECTs of the provider on ecf-standard-september with no such claim yet."""
-    from sandbox.domain.ecf_participants import ParticipantFilter, list_participants
+    from sandbox.domain.participants.ecf import ParticipantFilter, list_participants
 
     found = []
     for participant in list_participants(state.store, provider, ParticipantFilter(), state.clock.now()):

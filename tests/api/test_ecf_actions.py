@@ -17,9 +17,9 @@ from starlette.testclient import TestClient
 
 from sandbox.app import create_app
 from sandbox.domain import messages
-from sandbox.domain.entities import ECFProfile, LeadProvider, Partnership
-from sandbox.domain.ledger import record_declaration
-from sandbox.domain.registration import create_user, register_participant
+from sandbox.domain.finance.ledger import record_declaration
+from sandbox.domain.world.entities import ECFProfile, LeadProvider, Partnership
+from sandbox.domain.world.registration import create_user, register_participant
 from sandbox.seed.context import WORLD_NOW
 from sandbox.state import SandboxState
 from tests.conftest import TEST_NOW, bearer, make_state

@@ -12,9 +12,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from sandbox.app import create_app
-from sandbox.domain import registration as reg
-from sandbox.domain.ecf_visibility import latest_record, open_partnership_ids
-from sandbox.domain.entities import LeadProvider
+from sandbox.domain.participants.visibility import latest_record, open_partnership_ids
+from sandbox.domain.world import registration as reg
+from sandbox.domain.world.entities import LeadProvider
 from sandbox.state import SandboxState
 from sandbox.store import Store
 from tests.conftest import TEST_NOW, bearer, make_state

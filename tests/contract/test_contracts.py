@@ -93,10 +93,10 @@ def store_uses(source: str) -> list[str]:
 
 def test_the_purity_check_sees_store_access():
     assert store_uses("from sandbox.store import Store")
-    assert store_uses("from sandbox.domain.npq import eligible_for_funding")
+    assert store_uses("from sandbox.domain.applications.reads import eligible_for_funding")
     assert store_uses("def render(store, x):\n    return store.users[x]")
     assert store_uses("def render(view):\n    return view.ctx.store")
-    assert store_uses("from sandbox.domain.npq import ApplicationView") == []
+    assert store_uses("from sandbox.domain.applications.reads import ApplicationView") == []
 
 
 @pytest.mark.parametrize("path", PRESENTERS, ids=lambda p: p.name)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sandbox.domain.entities import (
+from sandbox.domain.finance.ledger import create_statements, record_declaration
+from sandbox.domain.world.entities import (
     Declaration,
     ECFProfile,
     InductionRecord,
@@ -16,9 +17,8 @@ from sandbox.domain.entities import (
     Partnership,
     School,
 )
-from sandbox.domain.ledger import create_statements, record_declaration
-from sandbox.domain.reference import ReferenceData
-from sandbox.domain.registration import (
+from sandbox.domain.world.reference import ReferenceData
+from sandbox.domain.world.registration import (
     add_provider_relationship,
     create_delivery_partner,
     create_lead_provider,

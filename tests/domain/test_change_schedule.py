@@ -7,10 +7,14 @@ from datetime import timedelta
 import pytest
 
 from sandbox.domain import messages
-from sandbox.domain.change_schedule import NO_PARTNERSHIP, active_registration_cohort, change_schedule
-from sandbox.domain.ecf_actions import defer_participant, withdraw_participant
 from sandbox.domain.errors import NotFound, ValidationFailed
-from sandbox.domain.registration import (
+from sandbox.domain.participants.change_schedule import (
+    NO_PARTNERSHIP,
+    active_registration_cohort,
+    change_schedule,
+)
+from sandbox.domain.participants.ecf_actions import defer_participant, withdraw_participant
+from sandbox.domain.world.registration import (
     challenge_partnership,
     change_cohort_after_payments_frozen,
     create_partnership,

@@ -11,22 +11,21 @@ from typing import Any
 
 import pytest
 
-from sandbox.domain import declaration_rules as rules
-from sandbox.domain import void
-from sandbox.domain.declaration_input import DeclarationRequest, parse_declaration_date, parse_has_passed
-from sandbox.domain.declarations import has_passed
-from sandbox.domain.entities import Declaration, ECFProfile, LeadProvider, NPQProfile, Partnership
+from sandbox.domain.declarations import rules, void
+from sandbox.domain.declarations.input import DeclarationRequest, parse_declaration_date, parse_has_passed
+from sandbox.domain.declarations.reads import has_passed
 from sandbox.domain.errors import InvalidAction, NotFound, ValidationFailed
-from sandbox.domain.ledger import create_statements, record_declaration
+from sandbox.domain.finance.ledger import create_statements, record_declaration
 from sandbox.domain.messages import COURSE_NOT_RECOGNISED, PARTICIPANT_NOT_RECOGNISED
-from sandbox.domain.npq_registration import (
+from sandbox.domain.world.entities import Declaration, ECFProfile, LeadProvider, NPQProfile, Partnership
+from sandbox.domain.world.npq_registration import (
     ApplicationDetails,
     accept_npq_application,
     create_npq_application,
     create_npq_contract,
 )
-from sandbox.domain.reference import ReferenceData
-from sandbox.domain.registration import (
+from sandbox.domain.world.reference import ReferenceData
+from sandbox.domain.world.registration import (
     add_provider_relationship,
     assign_mentor,
     create_delivery_partner,

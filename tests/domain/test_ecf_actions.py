@@ -7,14 +7,14 @@ from datetime import timedelta
 import pytest
 
 from sandbox.domain import messages
-from sandbox.domain.ecf_actions import (
+from sandbox.domain.errors import ValidationFailed
+from sandbox.domain.participants.ecf_actions import (
     defer_participant,
     resolve,
     resume_participant,
     withdraw_participant,
 )
-from sandbox.domain.errors import ValidationFailed
-from sandbox.domain.registration import challenge_partnership, merge_users, record_school_transfer
+from sandbox.domain.world.registration import challenge_partnership, merge_users, record_school_transfer
 from tests.domain.ecf_world import NOW, World, build, snapshot
 
 WITHDRAWN = "The participant is already withdrawn"

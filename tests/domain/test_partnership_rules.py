@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from sandbox.domain import partnership_rules as rules
-from sandbox.domain import registration as reg
-from sandbox.domain.entities import LeadProvider, Partnership, School
 from sandbox.domain.errors import NotFound, ValidationFailed
-from sandbox.domain.reference import ReferenceData
+from sandbox.domain.partnerships import rules
+from sandbox.domain.world import registration as reg
+from sandbox.domain.world.entities import LeadProvider, Partnership, School
+from sandbox.domain.world.reference import ReferenceData
 from sandbox.seed.world import build_world
 from sandbox.store import Store
 

@@ -9,9 +9,7 @@ import pytest
 
 from sandbox.api.params import read_filters
 from sandbox.contracts import BY_NAME
-from sandbox.domain import ledger
-from sandbox.domain import registration as reg
-from sandbox.domain.declarations import (
+from sandbox.domain.declarations.reads import (
     DeclarationFilter,
     declaration_view,
     get_declaration,
@@ -20,6 +18,8 @@ from sandbox.domain.declarations import (
     uplift_paid,
 )
 from sandbox.domain.errors import NotFound
+from sandbox.domain.finance import ledger
+from sandbox.domain.world import registration as reg
 from sandbox.presenters import declarations as present
 from tests.domain.test_reads_world import World
 

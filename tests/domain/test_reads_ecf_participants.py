@@ -9,17 +9,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sandbox.contracts import BY_NAME
-from sandbox.domain import registration as reg
-from sandbox.domain.ecf_participants import (
+from sandbox.domain.errors import NotFound
+from sandbox.domain.listing import SortKey
+from sandbox.domain.participants.ecf import (
     ParticipantFilter,
     get_participant,
     list_participants,
     preferred_enrolment,
 )
-from sandbox.domain.ecf_visibility import legacy_status, participant_status
-from sandbox.domain.entities import InductionRecord
-from sandbox.domain.errors import NotFound
-from sandbox.domain.listing import SortKey
+from sandbox.domain.participants.visibility import legacy_status, participant_status
+from sandbox.domain.world import registration as reg
+from sandbox.domain.world.entities import InductionRecord
 from sandbox.presenters import ecf_participants as present
 from sandbox.presenters.formats import timestamp
 from tests.domain.test_reads_world import NOW, World

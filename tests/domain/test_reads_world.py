@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sandbox.domain import ledger
-from sandbox.domain import npq_registration as npq_reg
-from sandbox.domain import registration as reg
-from sandbox.domain.entities import (
+from sandbox.domain.finance import ledger
+from sandbox.domain.world import npq_registration as npq_reg
+from sandbox.domain.world import registration as reg
+from sandbox.domain.world.entities import (
     Declaration,
     DeliveryPartner,
     ECFProfile,
@@ -25,8 +25,8 @@ from sandbox.domain.entities import (
     School,
     User,
 )
-from sandbox.domain.reference import ReferenceData
-from sandbox.domain.stamps import touch_profile
+from sandbox.domain.world.reference import ReferenceData
+from sandbox.domain.world.stamps import touch_profile
 from sandbox.store import Store
 
 START = datetime(2024, 9, 2, 8, 0, tzinfo=UTC)  # records are created from here on, a minute apart

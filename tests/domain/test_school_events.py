@@ -10,13 +10,17 @@ from typing import Any
 
 import pytest
 
-from sandbox.domain import dfe_events, school_events
-from sandbox.domain.ecf_participants import ParticipantFilter, get_participant, list_participants
-from sandbox.domain.ecf_visibility import legacy_status
-from sandbox.domain.entities import ECFProfile, LeadProvider, Partnership
 from sandbox.domain.errors import NotFound, NotPermitted, ValidationFailed
-from sandbox.domain.reference import ReferenceData
-from sandbox.domain.registration import (
+from sandbox.domain.events import dfe as dfe_events
+from sandbox.domain.events import school as school_events
+from sandbox.domain.events.school import Gate
+from sandbox.domain.participants.ecf import ParticipantFilter, get_participant, list_participants
+from sandbox.domain.participants.transfers import list_transfers
+from sandbox.domain.participants.unfunded_mentors import list_unfunded_mentors
+from sandbox.domain.participants.visibility import legacy_status
+from sandbox.domain.world.entities import ECFProfile, LeadProvider, Partnership
+from sandbox.domain.world.reference import ReferenceData
+from sandbox.domain.world.registration import (
     add_provider_relationship,
     challenge_partnership,
     create_delivery_partner,
@@ -26,9 +30,6 @@ from sandbox.domain.registration import (
     create_user,
     register_participant,
 )
-from sandbox.domain.school_events import Gate
-from sandbox.domain.transfers import list_transfers
-from sandbox.domain.unfunded_mentors import list_unfunded_mentors
 from sandbox.store import Store
 
 REFERENCE = ReferenceData.load()

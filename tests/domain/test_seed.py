@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.domain import ledger
-from sandbox.domain import npq_registration as npq_reg
-from sandbox.domain import registration as reg
-from sandbox.domain.ecf_participants import ParticipantFilter, list_participants
-from sandbox.domain.entities import Declaration, LeadProvider
-from sandbox.domain.npq import ApplicationFilter, list_applications
-from sandbox.domain.reference import ReferenceData
-from sandbox.domain.transfers import list_transfers
-from sandbox.domain.unfunded_mentors import list_unfunded_mentors
+from sandbox.domain.applications.reads import ApplicationFilter, list_applications
+from sandbox.domain.finance import ledger
+from sandbox.domain.participants.ecf import ParticipantFilter, list_participants
+from sandbox.domain.participants.transfers import list_transfers
+from sandbox.domain.participants.unfunded_mentors import list_unfunded_mentors
+from sandbox.domain.world import npq_registration as npq_reg
+from sandbox.domain.world import registration as reg
+from sandbox.domain.world.entities import Declaration, LeadProvider
+from sandbox.domain.world.reference import ReferenceData
 from sandbox.seed.world import WORLD_NOW, build_world
 from sandbox.store import Store
 
@@ -88,7 +88,7 @@ def test_another_seed_gives_another_world(ref: ReferenceData) -> None:
 
 def test_world_does_not_depend_on_string_hashing() -> None:
     script = (
-        "import hashlib; from sandbox.domain.reference import ReferenceData; "
+        "import hashlib; from sandbox.domain.world.reference import ReferenceData; "
         "from sandbox.seed.world import build_world; from tests.domain.test_seed import dump; "
         "text = '\\n'.join(dump(build_world(ReferenceData.load(), 3, 30))); "
         "print(hashlib.sha256(text.encode()).hexdigest())"
