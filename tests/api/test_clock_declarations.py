@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 from sandbox.app import create_app
 from tests.conftest import bearer, make_state
 
-BILLABLE = ("submitted", "eligible", "payable", "paid")
+BILLABLE_OR_CHANGEABLE = ("submitted", "eligible", "payable", "paid")
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def _ects_without(state, provider, declaration_type: str) -> list[str]:
             claimed = {
                 d.declaration_type
                 for d in state.store.declarations_of(participant.user.id)
-                if d.course_identifier == "ecf-induction" and d.state in BILLABLE
+                if d.course_identifier == "ecf-induction" and d.state in BILLABLE_OR_CHANGEABLE
             }
             if (
                 profile.participant_type == "ect"

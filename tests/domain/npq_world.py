@@ -14,7 +14,6 @@ from sandbox.domain.finance.ledger import create_statements, record_declaration
 from sandbox.domain.world import registration as reg
 from sandbox.domain.world.entities import Declaration, LeadProvider, NPQApplication, NPQProfile, User
 from sandbox.domain.world.npq_registration import (
-    ApplicationDetails,
     accept_npq_application,
     create_npq_application,
     create_npq_contract,
@@ -93,7 +92,7 @@ def apply(
         course_identifier=course,
         cohort=cohort,
         now=when or datetime(cohort, 6, 1, 9, tzinfo=UTC),
-        details=ApplicationDetails(eligible_for_funding=eligible),
+        details={"eligible_for_funding": eligible},
     )
 
 

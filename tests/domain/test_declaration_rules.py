@@ -19,7 +19,6 @@ from sandbox.domain.finance.ledger import create_statements, record_declaration
 from sandbox.domain.messages import COURSE_NOT_RECOGNISED, PARTICIPANT_NOT_RECOGNISED
 from sandbox.domain.world.entities import Declaration, ECFProfile, LeadProvider, NPQProfile, Partnership
 from sandbox.domain.world.npq_registration import (
-    ApplicationDetails,
     accept_npq_application,
     create_npq_application,
     create_npq_contract,
@@ -107,7 +106,7 @@ class World:
             course_identifier=course,
             cohort=2024,
             now=datetime(2024, 6, 1, tzinfo=UTC),
-            details=ApplicationDetails(eligible_for_funding=eligible),
+            details={"eligible_for_funding": eligible},
         )
         return accept_npq_application(
             self.store,

@@ -157,7 +157,7 @@ def test_resolution_needs_a_record_on_the_profiles_current_schedule(world: World
     )
     who.profile.schedule_identifier = "ecf-reduced-september"
     target = resolve(world.store, world.provider, who.user_id, "ecf-induction")
-    assert target.errors.by_attribute == {"participant_id": [messages.PARTICIPANT_NOT_RECOGNISED]}
+    assert target.errors == {"participant_id": [messages.PARTICIPANT_NOT_RECOGNISED]}
 
 
 # -- withdraw -------------------------------------------------------------------------------------

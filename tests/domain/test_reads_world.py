@@ -297,7 +297,7 @@ class World:
             course_identifier=course,
             cohort=cohort,
             now=self.tick(),
-            details=npq_reg.ApplicationDetails(**details),
+            details=details,
         )
 
     def accept(self, application: NPQApplication, schedule: str | None = None) -> NPQProfile:

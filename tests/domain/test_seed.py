@@ -27,7 +27,7 @@ from sandbox.seed.world import WORLD_NOW, build_world
 from sandbox.store import Store
 
 TODAY = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # the first day the sandbox runs on
-BILLABLE = ("submitted", "eligible", "payable", "paid")
+BILLABLE_OR_CHANGEABLE = ("submitted", "eligible", "payable", "paid")
 ALL_STATES = {
     "submitted",
     "eligible",
@@ -255,7 +255,7 @@ def test_no_two_billable_claims_for_one_event(world: Store) -> None:
     seen = Counter(
         (d.user_id, d.course_identifier, d.declaration_type)
         for d in world.declarations.values()
-        if d.state in BILLABLE
+        if d.state in BILLABLE_OR_CHANGEABLE
     )
     assert not [key for key, count in seen.items() if count > 1]
 
@@ -276,7 +276,9 @@ def test_mentor_funding_ends_with_a_completed_declaration(world: Store) -> None:
     completed = {
         d.profile_id: d.declaration_date.date()
         for d in world.declarations.values()
-        if d.course_identifier == "ecf-mentor" and d.declaration_type == "completed" and d.state in BILLABLE
+        if d.course_identifier == "ecf-mentor"
+        and d.declaration_type == "completed"
+        and d.state in BILLABLE_OR_CHANGEABLE
     }
     assert completed
     for profile in world.ecf_profiles.values():
@@ -345,7 +347,7 @@ def _open_today(
     claimed = {
         d.declaration_type
         for d in world.declarations_of(user_id)
-        if d.course_identifier == course and d.state in BILLABLE
+        if d.course_identifier == course and d.state in BILLABLE_OR_CHANGEABLE
     }
     schedule = ref.schedule(identifier, cohort)
     return any(
@@ -385,7 +387,7 @@ def test_usable_today(world: Store, ref: ReferenceData, providers: list[LeadProv
         and p.training_status == "active"
         and (p.cohort, p.course_identifier) in contracts
         and not any(
-            d.declaration_type == "started" and d.profile_id == p.id and d.state in BILLABLE
+            d.declaration_type == "started" and d.profile_id == p.id and d.state in BILLABLE_OR_CHANGEABLE
             for d in world.declarations_of(p.user_id)
         )
         and ref.milestone_window_check(

@@ -18,10 +18,10 @@ from datetime import datetime
 
 from sandbox.domain import messages
 from sandbox.domain.applications import reads as npq
-from sandbox.domain.declarations.reads import BILLABLE_STATES
-from sandbox.domain.errors import Forbidden, InvalidAction, NotFound
+from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE
+from sandbox.domain.errors import Errors, Forbidden, InvalidAction, NotFound
 from sandbox.domain.finance.statements import next_output_statement
-from sandbox.domain.participants.ecf_actions import Errors, blank
+from sandbox.domain.values import blank
 from sandbox.domain.world.entities import LeadProvider, NPQApplication, NPQContract
 from sandbox.domain.world.npq_registration import accept_npq_application, reject_npq_application
 from sandbox.domain.world.reference import Schedule
@@ -185,7 +185,7 @@ def reject_application(
 
 def _has_billable_declarations(store: Store, application: NPQApplication) -> bool:
     return any(
-        d.profile_id == application.id and d.state in BILLABLE_STATES
+        d.profile_id == application.id and d.state in BILLABLE_OR_CHANGEABLE
         for d in store.declarations_of(application.user_id)
     )
 

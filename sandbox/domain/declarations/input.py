@@ -52,10 +52,6 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def blank(value: str | None) -> bool:
-    return value is None or not value.strip()
-
-
 def parse_declaration_date(raw: str | None) -> datetime | None:
     """The instant named by an RFC 3339 `declaration_date` (UTC), or None when it is not a real one."""
     if raw is None or not _RFC3339.fullmatch(raw):

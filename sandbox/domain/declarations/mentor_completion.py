@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sandbox.domain.declarations.reads import BILLABLE_STATES
+from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE
 from sandbox.domain.world.entities import ECFProfile
 from sandbox.domain.world.registration import set_mentor_funding_end_date
 from sandbox.store import Store
@@ -36,7 +36,9 @@ def recompute_mentor_completion(store: Store, profile: ECFProfile, now: datetime
     completed = [
         d
         for d in store.declarations_of(profile.user_id)
-        if d.profile_id == profile.id and d.declaration_type == "completed" and d.state in BILLABLE_STATES
+        if d.profile_id == profile.id
+        and d.declaration_type == "completed"
+        and d.state in BILLABLE_OR_CHANGEABLE
     ]
     latest = max(completed, key=lambda d: d.declaration_date, default=None)
     if latest is None:

@@ -13,11 +13,11 @@ import re
 from datetime import UTC, date, datetime, time
 
 from sandbox.domain import messages
-from sandbox.domain.declarations.reads import CLAWBACK_STATES
 from sandbox.domain.declarations.rules import SUPPORT_OFFERS, has_course, resolve_target
-from sandbox.domain.errors import InvalidAction
+from sandbox.domain.declarations.states import REFUNDABLE
+from sandbox.domain.errors import Errors, InvalidAction
 from sandbox.domain.finance.ledger import record_npq_outcome
-from sandbox.domain.participants.ecf_actions import Errors, blank
+from sandbox.domain.values import blank
 from sandbox.domain.world.entities import Declaration, LeadProvider, NPQProfile, Outcome
 from sandbox.store import Store
 
@@ -44,7 +44,7 @@ FUTURE_DATE = (
 NO_DECLARATION = "Participant declaration must exist"
 STATES = ("passed", "failed")
 # The support and coaching offers have no pass or fail.
-_NOT_LIVE = ("voided", *CLAWBACK_STATES)
+_NOT_LIVE = ("voided", *REFUNDABLE)
 # Upstream casts the value to a Date first: an ISO date (or a date-time, whose date is taken) survives;
 # anything it cannot cast becomes nil, so both the "missing" and the "format" checks fail.
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?", re.ASCII | re.DOTALL)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE, PAID_OR_REFUNDABLE
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since
 from sandbox.domain.world.entities import Declaration, LeadProvider
 from sandbox.store import Store
 
-BILLABLE_STATES = ("submitted", "eligible", "payable", "paid")
-CLAWBACK_STATES = ("awaiting_clawback", "clawed_back")
-PAID_LIKE_STATES = ("paid", "awaiting_clawback", "clawed_back")
 NO_UPLIFT_COURSES = ("npq-additional-support-offer", "npq-early-headship-coaching-offer")
 
 
@@ -27,7 +25,7 @@ def _transferred_in(store: Store, provider: LeadProvider, declaration: Declarati
     """Another provider's billable declaration on a participant now actively training with us.
     Upstream joins the provider's partnerships without looking at challenges, so a challenged
     partnership's active record counts too."""
-    if declaration.is_npq or declaration.state not in BILLABLE_STATES:
+    if declaration.is_npq or declaration.state not in BILLABLE_OR_CHANGEABLE:
         return False
     return any(
         r.induction_status == "active"
@@ -79,7 +77,7 @@ def has_passed(store: Store, declaration: Declaration) -> bool | None:
 
 
 def uplift_paid(store: Store, declaration: Declaration) -> bool:
-    if declaration.declaration_type != "started" or declaration.state not in PAID_LIKE_STATES:
+    if declaration.declaration_type != "started" or declaration.state not in PAID_OR_REFUNDABLE:
         return False
     if not declaration.is_npq:
         return declaration.course_identifier == "ecf-induction" and (

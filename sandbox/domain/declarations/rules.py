@@ -13,19 +13,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sandbox.domain.applications.reads import eligible_for_funding
-from sandbox.domain.declarations.input import (
-    DeclarationRequest,
-    blank,
-    parse_declaration_date,
-    parse_has_passed,
-)
+from sandbox.domain.declarations.input import DeclarationRequest, parse_declaration_date, parse_has_passed
 from sandbox.domain.declarations.mentor_completion import recompute_mentor_completion
-from sandbox.domain.declarations.reads import BILLABLE_STATES, NO_UPLIFT_COURSES
-from sandbox.domain.errors import InvalidAction, ValidationFailed
+from sandbox.domain.declarations.reads import NO_UPLIFT_COURSES
+from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE
+from sandbox.domain.errors import Errors, InvalidAction, ValidationFailed
 from sandbox.domain.finance.ledger import record_declaration, record_npq_outcome
 from sandbox.domain.finance.statements import next_output_statement
 from sandbox.domain.messages import COURSE_NOT_RECOGNISED, PARTICIPANT_NOT_RECOGNISED, cohort_closed
 from sandbox.domain.participants.visibility import latest_state_by, provider_has_record_on_schedule
+from sandbox.domain.values import blank
 from sandbox.domain.world.entities import Declaration, ECFProfile, LeadProvider, NPQProfile, User
 from sandbox.domain.world.reference import Milestone, milestone_window_check
 from sandbox.store import Store
@@ -154,12 +151,10 @@ def _records_outcome(profile: ECFProfile | NPQProfile | None, declaration_type: 
 
 def declaration_errors(
     store: Store, provider: LeadProvider, request: DeclarationRequest, target: Target, now: datetime
-) -> dict[str, list[str]]:
+) -> Errors:
     """Every refusal for the request, per attribute, in upstream's order (domain.md §4.4 steps 1-12)."""
-    errors: dict[str, list[str]] = {}
-
-    def add(attribute: str, message: str) -> None:
-        errors.setdefault(attribute, []).append(message)
+    errors = Errors()
+    add = errors.add
 
     user, profile = target.user, target.profile
     when = parse_declaration_date(request.declaration_date)
@@ -227,7 +222,7 @@ def _already_declared(store: Store, user_id: str, request: DeclarationRequest) -
     return any(
         d.course_identifier == request.course_identifier
         and d.declaration_type == request.declaration_type
-        and d.state in BILLABLE_STATES
+        and d.state in BILLABLE_OR_CHANGEABLE
         for d in store.declarations_of(user_id)
     )
 
@@ -316,7 +311,7 @@ def _same_teacher_declared(store: Store, user: User, course_identifier: str, dec
     return any(
         d.course_identifier == course_identifier
         and d.declaration_type == declaration_type
-        and d.state in BILLABLE_STATES
+        and d.state in BILLABLE_OR_CHANGEABLE
         for other in store.users.values()
         if other.id != user.id and other.teacher_reference_number == trn
         for d in store.declarations_of(other.id)

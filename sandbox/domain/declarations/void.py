@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from sandbox.domain.declarations.mentor_completion import recompute_mentor_completion
 from sandbox.domain.declarations.rules import SUPPORT_OFFERS
+from sandbox.domain.declarations.states import VOIDABLE
 from sandbox.domain.errors import InvalidAction, NotFound
 from sandbox.domain.finance.ledger import record_npq_outcome
 from sandbox.domain.finance.statements import next_output_statement
@@ -20,7 +21,6 @@ from sandbox.domain.world.entities import Declaration, LeadProvider
 from sandbox.domain.world.stamps import touch
 from sandbox.store import Store
 
-VOIDABLE_STATES = ("submitted", "eligible", "payable", "ineligible")
 ALREADY_VOIDED = "This declaration has already been voided."
 NOT_VOIDABLE = (
     "This declaration cannot be voided. Contact the DfE if you have any questions about why you cannot "
@@ -86,7 +86,7 @@ def _claw_back(store: Store, provider: LeadProvider, declaration: Declaration, n
 def _void(declaration: Declaration, now: datetime) -> None:
     if declaration.state == "voided":
         raise InvalidAction(ALREADY_VOIDED)
-    if declaration.state not in VOIDABLE_STATES:
+    if declaration.state not in VOIDABLE:
         raise InvalidAction(NOT_VOIDABLE)
     # Its eligible/payable line item is voided too, so the claim leaves the statement.
     declaration.state, declaration.statement_id = "voided", None

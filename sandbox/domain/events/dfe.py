@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sandbox.domain.errors import NotFound, ValidationFailed
+from sandbox.domain.errors import Errors, NotFound, ValidationFailed
 from sandbox.domain.events.school import (
     TRN_PATTERN,
-    Errors,
     Gate,
     PeopleEvent,
     current_record,
@@ -19,7 +18,6 @@ from sandbox.domain.events.school import (
     find_user,
     parse_day,
     profile_providers,
-    raise_errors,
     record_provider,
 )
 from sandbox.domain.world import registration
@@ -60,7 +58,7 @@ def set_eligibility(
     user = store.users[profile.user_id]
     providers = profile_providers(store, profile)
     gate.authorise(providers)
-    errors: Errors = {}
+    errors = Errors()
     if not any(key in request for key in ELIGIBILITY_FIELDS):
         raise ValidationFailed.single("base", f"Give at least one of: {', '.join(ELIGIBILITY_FIELDS)}.")
     eligibility, reason = profile.eligibility, profile.ineligibility_reason
@@ -91,7 +89,7 @@ def set_eligibility(
             ]
         elif eligibility == "ineligible":
             if reason not in (None, "different_trn"):
-                errors.setdefault("reason", []).append("An unvalidated TRN makes the reason 'different_trn'.")
+                errors.add("reason", "An unvalidated TRN makes the reason 'different_trn'.")
             reason = "different_trn"
     elif validated is True:
         if eligibility is None:
@@ -100,12 +98,12 @@ def set_eligibility(
             ]
         elif reason == "different_trn":
             if request.get("reason") == "different_trn":
-                errors.setdefault("reason", []).append(
+                errors.add("reason",
                     "A validated TRN cannot have the reason 'different_trn'."
                 )
             reason = None
     if validated is not None and not trn:
-        errors.setdefault("teacher_reference_number", []).append(
+        errors.add("teacher_reference_number",
             "Only a '#/teacher_reference_number' can be validated."
         )
     if reason is not None and eligibility != "ineligible" and "reason" not in errors:
@@ -114,7 +112,7 @@ def set_eligibility(
     for key, value in uplifts.items():
         if value is not None and not isinstance(value, bool):
             errors[key] = [f"Give '#/{key}' as true or false."]
-    raise_errors(errors)
+    errors.raise_any()
     after = (
         eligibility,
         reason,
@@ -149,7 +147,7 @@ def merge_participants(
                 f"This participant has already been merged into {store.resolve_user_id(participant_id)}.",
             )
         raise NotFound(participant_id)
-    errors: Errors = {}
+    errors = Errors()
     survivor = find_user(store, request.get("into_participant_id"))
     if survivor is None:
         errors["into_participant_id"] = ["No participant has the '#/into_participant_id' you gave."]
@@ -164,7 +162,7 @@ def merge_participants(
             errors["into_participant_id"] = [
                 f"Both participants have an {both[0].upper()} training record: the sandbox cannot merge two."
             ]
-    raise_errors(errors)
+    errors.raise_any()
     assert survivor is not None
     now = gate.instant(_home_provider(store, duplicate.id) or _home_provider(store, survivor.id))
     profiles = store.ecf_profiles_of(duplicate.id)
@@ -205,7 +203,7 @@ def record_induction_end_date(
     profile = find_profile(store, training_record_id)
     providers = profile_providers(store, profile)
     gate.authorise(providers)
-    errors: Errors = {}
+    errors = Errors()
     if profile.participant_type != "ect":
         errors["base"] = ["Only an ECT has an induction end date."]
     if "induction_end_date" not in request:
@@ -216,7 +214,7 @@ def record_induction_end_date(
     if request.get("induction_end_date") is not None:
         moment = parse_day(errors, "induction_end_date", request["induction_end_date"])
         end = moment.date() if moment else None
-    raise_errors(errors)
+    errors.raise_any()
     if end != profile.induction_end_date:
         now = gate.instant(record_provider(store, current_record(store, profile)))
         registration.set_induction_end_date(store, profile_id=profile.id, induction_end_date=end, now=now)

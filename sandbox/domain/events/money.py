@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from sandbox.domain.errors import NotFound
+from sandbox.domain.errors import Errors, NotFound
 from sandbox.domain.finance.statements import next_output_statement
-from sandbox.domain.participants.ecf_actions import Errors
+from sandbox.domain.values import text
 from sandbox.domain.world.entities import Declaration, Partnership, SchoolCohort, Statement
 from sandbox.domain.world.registration import challenge_partnership as record_challenge
 from sandbox.domain.world.stamps import touch
@@ -52,10 +52,6 @@ def one_of(values: Iterable[str]) -> str:
     return ", ".join(values)
 
 
-def is_text(value: object) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
 def _kind(declaration: Declaration) -> str:
     return "npq" if declaration.is_npq else "ecf"
 
@@ -80,7 +76,7 @@ def set_declaration_eligibility(
     if (declaration_id is None) == (participant_id is None):
         errors.add("base", "Give either a `declaration_id` or a `participant_id`.")
     for name, value in (("declaration_id", declaration_id), ("participant_id", participant_id)):
-        if value is not None and not is_text(value):
+        if value is not None and text(value) is None:
             errors.add(name, f"`{name}` must be an id.")
     if course is not None and (not isinstance(course, str) or store.reference.course(course) is None):
         errors.add("course_identifier", "`course_identifier` must be an ECF or NPQ course identifier.")

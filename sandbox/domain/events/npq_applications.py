@@ -15,11 +15,11 @@ from datetime import date
 
 from sandbox.domain.applications.decisions import npq_contract
 from sandbox.domain.declarations.reads import NO_UPLIFT_COURSES
-from sandbox.domain.errors import NotFound
-from sandbox.domain.events.money import EventActor, is_text, one_of
-from sandbox.domain.participants.ecf_actions import Errors
+from sandbox.domain.errors import Errors, NotFound
+from sandbox.domain.events.money import EventActor, one_of
+from sandbox.domain.values import text
 from sandbox.domain.world.entities import LeadProvider, NPQApplication, User
-from sandbox.domain.world.npq_registration import ApplicationDetails, create_npq_application
+from sandbox.domain.world.npq_registration import create_npq_application
 from sandbox.domain.world.registration import create_user
 from sandbox.store import Store
 
@@ -121,18 +121,18 @@ def _check_shape(store: Store, actor: EventActor, attributes: Mapping[str, objec
     if "lead_provider_id" not in given and actor.is_admin:
         errors.add("lead_provider_id", "Give the `lead_provider_id` of the provider the person applies to.")
     for name in _IDS:
-        if name in given and not is_text(given[name]):
+        if name in given and text(given[name]) is None:
             errors.add(name, f"`{name}` must be an id.")
     if "participant_id" in given:
         if any(name in given for name in _PERSON):
             errors.add("base", "Give either `participant_id` (an existing person) or a new person's details.")
     else:
         for name in ("full_name", "email"):
-            if not is_text(given.get(name)):
+            if text(given.get(name)) is None:
                 errors.add(
                     name, f"Give the new person's `{name}`, or the `participant_id` of an existing one."
                 )
-        if is_text(given.get("email")) and "@" not in str(given["email"]):
+        if text(given.get("email")) is not None and "@" not in str(given["email"]):
             errors.add("email", "`email` must be an email address.")
         trn = given.get("teacher_reference_number")
         if trn is not None and not (isinstance(trn, str) and len(trn) == 7 and trn.isdigit()):
@@ -201,9 +201,9 @@ def _check_rules(
         errors.add("teacher_reference_number_validated", "Only a person with a TRN can have it validated.")
 
 
-def _details(attributes: Mapping[str, object]) -> ApplicationDetails:
+def _details(attributes: Mapping[str, object]) -> dict[str, object]:
     """The answers given; anything left out keeps the usual default (in school, UK catchment, ...).
     Text and choice fields may be set to null on purpose; flags only to true or false."""
     details = {name: attributes[name] for name in (*_TEXTS, *_CHOICES) if name in attributes}
     details.update({name: attributes[name] for name in _FLAGS if attributes.get(name) is not None})
-    return ApplicationDetails(**details)  # type: ignore[arg-type]
+    return details

@@ -17,8 +17,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sandbox.domain import messages
-from sandbox.domain.errors import NotFound, ValidationFailed
+from sandbox.domain.errors import Errors, NotFound
 from sandbox.domain.participants.visibility import recency
+from sandbox.domain.values import text
 from sandbox.domain.world import registration
 from sandbox.domain.world.entities import ECFProfile, InductionRecord, Partnership, User
 from sandbox.domain.world.stamps import touch, touch_profile
@@ -28,8 +29,6 @@ INDUCTION_STATUSES = ("active", "withdrawn", "changed", "leaving", "completed")
 TRN_PATTERN = re.compile(r"^\d{7}$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CLOSING = ("withdrawn", "changed", "leaving")  # upstream closes the record at the change (end_date)
-
-Errors = dict[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -61,10 +60,6 @@ class PeopleEvent:
 # -- lookups --------------------------------------------------------------------------------------
 
 
-def text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
 def find_profile(store: Store, training_record_id: str) -> ECFProfile:
     profile = store.ecf_profiles.get(training_record_id)
     if profile is None:
@@ -93,11 +88,11 @@ def profile_providers(store: Store, profile: ECFProfile) -> set[str]:
 def _partnership(store: Store, errors: Errors, attribute: str, value: Any) -> Partnership | None:
     partnership = store.partnerships.get(text(value) or "")
     if text(value) is None:
-        errors.setdefault(attribute, []).append(f"Give the '#/{attribute}' of the school's partnership.")
+        errors.add(attribute, f"Give the '#/{attribute}' of the school's partnership.")
     elif partnership is None:
-        errors.setdefault(attribute, []).append(f"No partnership has the '#/{attribute}' you gave.")
+        errors.add(attribute, f"No partnership has the '#/{attribute}' you gave.")
     elif partnership.challenged:
-        errors.setdefault(attribute, []).append(
+        errors.add(attribute,
             "The school has challenged this partnership: it cannot take participants."
         )
         return None
@@ -111,7 +106,7 @@ def parse_day(errors: Errors, attribute: str, value: Any) -> datetime | None:
             return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=UTC)
         except ValueError:
             pass
-    errors.setdefault(attribute, []).append(f"Give '#/{attribute}' as a date: YYYY-MM-DD.")
+    errors.add(attribute, f"Give '#/{attribute}' as a date: YYYY-MM-DD.")
     return None
 
 
@@ -124,16 +119,11 @@ def _mentor(store: Store, errors: Errors, value: Any, mentee: User | None) -> EC
         else None
     )
     if mentor is None:
-        errors.setdefault("mentor_id", []).append("No mentor has the '#/mentor_id' you gave.")
+        errors.add("mentor_id", "No mentor has the '#/mentor_id' you gave.")
     elif mentee is not None and mentor.user_id == mentee.id:
-        errors.setdefault("mentor_id", []).append("A participant cannot be their own mentor.")
+        errors.add("mentor_id", "A participant cannot be their own mentor.")
         return None
     return mentor
-
-
-def raise_errors(errors: Errors) -> None:
-    if errors:
-        raise ValidationFailed(errors)
 
 
 def _touch_mentors(store: Store, now: datetime, *mentor_profile_ids: str | None) -> tuple[str, ...]:
@@ -151,7 +141,7 @@ def register_participant(store: Store, gate: Gate, request: Mapping[str, Any]) -
     (`participant_id`) registered as `participant_type` under `partnership_id`, in its cohort, on
     `schedule_identifier` (default ecf-standard-september), from `start_date` (default now), with an
     optional `mentor_id` for an ECT. The provider of the partnership then sees them."""
-    errors: Errors = {}
+    errors = Errors()
     partnership = _partnership(store, errors, "partnership_id", request.get("partnership_id"))
     if partnership is not None:
         gate.authorise({partnership.lead_provider_id})
@@ -178,7 +168,7 @@ def register_participant(store: Store, gate: Gate, request: Mapping[str, Any]) -
         if request.get("start_date") is not None
         else None
     )
-    raise_errors(errors)
+    errors.raise_any()
     assert partnership is not None and kind is not None
     now = gate.instant(partnership.lead_provider_id)
     if user is None:
@@ -216,7 +206,7 @@ def _person(store: Store, errors: Errors, request: Mapping[str, Any], kind: str 
         elif kind and any(p.participant_type == kind for p in store.ecf_profiles_of(user.id)):
             errors["participant_id"] = [f"The participant already has an {kind.upper()} training record."]
         if any(request.get(k) is not None for k in ("full_name", "email", "teacher_reference_number")):
-            errors.setdefault("participant_id", []).append(
+            errors.add("participant_id",
                 "Give either '#/participant_id' (an existing person) or their details (a new one), not both."
             )
         return user
@@ -249,7 +239,7 @@ def transfer_participant(
     user = store.users[profile.user_id]
     leaving = current_record(store, profile)
     old_provider = record_provider(store, leaving)
-    errors: Errors = {}
+    errors = Errors()
     joining_partnership = None
     if request.get("to_partnership_id") is not None:
         joining_partnership = _partnership(store, errors, "to_partnership_id", request["to_partnership_id"])
@@ -290,7 +280,7 @@ def transfer_participant(
                 errors["mentor_id"] = ["Only an ECT has a mentor."]
             else:
                 mentor = _mentor(store, errors, request["mentor_id"], user)
-    raise_errors(errors)
+    errors.raise_any()
     leaving, joining = registration.record_school_transfer(
         store,
         profile_id=profile.id,
@@ -320,7 +310,7 @@ def change_induction_status(
     provider_id = record_provider(store, record)
     gate.authorise({provider_id})
     now = gate.instant(provider_id)
-    errors: Errors = {}
+    errors = Errors()
     status = request.get("induction_status")
     if status not in INDUCTION_STATUSES:
         errors["induction_status"] = [f"Give '#/induction_status': one of {', '.join(INDUCTION_STATUSES)}."]
@@ -333,8 +323,8 @@ def change_induction_status(
             if end_date is not None and end_date.date() < record.start_date.date():
                 errors["end_date"] = ["The '#/end_date' is before the participant started at the school."]
     if status == record.induction_status and end_date == record.end_date:
-        errors.setdefault("induction_status", []).append(f"The induction record is already {status}.")
-    raise_errors(errors)
+        errors.add("induction_status", f"The induction record is already {status}.")
+    errors.raise_any()
     record.induction_status, record.end_date = status, end_date
     touch_profile(store, profile, now, record)
     return PeopleEvent(store.users[profile.user_id], (profile,), (record,), (), (provider_id,))
@@ -353,7 +343,7 @@ def assign_mentor(
     record = current_record(store, profile)
     provider_id = record_provider(store, record)
     gate.authorise({provider_id})
-    errors: Errors = {}
+    errors = Errors()
     if profile.participant_type != "ect":
         errors["base"] = ["Only an ECT has a mentor."]
     if "mentor_id" not in request:
@@ -361,7 +351,7 @@ def assign_mentor(
     mentor = None
     if request.get("mentor_id") is not None:
         mentor = _mentor(store, errors, request["mentor_id"], user)
-    raise_errors(errors)
+    errors.raise_any()
     previous = record.mentor_profile_id
     new = mentor.id if mentor else None
     if new == previous:  # nothing to save, nothing touched

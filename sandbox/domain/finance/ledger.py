@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from sandbox.domain.declarations.reads import BILLABLE_STATES, CLAWBACK_STATES
+from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE, ON_STATEMENT, REFUNDABLE, STATES
 from sandbox.domain.finance.statements import next_output_statement
 from sandbox.domain.world.entities import (
     Declaration,
@@ -18,20 +18,6 @@ from sandbox.domain.world.entities import (
 from sandbox.domain.world.registration import set_mentor_funding_end_date
 from sandbox.domain.world.stamps import require
 from sandbox.store import Store
-
-DECLARATION_STATES = (
-    "submitted",
-    "eligible",
-    "payable",
-    "paid",
-    "voided",
-    "ineligible",
-    "awaiting_clawback",
-    "clawed_back",
-)
-# The v3 `statement_id` is the eligible/payable/paid line; a clawed-back declaration keeps its paid line.
-_ON_STATEMENT = ("eligible", "payable", "paid", "awaiting_clawback", "clawed_back")
-
 
 # -- statements, declarations, outcomes -----------------------------------------------------------
 
@@ -92,7 +78,7 @@ def _statement_for(store: Store, provider_id: str, kind: str, cohort: int, on: d
 def _check_statements(
     store: Store, state: str, key: tuple[str, int, str], line: str | None, clawback: str | None
 ) -> None:
-    for statement_id, needed in ((line, state in _ON_STATEMENT), (clawback, state in CLAWBACK_STATES)):
+    for statement_id, needed in ((line, state in ON_STATEMENT), (clawback, state in REFUNDABLE)):
         if needed != (statement_id is not None):
             raise ValueError(f"a {state} declaration {'needs' if needed else 'has no'} such statement")
         if statement_id is not None:
@@ -120,7 +106,7 @@ def record_declaration(
     its last transition. Cohort, delivery partner, mentor and uplifts are copied as a POST would (§4.4).
     Unnamed statements are chosen by the rules: the line on the submission day, the clawback on the
     `updated_at` day; naming them saves the search (the seed does, for thousands of declarations)."""
-    if state not in DECLARATION_STATES:
+    if state not in STATES:
         raise ValueError(f"unknown declaration state {state!r}")
     if declaration_date > now:
         raise ValueError("a declaration cannot be dated after it was made")
@@ -128,9 +114,9 @@ def record_declaration(
     npq = store.npq_profiles.get(profile_id)
     profile: ECFProfile | NPQProfile = npq or require(store.ecf_profiles, profile_id, "profile")
     kind = "npq" if npq else "ecf"
-    if state in _ON_STATEMENT and statement_id is None:
+    if state in ON_STATEMENT and statement_id is None:
         statement_id = _statement_for(store, lead_provider_id, kind, profile.cohort, now.date())
-    if state in CLAWBACK_STATES and clawback_statement_id is None:
+    if state in REFUNDABLE and clawback_statement_id is None:
         clawback_statement_id = _statement_for(
             store, lead_provider_id, kind, profile.cohort, (updated_at or now).date()
         )
@@ -167,7 +153,7 @@ def record_declaration(
         isinstance(profile, ECFProfile)
         and profile.participant_type == "mentor"
         and declaration_type == "completed"
-        and state in BILLABLE_STATES
+        and state in BILLABLE_OR_CHANGEABLE
     ):
         set_mentor_funding_end_date(
             store,

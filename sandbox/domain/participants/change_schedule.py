@@ -11,14 +11,14 @@ to and from the active registration cohort past the declaration checks, and each
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sandbox.domain import messages
-from sandbox.domain.declarations.reads import BILLABLE_STATES
-from sandbox.domain.errors import NotFound
-from sandbox.domain.participants.ecf_actions import ActionResult, Errors, action_result, blank, resolve
+from sandbox.domain.declarations.states import BILLABLE, BILLABLE_OR_CHANGEABLE
+from sandbox.domain.errors import Errors, NotFound
+from sandbox.domain.participants.ecf_actions import ActionResult, action_result, resolve
+from sandbox.domain.values import blank, cohort_year
 from sandbox.domain.world.entities import Declaration, ECFProfile, InductionRecord, LeadProvider, Partnership
 from sandbox.domain.world.reference import Schedule
 from sandbox.domain.world.stamps import touch_profile
@@ -28,23 +28,11 @@ NO_PARTNERSHIP = (
     "You cannot change a participant to this cohort as you do not have a partnership with the school for "
     "the cohort. Contact the DfE for assistance."
 )
-BILLABLE = ("eligible", "payable", "paid")
-_YEAR = re.compile(r"\s*[+-]?\d+\s*")
 
 
 def requested_cohort(value: object, fallback: int) -> int | None:
     """The target cohort year: the current one when none is given, None when the value names no year."""
-    if blank(value):
-        return fallback
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and _YEAR.fullmatch(value):
-        return int(value)
-    return None
+    return fallback if blank(value) else cohort_year(value)
 
 
 def _is_frozen(store: Store, year: int | None, now: datetime) -> bool:
@@ -94,7 +82,7 @@ def moves_past_payments_freeze(
     return (
         profile.cohort_changed_after_payments_frozen
         and _is_frozen(store, target, now)
-        and not any(d.cohort == current for d in _declarations(store, profile, BILLABLE_STATES))
+        and not any(d.cohort == current for d in _declarations(store, profile, BILLABLE_OR_CHANGEABLE))
         and any(d.cohort == target for d in billable)
     )
 
@@ -182,7 +170,7 @@ def _check(
     if record.training_status == "withdrawn":
         errors.add("participant_id", messages.WITHDRAWN_PARTICIPANT)
     freeze_move = moves_past_payments_freeze(store, profile, record.cohort, year, now)
-    live = _declarations(store, profile, BILLABLE_STATES)
+    live = _declarations(store, profile, BILLABLE_OR_CHANGEABLE)
     if new is not None and not freeze_move:
         # A migrated participant's claims in a frozen cohort stay where they were paid.
         checked = [

@@ -11,11 +11,11 @@ participant is skipped once the participant could not be resolved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sandbox.domain import messages
-from sandbox.domain.errors import ValidationFailed
+from sandbox.domain.errors import Errors
 from sandbox.domain.participants.ecf import Enrolment, Participant, enrolments_of
 from sandbox.domain.participants.training_status import (
     DEFER_REASONS,
@@ -29,39 +29,11 @@ from sandbox.domain.participants.visibility import (
     open_partnership_ids,
     provider_has_record_on_schedule,
 )
+from sandbox.domain.values import blank
 from sandbox.domain.world.entities import ECFProfile, InductionRecord, LeadProvider, User
 from sandbox.store import Store
 
 ECF_COURSES = {"ecf-induction": "ect", "ecf-mentor": "mentor"}
-
-
-def blank(value: object) -> bool:
-    """Rails' `blank?`: nil, false, whitespace-only strings and empty collections count as missing."""
-    if value is None or value is False:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, list | dict | tuple):
-        return not value
-    return False
-
-
-@dataclass
-class Errors:
-    """Messages per attribute, in first-failure order, each message once (the service `uniq`s them)."""
-
-    by_attribute: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, attribute: str, *texts: str) -> None:
-        found = self.by_attribute.setdefault(attribute, [])
-        found.extend(t for t in texts if t not in found)
-
-    def __bool__(self) -> bool:
-        return bool(self.by_attribute)
-
-    def raise_any(self) -> None:
-        if self.by_attribute:
-            raise ValidationFailed(self.by_attribute)
 
 
 @dataclass
@@ -143,13 +115,9 @@ def _transition(
     # withdraw checks the reason once a profile is found (any provider's); defer checks it always.
     if action == "defer" or (action == "withdraw" and target.profile is not None):
         allowed = ECF_WITHDRAW_REASONS if action == "withdraw" else DEFER_REASONS
-        reason_messages = reason_errors(None if blank(reason) else reason, allowed)
-        if reason_messages:
-            errors.add("reason", *reason_messages)
+        errors.add("reason", *reason_errors(None if blank(reason) else reason, allowed))
     if target.record is not None:
-        refusals = transition_errors(action, target.record.training_status)
-        if refusals:
-            errors.add("participant_profile", *refusals)
+        errors.add("participant_profile", *transition_errors(action, target.record.training_status))
     errors.raise_any()
     assert target.profile is not None and target.record is not None
     kept_reason = reason if action != "resume" and isinstance(reason, str) else None

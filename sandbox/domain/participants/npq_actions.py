@@ -13,11 +13,11 @@ from datetime import datetime
 
 from sandbox.domain import messages
 from sandbox.domain.applications.decisions import CAPPING, contract_data_issue, npq_contract
-from sandbox.domain.declarations.reads import BILLABLE_STATES
 from sandbox.domain.declarations.rules import has_course, resolve_target
+from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE
+from sandbox.domain.errors import Errors
 from sandbox.domain.participants import npq
 from sandbox.domain.participants.change_schedule import fits_schedule, requested_cohort
-from sandbox.domain.participants.ecf_actions import Errors, blank
 from sandbox.domain.participants.training_status import (
     DEFER_REASONS,
     NPQ_WITHDRAW_REASONS,
@@ -25,6 +25,7 @@ from sandbox.domain.participants.training_status import (
     reason_errors,
     transition_errors,
 )
+from sandbox.domain.values import blank
 from sandbox.domain.world.entities import Declaration, LeadProvider, NPQProfile
 from sandbox.domain.world.reference import Schedule
 from sandbox.domain.world.stamps import touch, touch_profile
@@ -77,11 +78,6 @@ def _declarations(store: Store, profile: NPQProfile) -> list[Declaration]:
     return [d for d in store.declarations_of(profile.user_id) if d.profile_id == profile.id]
 
 
-def _add(errors: Errors, attribute: str, texts: list[str]) -> None:
-    if texts:
-        errors.add(attribute, *texts)
-
-
 def _transition(
     store: Store,
     provider: LeadProvider,
@@ -96,9 +92,9 @@ def _transition(
     # withdraw checks the reason once a profile is found; defer checks it always (as upstream).
     if action == "defer" or (action == "withdraw" and profile is not None):
         allowed = NPQ_WITHDRAW_REASONS if action == "withdraw" else DEFER_REASONS
-        _add(errors, "reason", reason_errors(None if blank(reason) else reason, allowed))
+        errors.add("reason", *reason_errors(None if blank(reason) else reason, allowed))
     if profile is not None:
-        _add(errors, "participant_profile", transition_errors(action, profile.training_status))
+        errors.add("participant_profile", *transition_errors(action, profile.training_status))
         claims = _declarations(store, profile)
         if action == "withdraw" and not any(
             d.declaration_type == "started" and d.course_identifier == profile.course_identifier
@@ -217,7 +213,7 @@ def change_schedule(
 
 
 def _check_schedule(store: Store, profile: NPQProfile, new: Schedule, errors: Errors) -> None:
-    live = [d for d in _declarations(store, profile) if d.state in BILLABLE_STATES]
+    live = [d for d in _declarations(store, profile) if d.state in BILLABLE_OR_CHANGEABLE]
     # Every claim is looked at, so a missing milestone is a 404 even after another claim failed.
     fits = [fits_schedule(new, d) for d in live]
     if not all(fits):

@@ -8,12 +8,12 @@ order it was first refused. Nothing changes and no id is drawn until every check
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
-from sandbox.domain.errors import ValidationFailed
+from sandbox.domain.errors import Errors, ValidationFailed
 from sandbox.domain.partnerships.reads import get_partnership
+from sandbox.domain.values import absent, cohort_year
 from sandbox.domain.world.entities import LeadProvider, Partnership, ProviderRelationship, School
 from sandbox.domain.world.registration import create_partnership as record_partnership
 from sandbox.domain.world.registration import set_school_cohort
@@ -65,37 +65,14 @@ DELIVERY_PARTNER_DUPLICATE = (
 )
 
 FULL_INDUCTION_PROGRAMME = "full_induction_programme"
-_YEAR = re.compile(r"^\s*[0-9]{1,6}\s*$")
 
 
 # -- reading the attributes -----------------------------------------------------------------------
 
 
-def _blank(value: Any) -> bool:
-    """Rails' `blank?` for what JSON can carry here: null or a string of only whitespace."""
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _year(value: Any) -> int | None:
-    """A cohort sent as a number (2024) or a string ("2024"); anything else names no cohort."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and _YEAR.match(value):
-        return int(value)
-    return None
-
-
 def _lookup(records: dict[str, Any], value: Any) -> Any:
     # Ids are strings; a number, list or object names no record (and must not reach a dict lookup).
     return records.get(value) if isinstance(value, str) else None
-
-
-def _add(errors: dict[str, list[str]], attribute: str, message: str) -> None:
-    errors.setdefault(attribute, []).append(message)
 
 
 # -- the facts the checks ask about ---------------------------------------------------------------
@@ -151,40 +128,39 @@ def create_partnership(
 ) -> Partnership:
     """`POST partnerships/ecf`: a new partnership, or the provider's earlier one for the school and cohort
     (a challenged one, or a relationship with this delivery partner) confirmed again under the same id."""
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     for attribute, value, message in (
         ("cohort", cohort, COHORT_BLANK),
         ("school_id", school_id, SCHOOL_BLANK),
         ("delivery_partner_id", delivery_partner_id, DELIVERY_PARTNER_BLANK),
     ):
-        if _blank(value):
-            _add(errors, attribute, message)
+        if absent(value):
+            errors.add(attribute, message)
 
     year = None
-    if not _blank(cohort):
-        year = _year(cohort)
+    if not absent(cohort):
+        year = cohort_year(cohort)
         if year is None or store.reference.cohort(year) is None:
             year = None
-            _add(errors, "cohort", COHORT_INVALID)
+            errors.add("cohort", COHORT_INVALID)
 
     school = None
-    if not _blank(school_id):
+    if not absent(school_id):
         school = _lookup(store.schools, school_id)
         problem = SCHOOL_INVALID if school is None else _school_problem(store, provider, school, year)
         if problem is not None:
-            _add(errors, "school_id", problem)
+            errors.add("school_id", problem)
 
     delivery_partner = None
-    if not _blank(delivery_partner_id):
+    if not absent(delivery_partner_id):
         delivery_partner = _lookup(store.delivery_partners, delivery_partner_id)
         if delivery_partner is None:
-            _add(errors, "delivery_partner_id", DELIVERY_PARTNER_INVALID)
+            errors.add("delivery_partner_id", DELIVERY_PARTNER_INVALID)
         elif not _works_with(store, provider, delivery_partner.id, year):
             # As upstream: without a valid cohort there is no relationship to find either.
-            _add(errors, "delivery_partner_id", DELIVERY_PARTNER_NO_RELATIONSHIP)
+            errors.add("delivery_partner_id", DELIVERY_PARTNER_NO_RELATIONSHIP)
 
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_any()
     assert school is not None and delivery_partner is not None and year is not None
     return _report(store, provider, school, year, delivery_partner.id, now)
 
@@ -270,7 +246,7 @@ def update_partnership(
     """`PUT partnerships/ecf/{id}`: another delivery partner for the provider's active partnership. The same
     delivery partner as now is answered with the partnership, unchanged."""
     partnership = get_partnership(store, provider, partnership_id)
-    if _blank(delivery_partner_id):
+    if absent(delivery_partner_id):
         raise ValidationFailed.single("delivery_partner_id", DELIVERY_PARTNER_BLANK)
     delivery_partner = _lookup(store.delivery_partners, delivery_partner_id)
     problem = None

@@ -3,8 +3,10 @@ the control API use (the provider-facing rules are separate)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import fields
 from datetime import datetime
+from typing import Any
 
 from sandbox.domain.world.entities import (
     NPQApplication,
@@ -17,27 +19,13 @@ from sandbox.store import Store
 # -- NPQ ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ApplicationDetails:
-    """What the applicant and DfE's eligibility checks put on an NPQ application."""
-
-    eligible_for_funding: bool = False
-    funding_choice: str | None = None
-    headteacher_status: str | None = None
-    ineligible_for_funding_reason: str | None = None
-    employer_name: str | None = None
-    employment_role: str | None = None
-    school_urn: str | None = None
-    school_ukprn: str | None = None
-    private_childcare_provider_urn: str | None = None
-    teacher_reference_number_validated: bool = False
-    works_in_school: bool = True
-    targeted_delivery_funding_eligibility: bool = False
-    teacher_catchment: bool = True
-    teacher_catchment_iso_country_code: str | None = "GBR"
-    teacher_catchment_country: str | None = "United Kingdom of Great Britain and Northern Ireland"
-    itt_provider: str | None = None
-    lead_mentor: bool = False
+# What the applicant and DfE's eligibility checks put on an application: every field of `NPQApplication`
+# but its identity, its status and what accepting it sets. Each keeps the entity's default when not given.
+_SET_BY_THE_SERVICE = (
+    "id", "user_id", "lead_provider_id", "course_identifier", "cohort", "status", "created_at", "updated_at",
+    "funded_place", "schedule_identifier",
+)  # fmt: skip
+APPLICATION_DETAILS = tuple(f.name for f in fields(NPQApplication) if f.name not in _SET_BY_THE_SERVICE)
 
 
 def create_npq_application(
@@ -48,7 +36,7 @@ def create_npq_application(
     course_identifier: str,
     cohort: int,
     now: datetime,
-    details: ApplicationDetails | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> NPQApplication:
     require(store.users, user_id, "user")
     if not require(store.lead_providers, lead_provider_id, "lead provider").has_npq:
@@ -56,8 +44,10 @@ def create_npq_application(
     if not store.reference.is_npq_course(course_identifier):
         raise ValueError(f"{course_identifier!r} is not an NPQ course")
     require_cohort(store, cohort)
-    details = details or ApplicationDetails()
-    values = {f.name: getattr(details, f.name) for f in fields(details)}
+    details = details or {}
+    unknown = set(details) - set(APPLICATION_DETAILS)
+    if unknown:
+        raise ValueError(f"not application details: {sorted(unknown)}")
     return store.add_npq_application(
         NPQApplication(
             store.new_id(),
@@ -68,7 +58,7 @@ def create_npq_application(
             "pending",
             now,
             now,
-            **values,
+            **details,
         )
     )
 
