@@ -14,7 +14,7 @@ from sandbox.domain.participants.ecf_actions import (
     resume_participant,
     withdraw_participant,
 )
-from sandbox.domain.world.registration import challenge_partnership, merge_users, record_school_transfer
+from sandbox.domain.world.registration import merge_users, record_challenge, record_school_transfer
 from tests.domain.ecf_world import NOW, World, build, snapshot
 
 WITHDRAWN = "The participant is already withdrawn"
@@ -139,7 +139,7 @@ def test_ect_and_mentor_profiles_are_told_apart_by_course(world: World) -> None:
 
 def test_a_record_under_a_challenged_partnership_still_lets_the_provider_act(world: World) -> None:
     who = world.enrol(2023)
-    challenge_partnership(world.store, partnership_id=world.partnership(2023).id, reason="mistake", now=NOW)
+    record_challenge(world.store, partnership_id=world.partnership(2023).id, reason="mistake", now=NOW)
     result = withdraw(world, who.user_id)
     assert result.enrolment.record is who.record
     assert result.enrolment.withdrawal is not None

@@ -238,7 +238,7 @@ def test_uplift_paid_for_ecf(kind, declaration_type, state, uplift, expected):
     world.statements(provider)
     partnership = world.partnership(provider)
     _, profile, _ = world.ect(partnership) if kind == "ect" else world.mentor(partnership)
-    reg.set_eligibility(
+    reg.record_eligibility(
         world.store, profile_id=profile.id, eligibility="eligible", sparsity_uplift=uplift, now=world.tick()
     )
     declaration = world.declaration(profile, provider, declaration_type=declaration_type, state=state)

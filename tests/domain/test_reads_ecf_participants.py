@@ -207,7 +207,7 @@ def test_trn_validated_and_eligible_for_funding(trn, eligibility, reason, valida
     world = World()
     provider = world.provider()
     user, profile, _ = world.ect(world.partnership(provider), user=world.user(trn=trn))
-    reg.set_eligibility(
+    reg.record_eligibility(
         world.store, profile_id=profile.id, eligibility=eligibility, reason=reason, now=world.tick()
     )
     enrolment = the_enrolment(world, provider, user.id)
@@ -294,7 +294,7 @@ def test_updated_since_is_inclusive_and_orders_by_updated_at_as_v1_v2_do():
     partnership = world.partnership(provider)
     older, older_profile, _ = world.ect(partnership)
     newer, _, _ = world.ect(partnership)
-    reg.set_eligibility(world.store, profile_id=older_profile.id, eligibility="eligible", now=world.tick())
+    reg.record_eligibility(world.store, profile_id=older_profile.id, eligibility="eligible", now=world.tick())
     assert ids(list_participants(world.store, provider, ParticipantFilter(), NOW)) == [older.id, newer.id]
     since = newer.updated_at
     assert ids(list_participants(world.store, provider, ParticipantFilter(updated_since=since), NOW)) == [

@@ -246,7 +246,7 @@ def test_linking_a_mentor_touches_them_for_updated_since(mentoring):
     world, mine, _, _, outsider_user, outsider, _, _, record = mentoring
     since = world.tick()
     assert list_unfunded_mentors(world.store, mine, since) == []
-    reg.assign_mentor(world.store, record_id=record.id, mentor_profile_id=outsider.id, now=since)
+    reg.record_mentor(world.store, record_id=record.id, mentor_profile_id=outsider.id, now=since)
     assert [m.user.id for m in list_unfunded_mentors(world.store, mine, since)] == [outsider_user.id]
 
 

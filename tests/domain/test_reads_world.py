@@ -106,7 +106,7 @@ class World:
             for r in self.store.provider_relationships
         ):
             self.relate(provider, partner, cohort)
-        return reg.create_partnership(
+        return reg.record_partnership(
             self.store,
             lead_provider_id=provider.id,
             school_id=school.id,
@@ -117,9 +117,7 @@ class World:
         )
 
     def challenge(self, partnership: Partnership, reason: str = "mistake") -> Partnership:
-        return reg.challenge_partnership(
-            self.store, partnership_id=partnership.id, reason=reason, now=self.tick()
-        )
+        return reg.record_challenge(self.store, partnership_id=partnership.id, reason=reason, now=self.tick())
 
     # -- people ---------------------------------------------------------------------------------
 
@@ -165,7 +163,7 @@ class World:
     ) -> tuple[User, ECFProfile, InductionRecord]:
         user = user or self.user()
         now = self.tick()
-        profile, record = reg.register_participant(
+        profile, record = reg.record_registration(
             self.store,
             user_id=user.id,
             participant_type=kind,

@@ -22,13 +22,13 @@ from sandbox.domain.world.entities import ECFProfile, LeadProvider, Partnership
 from sandbox.domain.world.reference import ReferenceData
 from sandbox.domain.world.registration import (
     add_provider_relationship,
-    challenge_partnership,
     create_delivery_partner,
     create_lead_provider,
-    create_partnership,
     create_school,
     create_user,
-    register_participant,
+    record_challenge,
+    record_partnership,
+    record_registration,
 )
 from sandbox.store import Store
 
@@ -60,7 +60,7 @@ def _enrol(store: Store, partnership: Partnership, kind: str, name: str) -> ECFP
     user = create_user(
         store, full_name=name, email=f"{name.lower()}@example.com", teacher_reference_number=None, now=BUILT
     )
-    profile, _ = register_participant(
+    profile, _ = record_registration(
         store, user_id=user.id, participant_type=kind, partnership_id=partnership.id, now=BUILT
     )
     return profile
@@ -82,7 +82,7 @@ def world() -> World:
             )
 
     def partnership(lead: LeadProvider, school: int, cohort: int = 2024) -> Partnership:
-        return create_partnership(
+        return record_partnership(
             store,
             lead_provider_id=lead.id,
             school_id=schools[school].id,
@@ -97,7 +97,7 @@ def world() -> World:
         partnership(theirs, 2),
         partnership(theirs, 3),
     )
-    challenge_partnership(store, partnership_id=challenged.id, reason="mistake", now=BUILT)
+    record_challenge(store, partnership_id=challenged.id, reason="mistake", now=BUILT)
     earlier = partnership(mine, 0, 2023)
     ect = _enrol(store, home, "ect", "Ada")
     mentor = _enrol(store, home, "mentor", "Mo")

@@ -439,7 +439,7 @@ def small(ref: ReferenceData) -> tuple[Store, list[LeadProvider], list[str]]:
             store, lead_provider_id=provider.id, delivery_partner_id=partner.id, cohort=2024
         )
         school = reg.create_school(store, name=f"S{index}", urn=f"10000{index}", now=_t(1))
-        partnership = reg.create_partnership(
+        partnership = reg.record_partnership(
             store,
             lead_provider_id=provider.id,
             school_id=school.id,
@@ -462,7 +462,7 @@ def _participant(
         teacher_reference_number="1234567",
         now=_t(day),
     )
-    return reg.register_participant(
+    return reg.record_registration(
         store,
         user_id=user.id,
         participant_type=kind,
@@ -476,12 +476,14 @@ def test_touch_chain_moves_forward_only(small) -> None:  # type: ignore[no-untyp
     store, _, partnerships = small
     mentor, _ = _participant(store, partnerships[0], "mentor")
     profile, record = _participant(store, partnerships[0])
-    reg.set_eligibility(store, profile_id=profile.id, eligibility="eligible", now=_t(5), sparsity_uplift=True)
+    reg.record_eligibility(
+        store, profile_id=profile.id, eligibility="eligible", now=_t(5), sparsity_uplift=True
+    )
     user = store.users[profile.user_id]
     assert (profile.updated_at, user.updated_at, record.updated_at) == (_t(5), _t(5), _t(3))
-    reg.assign_mentor(store, record_id=record.id, mentor_profile_id=mentor.id, now=_t(6))
+    reg.record_mentor(store, record_id=record.id, mentor_profile_id=mentor.id, now=_t(6))
     assert record.updated_at == profile.updated_at == store.users[mentor.user_id].updated_at == _t(6)
-    reg.set_eligibility(
+    reg.record_eligibility(
         store, profile_id=profile.id, eligibility="ineligible", reason="different_trn", now=_t(4)
     )
     assert profile.updated_at == _t(6) and profile.ineligibility_reason == "different_trn"
@@ -491,7 +493,7 @@ def test_declarations_copy_the_record_and_check_statements(small) -> None:  # ty
     store, providers, partnerships = small
     mentor, _ = _participant(store, partnerships[0], "mentor")
     profile, _ = _participant(store, partnerships[0], mentor=mentor.id)
-    reg.set_eligibility(
+    reg.record_eligibility(
         store, profile_id=profile.id, eligibility="eligible", now=_t(3), pupil_premium_uplift=True
     )
     for provider in providers:

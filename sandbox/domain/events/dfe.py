@@ -98,14 +98,10 @@ def set_eligibility(
             ]
         elif reason == "different_trn":
             if request.get("reason") == "different_trn":
-                errors.add("reason",
-                    "A validated TRN cannot have the reason 'different_trn'."
-                )
+                errors.add("reason", "A validated TRN cannot have the reason 'different_trn'.")
             reason = None
     if validated is not None and not trn:
-        errors.add("teacher_reference_number",
-            "Only a '#/teacher_reference_number' can be validated."
-        )
+        errors.add("teacher_reference_number", "Only a '#/teacher_reference_number' can be validated.")
     if reason is not None and eligibility != "ineligible" and "reason" not in errors:
         errors["reason"] = ["Only an ineligible participant has a '#/reason'."]
     uplifts = {k: request.get(k) for k in ("pupil_premium_uplift", "sparsity_uplift")}
@@ -123,7 +119,7 @@ def set_eligibility(
     before += (profile.pupil_premium_uplift, profile.sparsity_uplift)
     if after != before:  # an unchanged record is not saved, so nothing is touched
         now = gate.instant(record_provider(store, current_record(store, profile)))
-        registration.set_eligibility(
+        registration.record_eligibility(
             store, profile_id=profile.id, eligibility=eligibility, now=now, reason=reason, **uplifts
         )
         if trn != user.teacher_reference_number:

@@ -23,7 +23,7 @@ from sandbox.domain.errors import Errors, NotFound
 from sandbox.domain.finance.statements import next_output_statement
 from sandbox.domain.values import text
 from sandbox.domain.world.entities import Declaration, Partnership, SchoolCohort, Statement
-from sandbox.domain.world.registration import challenge_partnership as record_challenge
+from sandbox.domain.world.registration import record_challenge
 from sandbox.domain.world.stamps import touch
 from sandbox.store import Store
 

@@ -92,9 +92,7 @@ def _partnership(store: Store, errors: Errors, attribute: str, value: Any) -> Pa
     elif partnership is None:
         errors.add(attribute, f"No partnership has the '#/{attribute}' you gave.")
     elif partnership.challenged:
-        errors.add(attribute,
-            "The school has challenged this partnership: it cannot take participants."
-        )
+        errors.add(attribute, "The school has challenged this partnership: it cannot take participants.")
         return None
     return partnership
 
@@ -179,7 +177,7 @@ def register_participant(store: Store, gate: Gate, request: Mapping[str, Any]) -
             teacher_reference_number=text(request.get("teacher_reference_number")),
             now=now,
         )
-    profile, record = registration.register_participant(
+    profile, record = registration.record_registration(
         store,
         user_id=user.id,
         participant_type=kind,
@@ -206,8 +204,9 @@ def _person(store: Store, errors: Errors, request: Mapping[str, Any], kind: str 
         elif kind and any(p.participant_type == kind for p in store.ecf_profiles_of(user.id)):
             errors["participant_id"] = [f"The participant already has an {kind.upper()} training record."]
         if any(request.get(k) is not None for k in ("full_name", "email", "teacher_reference_number")):
-            errors.add("participant_id",
-                "Give either '#/participant_id' (an existing person) or their details (a new one), not both."
+            errors.add(
+                "participant_id",
+                "Give either '#/participant_id' (an existing person) or their details (a new one), not both.",
             )
         return user
     if text(request.get("full_name")) is None:
@@ -357,6 +356,6 @@ def assign_mentor(
     if new == previous:  # nothing to save, nothing touched
         return PeopleEvent(user, (profile,), (), (), (provider_id,))
     now = gate.instant(provider_id)
-    registration.assign_mentor(store, record_id=record.id, mentor_profile_id=new, now=now)
+    registration.record_mentor(store, record_id=record.id, mentor_profile_id=new, now=now)
     touched = _touch_mentors(store, now, new, previous)
     return PeopleEvent(user, (profile,), (record,), touched, (provider_id,))

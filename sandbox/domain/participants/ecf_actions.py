@@ -18,11 +18,9 @@ from sandbox.domain import messages
 from sandbox.domain.errors import Errors
 from sandbox.domain.participants.ecf import Enrolment, Participant, enrolments_of
 from sandbox.domain.participants.training_status import (
-    DEFER_REASONS,
     ECF_WITHDRAW_REASONS,
     apply_transition,
-    reason_errors,
-    transition_errors,
+    check_transition,
 )
 from sandbox.domain.participants.visibility import (
     latest_record,
@@ -112,16 +110,11 @@ def _transition(
 ) -> ActionResult:
     target = resolve(store, provider, participant_id, course_identifier)
     errors = target.errors
-    # withdraw checks the reason once a profile is found (any provider's); defer checks it always.
-    if action == "defer" or (action == "withdraw" and target.profile is not None):
-        allowed = ECF_WITHDRAW_REASONS if action == "withdraw" else DEFER_REASONS
-        errors.add("reason", *reason_errors(None if blank(reason) else reason, allowed))
-    if target.record is not None:
-        errors.add("participant_profile", *transition_errors(action, target.record.training_status))
+    current = target.record.training_status if target.record is not None else None
+    check_transition(errors, action, reason, ECF_WITHDRAW_REASONS, target.profile is not None, current)
     errors.raise_any()
     assert target.profile is not None and target.record is not None
-    kept_reason = reason if action != "resume" and isinstance(reason, str) else None
-    apply_transition(store, target.profile, provider, action, kept_reason, now, target.record)
+    apply_transition(store, target.profile, provider, action, reason, now, target.record)
     return action_result(store, provider, target.profile, target.record, now)
 
 

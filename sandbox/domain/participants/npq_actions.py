@@ -19,11 +19,9 @@ from sandbox.domain.errors import Errors
 from sandbox.domain.participants import npq
 from sandbox.domain.participants.change_schedule import fits_schedule, requested_cohort
 from sandbox.domain.participants.training_status import (
-    DEFER_REASONS,
     NPQ_WITHDRAW_REASONS,
     apply_transition,
-    reason_errors,
-    transition_errors,
+    check_transition,
 )
 from sandbox.domain.values import blank
 from sandbox.domain.world.entities import Declaration, LeadProvider, NPQProfile
@@ -89,12 +87,9 @@ def _transition(
 ) -> npq.NPQParticipant:
     target = resolve(store, provider, participant_id, course_identifier)
     errors, profile = target.errors, target.profile
-    # withdraw checks the reason once a profile is found; defer checks it always (as upstream).
-    if action == "defer" or (action == "withdraw" and profile is not None):
-        allowed = NPQ_WITHDRAW_REASONS if action == "withdraw" else DEFER_REASONS
-        errors.add("reason", *reason_errors(None if blank(reason) else reason, allowed))
+    current = profile.training_status if profile is not None else None
+    check_transition(errors, action, reason, NPQ_WITHDRAW_REASONS, profile is not None, current)
     if profile is not None:
-        errors.add("participant_profile", *transition_errors(action, profile.training_status))
         claims = _declarations(store, profile)
         if action == "withdraw" and not any(
             d.declaration_type == "started" and d.course_identifier == profile.course_identifier
@@ -107,8 +102,7 @@ def _transition(
             errors.add("participant_profile", NO_DECLARATIONS)
     errors.raise_any()
     assert profile is not None
-    kept_reason = reason if action != "resume" and isinstance(reason, str) else None
-    apply_transition(store, profile, provider, action, kept_reason, now)
+    apply_transition(store, profile, provider, action, reason, now)
     return npq.get_participant(store, provider, profile.user_id)
 
 

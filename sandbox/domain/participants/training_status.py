@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sandbox.domain.errors import Errors
+from sandbox.domain.values import blank
 from sandbox.domain.world.entities import ECFProfile, InductionRecord, LeadProvider, NPQProfile, ProfileState
 from sandbox.domain.world.stamps import touch_profile
 from sandbox.store import Store
@@ -67,17 +69,37 @@ def transition_errors(action: str, current: str) -> list[str]:
     return []
 
 
+def check_transition(
+    errors: Errors,
+    action: str,
+    reason: object,
+    withdraw_reasons: tuple[str, ...],
+    profile_found: bool,
+    current: str | None,
+) -> None:
+    """The checks every action makes, in upstream's order: the reason (withdraw checks it once a profile
+    is found, any provider's; defer always; resume takes none), then the move from the `current` status
+    of the record the provider may act on (None when there is none)."""
+    if action == "defer" or (action == "withdraw" and profile_found):
+        allowed = withdraw_reasons if action == "withdraw" else DEFER_REASONS
+        errors.add("reason", *reason_errors(None if blank(reason) else reason, allowed))
+    if current is not None:
+        errors.add("participant_profile", *transition_errors(action, current))
+
+
 def apply_transition(
     store: Store,
     profile: ECFProfile | NPQProfile,
     provider: LeadProvider,
     action: str,
-    reason: str | None,
+    reason: object,
     now: datetime,
     record: InductionRecord | None = None,
 ) -> ProfileState:
-    """Record the transition and set the status on the profile (and the provider's ECF record)."""
+    """Record the transition and set the status on the profile (and the provider's ECF record). A resume
+    keeps no reason; a withdrawal or deferral keeps the one given."""
     status = TARGET[action]
+    reason = reason if action != "resume" and isinstance(reason, str) else None
     state = ProfileState(state=status, reason=reason, lead_provider_id=provider.id, created_at=now)
     profile.states.append(state)
     profile.training_status = status

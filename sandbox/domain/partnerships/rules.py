@@ -15,8 +15,7 @@ from sandbox.domain.errors import Errors, ValidationFailed
 from sandbox.domain.partnerships.reads import get_partnership
 from sandbox.domain.values import absent, cohort_year
 from sandbox.domain.world.entities import LeadProvider, Partnership, ProviderRelationship, School
-from sandbox.domain.world.registration import create_partnership as record_partnership
-from sandbox.domain.world.registration import set_school_cohort
+from sandbox.domain.world.registration import record_partnership, set_school_cohort
 from sandbox.domain.world.stamps import touch, touch_profile
 from sandbox.store import Store
 

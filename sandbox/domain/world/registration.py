@@ -85,7 +85,7 @@ def set_school_cohort(
     return current
 
 
-def create_partnership(
+def record_partnership(
     store: Store,
     *,
     lead_provider_id: str,
@@ -126,7 +126,7 @@ def create_partnership(
     return partnership
 
 
-def challenge_partnership(store: Store, *, partnership_id: str, reason: str, now: datetime) -> Partnership:
+def record_challenge(store: Store, *, partnership_id: str, reason: str, now: datetime) -> Partnership:
     partnership = require(store.partnerships, partnership_id, "partnership")
     partnership.challenged_reason, partnership.challenged_at = reason, now
     touch(now, partnership)
@@ -156,7 +156,7 @@ def _mentor_profile(store: Store, mentor_profile_id: str | None) -> None:
             raise ValueError("a mentor must be a mentor profile")
 
 
-def register_participant(
+def record_registration(
     store: Store,
     *,
     user_id: str,
@@ -217,7 +217,7 @@ def register_participant(
     return profile, record
 
 
-def assign_mentor(
+def record_mentor(
     store: Store, *, record_id: str, mentor_profile_id: str | None, now: datetime
 ) -> InductionRecord:
     record = require(store.induction_records, record_id, "induction record")
@@ -233,7 +233,7 @@ def assign_mentor(
     return record
 
 
-def set_eligibility(
+def record_eligibility(
     store: Store,
     *,
     profile_id: str,
