@@ -22,7 +22,7 @@ import secrets
 from typing import Any
 
 from sandbox.clock import Clock
-from sandbox.domain.reference import ReferenceData
+from sandbox.domain.world.reference import ReferenceData
 from sandbox.journal import ADMIN, Journal, drain
 from sandbox.requests_journal.log import RequestLog
 from sandbox.seed.world import build_world

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox.changelog import ChangeLog, Recorded, RecordedDict, RecordedSet
-from sandbox.domain.entities import (
+from sandbox.domain.world.entities import (
     Declaration,
     DeliveryPartner,
     ECFProfile,
@@ -34,7 +34,7 @@ from sandbox.domain.entities import (
     Statement,
     User,
 )
-from sandbox.domain.reference import ReferenceData
+from sandbox.domain.world.reference import ReferenceData
 
 
 def _recorded() -> Any:

@@ -9,7 +9,7 @@ make sure a provider has something valid to do on that day.
 
 from __future__ import annotations
 
-from sandbox.domain.reference import ReferenceData
+from sandbox.domain.world.reference import ReferenceData
 from sandbox.seed.billing import StatementBook
 from sandbox.seed.context import WORLD_NOW, SeedContext
 from sandbox.seed.ecf import Roster

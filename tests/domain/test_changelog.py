@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sandbox.domain.entities import School
+from sandbox.domain.world.entities import School
 from sandbox.store import Store
 from tests.domain.ecf_world import REFERENCE
 
