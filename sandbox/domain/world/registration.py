@@ -85,7 +85,7 @@ def set_school_cohort(
     return current
 
 
-def record_partnership(
+def add_partnership(
     store: Store,
     *,
     lead_provider_id: str,
