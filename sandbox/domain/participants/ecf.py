@@ -10,10 +10,10 @@ from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since, SortKey, sort_records
 from sandbox.domain.participants.visibility import (
     latest_record,
-    latest_state_by,
     legacy_status,
     open_partnership_ids,
     participant_status,
+    state_while,
 )
 from sandbox.domain.world.entities import (
     ECFProfile,
@@ -120,12 +120,8 @@ def enrolments_of(
                 mentor_user_id=mentor_user_id,
                 participant_status=participant_status(record, now),
                 # Upstream: the provider's latest withdrawal (deferral) while its record says so.
-                withdrawal=latest_state_by(profile.states, provider.id, "withdrawn")
-                if record.training_status == "withdrawn"
-                else None,
-                deferral=latest_state_by(profile.states, provider.id, "deferred")
-                if record.training_status == "deferred"
-                else None,
+                withdrawal=state_while(profile.states, provider.id, record.training_status, "withdrawn"),
+                deferral=state_while(profile.states, provider.id, record.training_status, "deferred"),
             )
         )
     return enrolments

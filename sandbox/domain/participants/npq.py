@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since, SortKey, sort_records
-from sandbox.domain.participants.visibility import latest_state_by
+from sandbox.domain.participants.visibility import state_while
 from sandbox.domain.world.entities import (
     LeadProvider,
     NPQApplication,
@@ -56,12 +56,8 @@ def _enrolments(store: Store, provider: LeadProvider, user: User) -> list[NPQEnr
             NPQEnrolment(
                 profile=profile,
                 application=application,
-                withdrawal=latest_state_by(profile.states, provider.id, "withdrawn")
-                if profile.training_status == "withdrawn"
-                else None,
-                deferral=latest_state_by(profile.states, provider.id, "deferred")
-                if profile.training_status == "deferred"
-                else None,
+                withdrawal=state_while(profile.states, provider.id, profile.training_status, "withdrawn"),
+                deferral=state_while(profile.states, provider.id, profile.training_status, "deferred"),
                 email=user.email,
             )
         )

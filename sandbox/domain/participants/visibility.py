@@ -62,6 +62,14 @@ def latest_state_by(
     return max(reversed(mine), key=lambda s: s.created_at, default=None)
 
 
+def state_while(
+    profile_states: list[ProfileState], provider_id: str, training_status: str, state: str
+) -> ProfileState | None:
+    """The provider's latest `state` transition (the `withdrawal` or `deferral` a read shows), only while
+    the training status still says so, as upstream shows it."""
+    return latest_state_by(profile_states, provider_id, state) if training_status == state else None
+
+
 def participant_status(record: InductionRecord, now: datetime) -> str:
     """The v3 `participant_status`, computed from the provider's record at request time."""
     if record.end_date is not None:

@@ -15,7 +15,7 @@ from sandbox.domain.errors import Errors, ValidationFailed
 from sandbox.domain.partnerships.reads import get_partnership
 from sandbox.domain.values import absent, cohort_year
 from sandbox.domain.world.entities import LeadProvider, Partnership, ProviderRelationship, School
-from sandbox.domain.world.registration import record_partnership, set_school_cohort
+from sandbox.domain.world.registration import add_partnership, set_school_cohort
 from sandbox.domain.world.stamps import touch, touch_profile
 from sandbox.store import Store
 
@@ -196,7 +196,7 @@ def _report(
     if partnership is None:
         partnership = _earlier(store, provider, school, cohort, delivery_partner_id)
     if partnership is None:
-        partnership = record_partnership(
+        partnership = add_partnership(
             store,
             lead_provider_id=provider.id,
             school_id=school.id,

@@ -1,7 +1,10 @@
 """DfE- and school-side changes to the world (domain.md §7): what the seed builds the world with and
 what the control API calls for events.
 
-These are not the provider-facing verbs: they do not apply the API's validation rules. They keep the
+These are not the provider-facing verbs: they do not apply the API's validation rules. Where a
+provider or control-API verb exists for the same change, it checks the request and then calls the one
+here, which is named apart from it (`add_partnership` for `create_partnership`, `record_*` for the
+events). They keep the
 records, the store's indexes and the touch chain consistent, and refuse data that would break an
 invariant the reads rely on with ValueError, since such data is a caller's bug rather than a user error.
 Every timestamp is passed in; ids come from `store.new_id()`.
@@ -85,7 +88,7 @@ def set_school_cohort(
     return current
 
 
-def record_partnership(
+def add_partnership(
     store: Store,
     *,
     lead_provider_id: str,
