@@ -19,7 +19,11 @@ from sandbox.state import SandboxState
 READS = [
     ("v3 participants/ecf", "/api/v3/participants/ecf", {}),
     ("v3 participants/ecf per_page=3000", "/api/v3/participants/ecf", {"page[per_page]": "3000"}),
-    ("v3 participants/ecf updated_since", "/api/v3/participants/ecf", {"filter[updated_since]": "2030-01-01T00:00:00Z"}),
+    (
+        "v3 participants/ecf updated_since",
+        "/api/v3/participants/ecf",
+        {"filter[updated_since]": "2030-01-01T00:00:00Z"},
+    ),
     ("v3 participant-declarations", "/api/v3/participant-declarations", {}),
     ("v3 transfers", "/api/v3/participants/ecf/transfers", {}),
     ("v3 unfunded-mentors", "/api/v3/unfunded-mentors/ecf", {}),
@@ -38,7 +42,10 @@ async def run(participants: int, requests: int) -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1", headers=headers) as client:
         first = await client.get("/api/v3/participants/ecf")
         one = first.json()["data"][0]["id"]
-        for name, path, params in [*READS, ("v3 participants/ecf/{id}", f"/api/v3/participants/ecf/{one}", {})]:
+        for name, path, params in [
+            *READS,
+            ("v3 participants/ecf/{id}", f"/api/v3/participants/ecf/{one}", {}),
+        ]:
             response = await client.get(path, params=params)
             cpu = time.process_time()
             for _ in range(requests):
@@ -48,7 +55,9 @@ async def run(participants: int, requests: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--participants", type=int, default=300)
     parser.add_argument("--requests", type=int, default=10)
     args = parser.parse_args()
