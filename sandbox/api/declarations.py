@@ -38,9 +38,9 @@ def list_declarations(ctx: RequestContext, **query: Any) -> Response:
     _require_side(ctx)
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"), ctx.contract.queries)
-    found = domain.list_declarations(ctx.store, ctx.provider, flt)
+    found = domain.iter_declarations(ctx.store, ctx.provider, flt)
     if ctx.contract.sides == "ecf":
-        found = [d for d in found if not d.is_npq]
+        found = (d for d in found if not d.is_npq)
     return many(_render(ctx, d) for d in page.slice(found))
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE, PAID_OR_REFUNDABLE
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since
 from sandbox.domain.world.entities import Declaration, LeadProvider
-from sandbox.store import Store
+from sandbox.store import Store, creation_order
 
 NO_UPLIFT_COURSES = ("npq-additional-support-offer", "npq-early-headship-coaching-offer")
 
@@ -39,8 +40,22 @@ def visible_to(store: Store, provider: LeadProvider, declaration: Declaration) -
 
 
 def list_declarations(store: Store, provider: LeadProvider, flt: DeclarationFilter) -> list[Declaration]:
-    result = []
-    for declaration in store.declarations.values():
+    return list(iter_declarations(store, provider, flt))
+
+
+def iter_declarations(store: Store, provider: LeadProvider, flt: DeclarationFilter) -> Iterator[Declaration]:
+    """Oldest first, from the provider's maintained index (its own declarations and those on
+    profiles it has records on); lazily, so a page reads only as far as its end."""
+    if flt.participant_ids is not None:
+        ids = dict.fromkeys(d for u in flt.participant_ids for d in store.declarations_by_user.get(u, ()))
+        candidates = sorted(
+            (store.declarations[d] for d in ids), key=lambda d: (d.created_at, creation_order(d))
+        )
+    else:
+        candidates = (
+            store.declarations[e[2]] for e in store.ordered("declarations_by_provider", provider.id)
+        )
+    for declaration in candidates:
         if flt.participant_ids is not None and declaration.user_id not in flt.participant_ids:
             continue
         if flt.cohorts is not None and declaration.cohort not in flt.cohorts:
@@ -53,8 +68,7 @@ def list_declarations(store: Store, provider: LeadProvider, flt: DeclarationFilt
         if flt.updated_since is not None and not flt.updated_since.admits(declaration.updated_at):
             continue
         if visible_to(store, provider, declaration):
-            result.append(declaration)
-    return sorted(result, key=lambda d: d.created_at)
+            yield declaration
 
 
 def get_declaration(store: Store, provider: LeadProvider, declaration_id: str) -> Declaration:

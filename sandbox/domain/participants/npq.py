@@ -17,7 +17,7 @@ from sandbox.domain.world.entities import (
     ProfileState,
     User,
 )
-from sandbox.store import Store
+from sandbox.store import Store, creation_order
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,12 @@ class NPQParticipantFilter:
     updated_since: datetime | None = None
     training_status: str | None = None
     from_participant_id: str | None = None
+
+
+def _provider_users(store: Store, provider: LeadProvider) -> list[User]:
+    """Users with an application to the provider, in the store's own order (sorts break ties by it)."""
+    users = store.users_in(store.ordered("npq_users_by_provider", provider.id))
+    return sorted(users, key=creation_order)
 
 
 def _enrolments(store: Store, provider: LeadProvider, user: User) -> list[NPQEnrolment]:
@@ -77,7 +83,7 @@ def list_participants(
 ) -> list[NPQParticipant]:
     since = Since(flt.updated_since, strict=True) if flt.updated_since else None
     result = []
-    for user in store.users.values():
+    for user in _provider_users(store, provider):
         if flt.from_participant_id is not None and not any(
             c.from_participant_id == flt.from_participant_id for c in user.participant_id_changes
         ):
@@ -108,7 +114,7 @@ def list_enrolment_profiles(
     """The v2 enrolments CSV: one row per profile, oldest change first."""
     since = Since(updated_since, strict=True) if updated_since else None
     rows = []
-    for user in store.users.values():
+    for user in _provider_users(store, provider):
         for enrolment in _enrolments(store, provider, user):
             if since is None or since.admits(enrolment.profile.updated_at):
                 rows.append(enrolment)

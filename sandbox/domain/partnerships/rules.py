@@ -170,11 +170,7 @@ def _earlier(
     """The record upstream's report reuses: first a relationship with this very delivery partner, then the
     provider's confirmed-or-challenged partnership for the school and cohort (the oldest, if several)."""
     mine = sorted(
-        (
-            p
-            for p in store.partnerships.values()
-            if p.lead_provider_id == provider.id and p.school_id == school.id and p.cohort == cohort
-        ),
+        (p for p in store.partnerships_of(provider.id) if p.school_id == school.id and p.cohort == cohort),
         key=lambda p: p.created_at,
     )
     for partnership in mine:

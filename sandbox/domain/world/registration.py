@@ -41,7 +41,7 @@ def create_lead_provider(
     if store.provider_by_token(token) is not None:
         raise ValueError("token already in use")
     provider = LeadProvider(store.new_id(), name, token, has_ecf, has_npq, now)
-    store.lead_providers[provider.id] = provider
+    store.add_lead_provider(provider)
     return provider
 
 
@@ -116,7 +116,7 @@ def add_partnership(
         induction_tutor_name=induction_tutor_name,
         induction_tutor_email=induction_tutor_email,
     )
-    store.partnerships[partnership.id] = partnership
+    store.add_partnership(partnership)
     # A confirmed partnership means the school runs a provider-led programme (FIP) that cohort, as upstream.
     if not relationship and (school_id, cohort) not in store.school_cohorts:
         set_school_cohort(
@@ -263,6 +263,7 @@ def record_eligibility(
 def set_teacher_reference_number(store: Store, *, user_id: str, trn: str | None, now: datetime) -> User:
     user = require(store.users, user_id, "user")
     user.teacher_reference_number = trn
+    store.note_trn(user)
     touch(now, user)
     return user
 
@@ -441,5 +442,6 @@ def merge_users(store: Store, *, from_user_id: str, to_user_id: str, now: dateti
             store.retired_user_ids[retired] = survivor.id
     store.retired_user_ids[old.id] = survivor.id
     del store.users[old.id]
+    store.note_user_reach(survivor.id)
     touch(now, survivor)
     return survivor
