@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from sandbox.domain.declarations.reads import EVERY_DECLARATION, DeclarationScope
 from sandbox.domain.listing import SortKey
 
 # How a `filter[...]` value is read (`sandbox/api/params.py` holds one reader per kind):
@@ -68,6 +69,7 @@ class Declarations:
     fields: tuple[str, ...]
     csv_columns: tuple[str, ...] | None
     requires_programme_side: bool  # a token without ECF or NPQ is refused (403)
+    scope: DeclarationScope = EVERY_DECLARATION  # which declarations exist through this contract
 
 
 @dataclass(frozen=True)

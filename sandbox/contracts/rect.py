@@ -15,6 +15,7 @@ from sandbox.contracts.model import (
     Queries,
     Shapes,
 )
+from sandbox.domain.declarations.reads import DeclarationScope
 from sandbox.domain.listing import SortKey
 
 UPDATED_SINCE = Filter("updated_since", "updated_since", "since")
@@ -84,6 +85,7 @@ DECLARATIONS = Declarations(
     ),
     csv_columns=None,
     requires_programme_side=False,
+    scope=DeclarationScope(side="ecf", hidden_states=("ineligible",)),
 )
 QUERIES = Queries(
     page_message="The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number",

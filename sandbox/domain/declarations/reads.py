@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE, PAID_OR_REFUNDABLE
 from sandbox.domain.errors import NotFound
@@ -19,6 +20,24 @@ class DeclarationFilter:
     cohorts: list[int] | None = None
     delivery_partner_ids: list[str] | None = None
     updated_since: Since | None = None
+
+
+@dataclass(frozen=True)
+class DeclarationScope:
+    """Which declarations exist for a service. RECT serves only the ECF side, and its data migration
+    deleted the declarations ECF1 had left `ineligible` (RECT has no such state), so through it they are
+    not found at all: not listed, not shown, not voidable."""
+
+    side: Literal["any", "ecf"] = "any"
+    hidden_states: tuple[str, ...] = ()
+
+    def holds(self, declaration: Declaration) -> bool:
+        if self.side == "ecf" and declaration.is_npq:
+            return False
+        return declaration.state not in self.hidden_states
+
+
+EVERY_DECLARATION = DeclarationScope()
 
 
 def _transferred_in(store: Store, provider: LeadProvider, declaration: Declaration) -> bool:
@@ -38,9 +57,13 @@ def visible_to(store: Store, provider: LeadProvider, declaration: Declaration) -
     return declaration.lead_provider_id == provider.id or _transferred_in(store, provider, declaration)
 
 
-def list_declarations(store: Store, provider: LeadProvider, flt: DeclarationFilter) -> list[Declaration]:
+def list_declarations(
+    store: Store, provider: LeadProvider, flt: DeclarationFilter, scope: DeclarationScope = EVERY_DECLARATION
+) -> list[Declaration]:
     result = []
     for declaration in store.declarations.values():
+        if not scope.holds(declaration):
+            continue
         if flt.participant_ids is not None and declaration.user_id not in flt.participant_ids:
             continue
         if flt.cohorts is not None and declaration.cohort not in flt.cohorts:
@@ -57,9 +80,11 @@ def list_declarations(store: Store, provider: LeadProvider, flt: DeclarationFilt
     return sorted(result, key=lambda d: d.created_at)
 
 
-def get_declaration(store: Store, provider: LeadProvider, declaration_id: str) -> Declaration:
+def get_declaration(
+    store: Store, provider: LeadProvider, declaration_id: str, scope: DeclarationScope = EVERY_DECLARATION
+) -> Declaration:
     declaration = store.declarations.get(declaration_id)
-    if declaration is None or not visible_to(store, provider, declaration):
+    if declaration is None or not scope.holds(declaration) or not visible_to(store, provider, declaration):
         raise NotFound(declaration_id)
     return declaration
 
