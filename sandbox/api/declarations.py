@@ -11,8 +11,7 @@ from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body, many, single
 from sandbox.domain.declarations import reads as domain
-from sandbox.domain.declarations import rules
-from sandbox.domain.declarations import void as voiding
+from sandbox.domain.declarations import variants
 from sandbox.domain.declarations.input import DeclarationRequest
 from sandbox.domain.world.entities import Declaration
 from sandbox.presenters import declarations as present
@@ -69,13 +68,16 @@ def create_declaration(ctx: RequestContext, body: Any = None, **_: Any) -> Respo
             ),
         )
     )
-    declaration = rules.submit_declaration(ctx.store, ctx.provider, request, ctx.now)
+    declaration = variants.submit_declaration(
+        ctx.store, ctx.provider, request, ctx.now, ctx.contract.declarations.rules, ctx.zone
+    )
     return single(_render(ctx, declaration))
 
 
 def void_declaration(ctx: RequestContext, id: str, **_: Any) -> Response:
     _require_side(ctx)
-    declaration = voiding.void_declaration(
-        ctx.store, ctx.provider, id, ctx.now, ctx.contract.declarations.scope
+    declarations = ctx.contract.declarations
+    declaration = variants.void_declaration(
+        ctx.store, ctx.provider, id, ctx.now, declarations.scope, declarations.rules, ctx.zone
     )
     return single(_render(ctx, declaration))

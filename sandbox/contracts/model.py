@@ -70,6 +70,9 @@ class Declarations:
     csv_columns: tuple[str, ...] | None
     requires_programme_side: bool  # a token without ECF or NPQ is refused (403)
     scope: DeclarationScope = EVERY_DECLARATION  # which declarations exist through this contract
+    # Whose submit and void rules apply: the Manage-CPD service's, or RECT's (2025 sequence, evidence per
+    # type, no `ineligible`, one message per refusal).
+    rules: Literal["manage-cpd", "rect"] = "manage-cpd"
 
 
 @dataclass(frozen=True)
@@ -140,3 +143,5 @@ class Contract:
     # The programmes it serves: "ecf" knows only the tokens of providers with an ECF side (others get
     # 401) and shows only ECF statements and declarations.
     sides: Literal["any", "ecf"] = "any"
+    # Where its days begin (milestone windows, "today", X-With-Server-Date without an offset).
+    time_zone: str = "UTC"

@@ -86,6 +86,7 @@ DECLARATIONS = Declarations(
     csv_columns=None,
     requires_programme_side=False,
     scope=DeclarationScope(side="ecf", hidden_states=("ineligible",)),
+    rules="rect",
 )
 QUERIES = Queries(
     page_message="The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number",
@@ -160,4 +161,5 @@ RECT = Contract(
     queries=QUERIES,
     shapes=SHAPES,
     sides="ecf",
+    time_zone="Europe/London",
 )
