@@ -117,6 +117,8 @@ class Shapes:
     school: tuple[str, ...]
     # Induction programme choices this contract words otherwise (RECT has three).
     programme_choice_words: tuple[tuple[str, str], ...] = ()
+    # A partnership update naming its current delivery partner is refused as a duplicate (RECT).
+    same_partner_refused: bool = False
 
 
 @dataclass(frozen=True)

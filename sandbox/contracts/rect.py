@@ -128,6 +128,7 @@ SHAPES = Shapes(
         ("school_funded_fip", "school_led"),
         ("no_early_career_teachers", "not_yet_known"),
     ),
+    same_partner_refused=True,
 )
 
 RECT = Contract(

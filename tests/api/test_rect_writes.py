@@ -68,3 +68,28 @@ def test_voiding_twice_is_refused_under_participant_declaration_id(client, first
         422,
         [{"title": "participant_declaration_id", "detail": "The declaration has already been voided."}],
     )
+
+
+def test_a_partnership_update_to_its_own_delivery_partner_is_a_duplicate(client, first):
+    partnership = every_page(client, first, "/partnerships")[0]
+    body = {
+        "data": {
+            "type": "partnership",
+            "attributes": {"delivery_partner_id": partnership["attributes"]["delivery_partner_id"]},
+        }
+    }
+    response = client.put(f"{BASE}/partnerships/{partnership['id']}", headers=bearer(first), json=body)
+    validate_exchange("rect", response)
+    assert (response.status_code, response.json()["errors"]) == (
+        422,
+        [
+            {
+                "title": "delivery_partner_id",
+                "detail": "We are unable to process this request. You are already confirmed to be in "
+                "partnership with the entered delivery partner. Contact the DfE for support.",
+            }
+        ],
+    )
+    # The Manage-CPD contract answers the same request with the partnership, unchanged.
+    same = client.put(f"/api/v3/partnerships/ecf/{partnership['id']}", headers=bearer(first), json=body)
+    assert same.status_code == 200
