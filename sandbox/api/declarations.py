@@ -11,10 +11,8 @@ from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body, many, single
 from sandbox.domain.declarations import reads as domain
-from sandbox.domain.declarations import rules
-from sandbox.domain.declarations import void as voiding
+from sandbox.domain.declarations import variants
 from sandbox.domain.declarations.input import DeclarationRequest
-from sandbox.domain.errors import NotFound
 from sandbox.domain.world.entities import Declaration
 from sandbox.presenters import declarations as present
 
@@ -38,17 +36,13 @@ def list_declarations(ctx: RequestContext, **query: Any) -> Response:
     _require_side(ctx)
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"), ctx.contract.queries)
-    found = domain.iter_declarations(ctx.store, ctx.provider, flt)
-    if ctx.contract.sides == "ecf":
-        found = (d for d in found if not d.is_npq)
+    found = domain.iter_declarations(ctx.store, ctx.provider, flt, ctx.contract.declarations.scope)
     return many(_render(ctx, d) for d in page.slice(found))
 
 
 def show_declaration(ctx: RequestContext, id: str, **_: Any) -> Response:
     _require_side(ctx)
-    declaration = domain.get_declaration(ctx.store, ctx.provider, id)
-    if ctx.contract.sides == "ecf" and declaration.is_npq:
-        raise NotFound(id)
+    declaration = domain.get_declaration(ctx.store, ctx.provider, id, ctx.contract.declarations.scope)
     return single(_render(ctx, declaration))
 
 
@@ -74,11 +68,16 @@ def create_declaration(ctx: RequestContext, body: Any = None, **_: Any) -> Respo
             ),
         )
     )
-    declaration = rules.submit_declaration(ctx.store, ctx.provider, request, ctx.now)
+    declaration = variants.submit_declaration(
+        ctx.store, ctx.provider, request, ctx.now, ctx.contract.declarations.rules, ctx.zone
+    )
     return single(_render(ctx, declaration))
 
 
 def void_declaration(ctx: RequestContext, id: str, **_: Any) -> Response:
     _require_side(ctx)
-    declaration = voiding.void_declaration(ctx.store, ctx.provider, id, ctx.now)
+    declarations = ctx.contract.declarations
+    declaration = variants.void_declaration(
+        ctx.store, ctx.provider, id, ctx.now, declarations.scope, declarations.rules, ctx.zone
+    )
     return single(_render(ctx, declaration))

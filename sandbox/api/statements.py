@@ -9,7 +9,6 @@ from starlette.responses import Response
 from sandbox.api import params
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import many, single
-from sandbox.domain.errors import NotFound
 from sandbox.domain.finance import statements as domain
 from sandbox.presenters.v3_resources import render_statement
 
@@ -18,8 +17,9 @@ def list_statements(ctx: RequestContext, **query: Any) -> Response:
     flt = params.filters(query.get("filter"))
     statement_filter = domain.StatementFilter(
         cohorts=params.cohorts(flt),
-        type="ecf" if ctx.contract.sides == "ecf" else params.one(flt, "type"),
+        type=params.one(flt, "type"),
         updated_since=params.since(flt, "updated_since", ctx.contract.queries),
+        side=ctx.contract.sides,
     )
     page = params.page(query.get("page"), ctx.contract.queries)
     statements = page.slice(domain.list_statements(ctx.store, ctx.provider, statement_filter))
@@ -27,7 +27,5 @@ def list_statements(ctx: RequestContext, **query: Any) -> Response:
 
 
 def show_statement(ctx: RequestContext, id: str, **_: Any) -> Response:
-    statement = domain.get_statement(ctx.store, ctx.provider, id)
-    if ctx.contract.sides == "ecf" and statement.type != "ecf":
-        raise NotFound(id)
+    statement = domain.get_statement(ctx.store, ctx.provider, id, ctx.contract.sides)
     return single(render_statement(statement, ctx.contract))

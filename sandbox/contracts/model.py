@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from sandbox.domain.declarations.reads import EVERY_DECLARATION, DeclarationScope
 from sandbox.domain.listing import SortKey
 
 # How a `filter[...]` value is read (`sandbox/api/params.py` holds one reader per kind):
@@ -68,6 +69,10 @@ class Declarations:
     fields: tuple[str, ...]
     csv_columns: tuple[str, ...] | None
     requires_programme_side: bool  # a token without ECF or NPQ is refused (403)
+    scope: DeclarationScope = EVERY_DECLARATION  # which declarations exist through this contract
+    # Whose submit and void rules apply: the Manage-CPD service's, or RECT's (2025 sequence, evidence per
+    # type, no `ineligible`, one message per refusal).
+    rules: Literal["manage-cpd", "rect"] = "manage-cpd"
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,8 @@ class Shapes:
     school: tuple[str, ...]
     # Induction programme choices this contract words otherwise (RECT has three).
     programme_choice_words: tuple[tuple[str, str], ...] = ()
+    # A partnership update naming its current delivery partner is refused as a duplicate (RECT).
+    same_partner_refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,3 +145,5 @@ class Contract:
     # The programmes it serves: "ecf" knows only the tokens of providers with an ECF side (others get
     # 401) and shows only ECF statements and declarations.
     sides: Literal["any", "ecf"] = "any"
+    # Where its days begin (milestone windows, "today", X-With-Server-Date without an offset).
+    time_zone: str = "UTC"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +25,9 @@ class Page:
         start = (self.number - 1) * self.size
         if isinstance(items, Sequence):
             return list(items[start : start + self.size])
-        return list(islice(items, start, start + self.size))
+        if start >= sys.maxsize:  # a page number no list can reach (islice refuses such bounds)
+            return []
+        return list(islice(items, start, min(start + self.size, sys.maxsize)))
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE, PAID_OR_REFUNDABLE
 from sandbox.domain.errors import NotFound
@@ -20,6 +21,24 @@ class DeclarationFilter:
     cohorts: list[int] | None = None
     delivery_partner_ids: list[str] | None = None
     updated_since: Since | None = None
+
+
+@dataclass(frozen=True)
+class DeclarationScope:
+    """Which declarations exist for a service. RECT serves only the ECF side, and its data migration
+    deleted the declarations ECF1 had left `ineligible` (RECT has no such state), so through it they are
+    not found at all: not listed, not shown, not voidable."""
+
+    side: Literal["any", "ecf"] = "any"
+    hidden_states: tuple[str, ...] = ()
+
+    def holds(self, declaration: Declaration) -> bool:
+        if self.side == "ecf" and declaration.is_npq:
+            return False
+        return declaration.state not in self.hidden_states
+
+
+EVERY_DECLARATION = DeclarationScope()
 
 
 def _transferred_in(store: Store, provider: LeadProvider, declaration: Declaration) -> bool:
@@ -39,13 +58,18 @@ def visible_to(store: Store, provider: LeadProvider, declaration: Declaration) -
     return declaration.lead_provider_id == provider.id or _transferred_in(store, provider, declaration)
 
 
-def list_declarations(store: Store, provider: LeadProvider, flt: DeclarationFilter) -> list[Declaration]:
-    return list(iter_declarations(store, provider, flt))
+def list_declarations(
+    store: Store, provider: LeadProvider, flt: DeclarationFilter, scope: DeclarationScope = EVERY_DECLARATION
+) -> list[Declaration]:
+    return list(iter_declarations(store, provider, flt, scope))
 
 
-def iter_declarations(store: Store, provider: LeadProvider, flt: DeclarationFilter) -> Iterator[Declaration]:
+def iter_declarations(
+    store: Store, provider: LeadProvider, flt: DeclarationFilter, scope: DeclarationScope = EVERY_DECLARATION
+) -> Iterator[Declaration]:
     """Oldest first, from the provider's maintained index (its own declarations and those on
-    profiles it has records on); lazily, so a page reads only as far as its end."""
+    profiles it has records on); lazily, so a page reads only as far as its end. `scope` is which
+    declarations the contract has at all."""
     if flt.participant_ids is not None:
         ids = dict.fromkeys(d for u in flt.participant_ids for d in store.declarations_by_user.get(u, ()))
         candidates = sorted(
@@ -56,6 +80,8 @@ def iter_declarations(store: Store, provider: LeadProvider, flt: DeclarationFilt
             store.declarations[e[2]] for e in store.ordered("declarations_by_provider", provider.id)
         )
     for declaration in candidates:
+        if not scope.holds(declaration):
+            continue
         if flt.participant_ids is not None and declaration.user_id not in flt.participant_ids:
             continue
         if flt.cohorts is not None and declaration.cohort not in flt.cohorts:
@@ -71,9 +97,11 @@ def iter_declarations(store: Store, provider: LeadProvider, flt: DeclarationFilt
             yield declaration
 
 
-def get_declaration(store: Store, provider: LeadProvider, declaration_id: str) -> Declaration:
+def get_declaration(
+    store: Store, provider: LeadProvider, declaration_id: str, scope: DeclarationScope = EVERY_DECLARATION
+) -> Declaration:
     declaration = store.declarations.get(declaration_id)
-    if declaration is None or not visible_to(store, provider, declaration):
+    if declaration is None or not scope.holds(declaration) or not visible_to(store, provider, declaration):
         raise NotFound(declaration_id)
     return declaration
 

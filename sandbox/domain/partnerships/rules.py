@@ -236,10 +236,17 @@ def _touch_school(store: Store, school: School, now: datetime) -> None:
 
 
 def update_partnership(
-    store: Store, provider: LeadProvider, now: datetime, partnership_id: str, *, delivery_partner_id: Any
+    store: Store,
+    provider: LeadProvider,
+    now: datetime,
+    partnership_id: str,
+    *,
+    delivery_partner_id: Any,
+    same_partner_refused: bool = False,
 ) -> Partnership:
     """`PUT partnerships/ecf/{id}`: another delivery partner for the provider's active partnership. The same
-    delivery partner as now is answered with the partnership, unchanged."""
+    delivery partner as now is answered with the partnership, unchanged, or, where the contract says so
+    (RECT, rect.md §6.4), refused as a duplicate."""
     partnership = get_partnership(store, provider, partnership_id)
     if absent(delivery_partner_id):
         raise ValidationFailed.single("delivery_partner_id", DELIVERY_PARTNER_BLANK)
@@ -259,6 +266,8 @@ def update_partnership(
         and p.delivery_partner_id == delivery_partner.id
         for p in store.partnerships.values()
     ):
+        problem = DELIVERY_PARTNER_DUPLICATE
+    if problem is None and same_partner_refused and delivery_partner.id == partnership.delivery_partner_id:
         problem = DELIVERY_PARTNER_DUPLICATE
     if problem is not None:
         raise ValidationFailed.single("delivery_partner_id", problem)
