@@ -20,6 +20,7 @@ from sandbox.clock import Clock
 from sandbox.contracts import SERVED, Contract
 from sandbox.domain.errors import DomainError
 from sandbox.limits import RequestLimits
+from sandbox.operations import decorate_once
 from sandbox.rate_limit import FixedWindowCounter, RateLimit, RateLimitMiddleware
 from sandbox.requests_journal.setup import DEFAULT_SIZE, add_request_journal
 from sandbox.routing import control_resolver_for, resolver_for
@@ -75,6 +76,7 @@ def create_app(
     (`*` for any); `request_log_size` is how many requests the journal keeps (0: off)."""
     state = state or SandboxState(seed=seed, participants=participants, clock=clock, admin_token=admin_token)
     app = connexion.AsyncApp(__name__, specification_dir=str(SPECS_DIR))
+    decorate_once(app)
     app.state = state  # type: ignore[attr-defined]
     documents = [(c.mount, spec_path(c)) for c in SERVED]
     for contract in SERVED:
