@@ -17,7 +17,7 @@ def test_the_same_bytes_as_the_standard_module_for_every_kind_of_value_a_body_ho
             {
                 "id": "0f3c",
                 "attributes": {
-                    "full_name": "Zoë O'Brien-Łukasz 😀 \"quoted\" back\\slash </script>",
+                    "full_name": 'Zoë O\'Brien-Łukasz 😀 "quoted" back\\slash </script>',
                     "controls": "tab\tnewline\nnul\x00 del\x7f line-sep\u2028 para-sep\u2029",
                     "counts": [0, -1, 2**63 - 1, -(2**63)],
                     "flags": [True, False, None],
