@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,8 @@ class Page:
         start = (self.number - 1) * self.size
         if isinstance(items, Sequence):
             return list(items[start : start + self.size])
+        if start + self.size > sys.maxsize:
+            return []  # past the end of any list that fits in memory (islice refuses such bounds)
         return list(islice(items, start, start + self.size))
 
 

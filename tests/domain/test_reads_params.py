@@ -76,6 +76,12 @@ def test_a_page_slices_its_window_and_past_the_end_is_empty():
     assert Page(2, 7).slice(items) == items[7:14]
 
 
+def test_a_lazy_source_pages_as_a_list_does_even_past_any_index_python_can_hold():
+    items = list(range(250))
+    for page in (Page(), Page(3, 100), Page(4, 100), Page(2, 7), Page(7584200860245192, 3000)):
+        assert page.slice(iter(items)) == page.slice(items)
+
+
 # -- filters ------------------------------------------------------------------------------------------
 
 
