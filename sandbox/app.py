@@ -26,7 +26,12 @@ from sandbox.routing import control_resolver_for, resolver_for
 from sandbox.spec_documents import spec_routes
 from sandbox.spec_routes import SpecRoutes
 from sandbox.state import SandboxState
-from sandbox.validation import BODY_VALIDATORS, BracketSafeURIParser, RealParameterValidator
+from sandbox.validation import (
+    BODY_VALIDATORS,
+    BracketSafeURIParser,
+    RealParameterValidator,
+    validator_map_for,
+)
 
 SPECS_DIR = resources.specs_dir()
 CONTROL_SPEC = SPECS_DIR / "sandbox.yaml"
@@ -78,8 +83,8 @@ def create_app(
             name=contract.name,
             base_path=contract.mount,
             resolver=resolver_for(state, contract),
-            security_map={"bearer": security_handler_for(state)},
-            **COMMON_API_OPTIONS,
+            security_map={"bearer": security_handler_for(state, npq_only=contract.tokens == "npq")},
+            **{**COMMON_API_OPTIONS, "validator_map": validator_map_for(contract)},
         )
     if control:
         app.add_api(

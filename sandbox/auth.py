@@ -15,9 +15,12 @@ from sandbox.state import SandboxState
 SCHEMES = ("bearer", "token")
 
 
-def security_handler_for(state: SandboxState, admin: bool = False) -> type[BearerSecurityHandler]:
+def security_handler_for(
+    state: SandboxState, admin: bool = False, npq_only: bool = False
+) -> type[BearerSecurityHandler]:
     """A Connexion security handler class bound to this sandbox's tokens; with `admin`, the admin
-    token is accepted too (the control API), never on the Lead Provider API itself."""
+    token is accepted too (the control API), never on the Lead Provider API itself; with `npq_only`,
+    the token of a provider without an NPQ side is as unknown as a made-up one."""
 
     class ProviderTokenHandler(BearerSecurityHandler):
         def get_fn(self, security_scheme: dict, required_scopes: Any) -> Callable:
@@ -30,7 +33,7 @@ def security_handler_for(state: SandboxState, admin: bool = False) -> type[Beare
                 if admin and secrets.compare_digest(token, state.admin_token):
                     return {"sub": ADMIN}
                 provider = state.store.provider_by_token(token)
-                if provider is None:
+                if provider is None or (npq_only and not provider.has_npq):
                     raise OAuthProblem(detail="HTTP Token: Access denied")
                 return {"sub": provider.id}
 

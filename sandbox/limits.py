@@ -127,7 +127,7 @@ class RequestLimits:
         oversized = _oversized_head(scope, self.max_head_bytes)
         if oversized:
             await errors.send_limit_error(
-                send, oversized, errors.head_too_large_detail(oversized, self.max_head_bytes)
+                send, oversized, errors.head_too_large_detail(oversized, self.max_head_bytes), scope["path"]
             )
             return
         headers = _headers(scope)
@@ -137,16 +137,22 @@ class RequestLimits:
             await self.app(scope, receive, send)  # no body
             return
         if length is not None and length > self.max_bytes:
-            await errors.send_limit_error(send, 413, errors.body_too_large_detail(self.max_bytes))
+            await errors.send_limit_error(
+                send, 413, errors.body_too_large_detail(self.max_bytes), scope["path"]
+            )
             return
         try:
             async with asyncio.timeout(self.read_timeout):
                 body = await _read_body(receive, self.max_bytes)
         except _TooLarge:
-            await errors.send_limit_error(send, 413, errors.body_too_large_detail(self.max_bytes))
+            await errors.send_limit_error(
+                send, 413, errors.body_too_large_detail(self.max_bytes), scope["path"]
+            )
             return
         except TimeoutError:
-            await errors.send_limit_error(send, 408, errors.body_too_slow_detail(self.read_timeout))
+            await errors.send_limit_error(
+                send, 408, errors.body_too_slow_detail(self.read_timeout), scope["path"]
+            )
             return
         except _ClientGone:
             return

@@ -18,7 +18,8 @@ from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator
 
 from sandbox.api.context import SERVER_DATE_HEADER, server_date_message
-from sandbox.api.params import PAGE_MESSAGE, TRAINING_STATUS_MESSAGE, TRAINING_STATUSES, parse_filter_datetime
+from sandbox.api.params import TRAINING_STATUS_MESSAGE, TRAINING_STATUSES, parse_filter_datetime
+from sandbox.contracts.model import CPD_QUERY_WORDING, Contract, QueryWording
 from sandbox.domain.errors import BadRequest
 from sandbox.limits import MAX_JSON_DEPTH
 
@@ -30,14 +31,15 @@ def _first_line(error: str) -> str:
     return error.split("\n\n", 1)[0].strip()
 
 
-def query_refusal(name: str, value: Any, error: str) -> BadRequest:
+def query_refusal(name: str, value: Any, error: str, wording: QueryWording = CPD_QUERY_WORDING) -> BadRequest:
     if name == "page":
-        return BadRequest(PAGE_MESSAGE)
+        return BadRequest(wording.page)
     if name == "filter":
         if value is None:
             return BadRequest("The filter '#/cohort' must be included in your request", title="Bad parameter")
         if not isinstance(value, dict):
-            return BadRequest("Filter must be a hash", title="Bad parameter")
+            title, detail = wording.filter_not_hash
+            return BadRequest(detail, title=title)
         missing = [k for k in ("cohort",) if f"'{k}' is a required property" in error]
         if missing:
             return BadRequest(
@@ -47,7 +49,7 @@ def query_refusal(name: str, value: Any, error: str) -> BadRequest:
             return BadRequest(TRAINING_STATUS_MESSAGE)
         for key in DATE_FILTERS:
             if key in value and parse_filter_datetime(str(value[key])) is None:
-                return BadRequest(f"The filter '#/{key}' must be a valid RCF3339 date")
+                return BadRequest(wording.since.format(key=key))
     return BadRequest(f"The '#/{name}' parameter is not valid: {_first_line(error)}")
 
 
@@ -59,6 +61,8 @@ def _readable_date(value: Any) -> Any:
 
 
 class RealParameterValidator(ParameterValidator):
+    wording: QueryWording = CPD_QUERY_WORDING
+
     def validate_query_parameter(self, param: dict, request: Any) -> str | None:
         value = request.query_params.get(param["name"])
         if isinstance(value, dict):
@@ -73,7 +77,7 @@ class RealParameterValidator(ParameterValidator):
             error = self.validate_query_parameter(param, request)
             if error:
                 name = param["name"]
-                raise query_refusal(name, request.query_params.get(name), error)
+                raise query_refusal(name, request.query_params.get(name), error, self.wording)
         for param in self.parameters.get("path", []):
             error = self.validate_path_parameter(param, request)
             if error:
@@ -143,3 +147,10 @@ class BoundedJSONBodyValidator(JSONRequestBodyValidator):
 
 
 BODY_VALIDATORS = MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": BoundedJSONBodyValidator})
+
+
+def validator_map_for(contract: Contract) -> dict[str, Any]:
+    """Connexion's validators for one contract: its parameters refused in its own words."""
+    wording = {"wording": contract.query_wording}
+    parameter = type("ContractParameterValidator", (RealParameterValidator,), wording)
+    return {"parameter": parameter, "body": BODY_VALIDATORS}

@@ -9,14 +9,11 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote_plus
 
-from sandbox.contracts.model import Filter, Listing
-from sandbox.domain.errors import BadRequest
+from sandbox.contracts.model import CPD_QUERY_WORDING, Filter, Listing
+from sandbox.domain.errors import BadRequest, InvalidAction
 from sandbox.domain.listing import MAX_PER_PAGE, Page, Since, SortKey
 
-PAGE_MESSAGE = (
-    "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid number "
-    "(equal and more than 1)"
-)
+PAGE_MESSAGE = CPD_QUERY_WORDING.page
 TRAINING_STATUSES = ("active", "deferred", "withdrawn")
 TRAINING_STATUS_MESSAGE = "The filter '#/training_status' must be " + '["active", "deferred", "withdrawn"]'
 
@@ -104,7 +101,7 @@ def since(flt: dict[str, Any], key: str) -> datetime | None:
         return None
     moment = parse_filter_datetime(str(raw))
     if moment is None:
-        raise BadRequest(f"The filter '#/{key}' must be a valid RCF3339 date")
+        raise BadRequest(CPD_QUERY_WORDING.since.format(key=key))
     return moment
 
 
@@ -137,6 +134,25 @@ def training_status(flt: dict[str, Any]) -> str | None:
     if raw not in TRAINING_STATUSES:
         raise BadRequest(TRAINING_STATUS_MESSAGE)
     return raw
+
+
+def unpermitted_training_status(flt: dict[str, Any]) -> str | None:
+    """`filter[training_status]` where a bad value is an unpermitted parameter (422), not a 400."""
+    try:
+        return training_status(flt)
+    except BadRequest as exc:
+        raise InvalidAction(exc.detail, title="Unpermitted parameters") from exc
+
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+
+
+def uuid_list(flt: dict[str, Any], key: str) -> list[str] | None:
+    """A comma list of ids, every element a UUID (the list as a whole refused otherwise)."""
+    items = text_list(flt, key)
+    if items is not None and not all(_UUID.match(item) for item in items):
+        raise BadRequest(f"The filter '#/{key}' must be a comma-delimited list of valid UUIDs")
+    return items
 
 
 def sort_keys(value: Any) -> list[SortKey]:
@@ -178,6 +194,8 @@ _READERS: dict[str, Any] = {
     "text_single": _text_single,
     "one": one,
     "training_status": lambda flt, _key: training_status(flt),
+    "uuid_list": uuid_list,
+    "training_status_unpermitted": lambda flt, _key: unpermitted_training_status(flt),
 }
 
 

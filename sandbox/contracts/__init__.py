@@ -21,4 +21,13 @@ BY_NAME: dict[str, Contract] = {c.name: c for c in SERVED}
 # The control API answers with resources as the newest Lead Provider contract shows them.
 CONTROL_VIEW: Contract = V3
 
-__all__ = ["BY_NAME", "CONTROL_VIEW", "SERVED", "Contract"]
+
+def contract_at(path: str) -> Contract | None:
+    """The contract whose mount the request path is under (None: the control API, documents, ...)."""
+    for contract in SERVED:
+        if path == contract.mount or path.startswith(contract.mount + "/"):
+            return contract
+    return None
+
+
+__all__ = ["BY_NAME", "CONTROL_VIEW", "SERVED", "Contract", "contract_at"]

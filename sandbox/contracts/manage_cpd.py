@@ -7,12 +7,14 @@ from __future__ import annotations
 from sandbox.contracts.model import (
     Contract,
     Declarations,
+    DeliveryPartners,
     ECFParticipants,
     Filter,
     Listing,
     NPQApplications,
     NPQParticipants,
     Outcomes,
+    Statements,
 )
 from sandbox.domain.listing import SortKey
 
@@ -283,6 +285,26 @@ NPQ_PARTICIPANTS_V3 = NPQParticipants(
 )
 OUTCOME_FIELDS = ("state", "completion_date", "course_identifier", "participant_id", "created_at")
 
+# -- statements and delivery partners (v3 only) ---------------------------------------------------
+
+STATEMENT_FIELDS = (
+    "month",
+    "year",
+    "type",
+    "cohort",
+    "cut_off_date",
+    "payment_date",
+    "paid",
+    "created_at",
+    "updated_at",
+)
+STATEMENTS_V3 = Statements(
+    listing=Listing(filters=(COHORTS, Filter("type", "type", "one"), UPDATED_SINCE)),
+    fields=STATEMENT_FIELDS,
+    output_fee_only=False,
+)
+DELIVERY_PARTNERS_V3 = DeliveryPartners(listing=Listing(filters=(COHORTS,)), cohort_type="string")
+
 # -- the contracts ------------------------------------------------------------------------------
 
 SHARED_RESOURCES = frozenset(
@@ -331,4 +353,6 @@ V3 = _contract(
     npq_applications=APPLICATIONS_V3,
     npq_participants=NPQ_PARTICIPANTS_V3,
     outcomes=Outcomes(OUTCOME_FIELDS + ("updated_at",)),
+    statements=STATEMENTS_V3,
+    delivery_partners=DELIVERY_PARTNERS_V3,
 )

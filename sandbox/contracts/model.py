@@ -17,6 +17,8 @@ from sandbox.domain.listing import SortKey
 #   since_inclusive   a date-time compared inclusively (at or after it)
 #   text_list         comma list of ids             text_single      the whole value as a one-id list
 #   one               the value as it is            training_status  one of active/deferred/withdrawn
+#   uuid_list         comma list of UUIDs, any other element refused (400)
+#   training_status_unpermitted   as training_status, a bad value refused as an unpermitted parameter (422)
 FilterKind = Literal[
     "cohort_list",
     "cohort_single",
@@ -27,6 +29,8 @@ FilterKind = Literal[
     "text_single",
     "one",
     "training_status",
+    "uuid_list",
+    "training_status_unpermitted",
 ]
 
 
@@ -84,6 +88,41 @@ class NPQParticipants:
 @dataclass(frozen=True)
 class Outcomes:
     fields: tuple[str, ...]
+    participant_list_paged: bool = False  # whether one participant's outcomes read `page[...]`
+
+
+@dataclass(frozen=True)
+class QueryWording:
+    """How a contract words its refusals of `filter` and `page` (the 400s of `sandbox.validation`)."""
+
+    page: str
+    filter_not_hash: tuple[str, str]  # (title, detail)
+    since: str  # `{key}` is the filter's name
+
+
+CPD_QUERY_WORDING = QueryWording(
+    page="The '#/page[page]' and '#/page[per_page]' parameter values must be a valid number "
+    "(equal and more than 1)",
+    filter_not_hash=("Bad parameter", "Filter must be a hash"),
+    since="The filter '#/{key}' must be a valid RCF3339 date",
+)
+
+
+@dataclass(frozen=True)
+class Statements:
+    listing: Listing
+    fields: tuple[str, ...]
+    output_fee_only: bool  # False: a single read answers any statement of the provider
+    programme: str | None = None  # only statements of this programme ("npq"); None: `filter[type]` decides
+
+
+@dataclass(frozen=True)
+class DeliveryPartners:
+    listing: Listing
+    cohort_type: Literal["string", "integer"]  # how the `cohort` list shows start years
+    # Which partnerships make a delivery partner the provider's: its ECF school partnerships' (the
+    # operation then needs the ECF side), or the NPQ service's delivery partnerships.
+    partnerships: Literal["ecf", "npq"] = "ecf"
 
 
 @dataclass(frozen=True)
@@ -100,8 +139,19 @@ class Contract:
     error_shape: str  # the body of its errors, rendered by sandbox/errors.py
     # The operation modules of `sandbox/api` its document binds to (operationId `module.function`).
     resources: frozenset[str]
-    ecf_participants: ECFParticipants
+    ecf_participants: ECFParticipants | None  # None: the API has no ECF participants
     declarations: Declarations
     npq_applications: NPQApplications
     npq_participants: NPQParticipants
     outcomes: Outcomes
+    # Which providers' tokens the API knows: "any" (sides are checked per operation, 403) or only
+    # those with an NPQ side (any other token is unknown: 401).
+    tokens: Literal["any", "npq"] = "any"
+    query_wording: QueryWording = CPD_QUERY_WORDING
+    statements: Statements | None = None
+    delivery_partners: DeliveryPartners | None = None
+    # Whose rules NPQ writes and reads follow (applications, participants, declarations, outcomes):
+    # the ECF service's, or the standalone NPQ service's. The domain holds both, side by side.
+    npq_rules: Literal["ecf-service", "npq-service"] = "ecf-service"
+    # A participant id retired by a merge: read as the person it now points to, or answered `410`.
+    retired_participant_ids: Literal["resolve", "gone"] = "resolve"

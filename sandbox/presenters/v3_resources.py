@@ -3,13 +3,14 @@ unfunded mentors."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sandbox.domain.entities import Statement
 from sandbox.domain.partnerships import DeliveryPartnerView, PartnershipView, SchoolView
 from sandbox.domain.transfers import Move, ParticipantTransfers
 from sandbox.domain.unfunded_mentors import UnfundedMentor
-from sandbox.presenters.formats import cohort, iso_date, millis_timestamp, resource, timestamp
+from sandbox.presenters.formats import cohort, iso_date, millis_timestamp, pick, resource, timestamp
 
 MONTHS = [
     "January",
@@ -27,22 +28,22 @@ MONTHS = [
 ]
 
 
-def render_statement(statement: Statement) -> dict[str, Any]:
-    return resource(
-        statement.id,
-        "statement",
-        {
-            "month": MONTHS[statement.month - 1],
-            "year": str(statement.year),
-            "type": statement.type,
-            "cohort": cohort(statement.cohort),
-            "cut_off_date": iso_date(statement.deadline_date),
-            "payment_date": iso_date(statement.payment_date),
-            "paid": statement.paid,
-            "created_at": timestamp(statement.created_at),
-            "updated_at": timestamp(statement.updated_at),
-        },
-    )
+STATEMENT_FIELDS = {
+    "month": lambda s: MONTHS[s.month - 1],
+    "year": lambda s: str(s.year),
+    "type": lambda s: s.type,
+    "cohort": lambda s: cohort(s.cohort),
+    "cut_off_date": lambda s: iso_date(s.deadline_date),
+    "payment_date": lambda s: iso_date(s.payment_date),
+    "paid": lambda s: s.paid,
+    "created_at": lambda s: timestamp(s.created_at),
+    "updated_at": lambda s: timestamp(s.updated_at),
+}
+COHORT_TYPES = {"string": cohort, "integer": lambda year: year}
+
+
+def render_statement(statement: Statement, fields: Iterable[str] = tuple(STATEMENT_FIELDS)) -> dict[str, Any]:
+    return resource(statement.id, "statement", pick(STATEMENT_FIELDS, fields, statement))
 
 
 def render_partnership(view: PartnershipView) -> dict[str, Any]:
@@ -83,14 +84,14 @@ def render_school(view: SchoolView) -> dict[str, Any]:
     )
 
 
-def render_delivery_partner(view: DeliveryPartnerView) -> dict[str, Any]:
-    partner = view.delivery_partner
+def render_delivery_partner(view: DeliveryPartnerView, cohort_type: str = "string") -> dict[str, Any]:
+    partner, year = view.delivery_partner, COHORT_TYPES[cohort_type]
     return resource(
         partner.id,
         "delivery-partner",
         {
             "name": partner.name,
-            "cohort": [cohort(c) for c in view.cohorts],
+            "cohort": [year(c) for c in view.cohorts],
             "created_at": timestamp(partner.created_at),
             "updated_at": timestamp(partner.updated_at),
         },

@@ -1,0 +1,184 @@
+"""The NPQ service's own Lead Provider API (v3), mounted at /npq/api/v3 over the same world.
+
+The rulebook is `npq.md` (a delta over `domain.md`); where it is silent, the service behaves as the
+"Manage teacher CPD" v3 NPQ operations do. Field orders are the service's serializers' orders."""
+
+from __future__ import annotations
+
+from sandbox.contracts.model import (
+    Contract,
+    Declarations,
+    DeliveryPartners,
+    Filter,
+    Listing,
+    NPQApplications,
+    NPQParticipants,
+    Outcomes,
+    QueryWording,
+    Statements,
+)
+from sandbox.domain.listing import SortKey
+
+API = "npq-registration"
+UPDATED_SINCE = Filter("updated_since", "updated_since", "since_inclusive")
+COHORTS = Filter("cohort", "cohorts", "cohort_list")
+PARTICIPANT_IDS = Filter("participant_id", "participant_ids", "uuid_list")
+
+APPLICATIONS = NPQApplications(
+    listing=Listing(
+        filters=(COHORTS, PARTICIPANT_IDS, UPDATED_SINCE),
+        default_sort=(SortKey("created_at"),),
+    ),
+    fields=(
+        "course_identifier",
+        "email",
+        "email_validated",
+        "employer_name",
+        "employment_role",
+        "full_name",
+        "funding_choice",
+        "headteacher_status",
+        "ineligible_for_funding_reason",
+        "participant_id",
+        "private_childcare_provider_urn",
+        "teacher_reference_number",
+        "teacher_reference_number_validated",
+        "school_urn",
+        "school_ukprn",
+        "status",
+        "reason_for_rejection",
+        "works_in_school",
+        "cohort",
+        "cohort_suffix",
+        "eligible_for_funding",
+        "targeted_delivery_funding_eligibility",
+        "teacher_catchment",
+        "teacher_catchment_country",
+        "teacher_catchment_iso_country_code",
+        "itt_provider",
+        "lead_mentor",
+        "funded_place",
+        "created_at",
+        "updated_at",
+        "schedule_identifier",
+        "works_as_senco",
+        "senco_start_date",
+    ),
+    csv_columns=None,
+    accept_attributes=("funded_place", "schedule_identifier"),
+)
+PARTICIPANTS = NPQParticipants(
+    listing=Listing(
+        filters=(
+            UPDATED_SINCE,
+            Filter("training_status", "training_status", "training_status_unpermitted"),
+            Filter("from_participant_id", "from_participant_id", "one"),
+        ),
+        default_sort=(SortKey("created_at"),),
+    ),
+    fields=(
+        "full_name",
+        "previous_names",
+        "teacher_reference_number",
+        "updated_at",
+        "npq_enrolments",
+        "participant_id_changes",
+    ),
+    enrolment_fields=(
+        "email",
+        "course_identifier",
+        "schedule_identifier",
+        "cohort",
+        "cohort_suffix",
+        "npq_application_id",
+        "eligible_for_funding",
+        "training_status",
+        "school_urn",
+        "targeted_delivery_funding_eligibility",
+        "withdrawal",
+        "deferral",
+        "created_at",
+        "funded_place",
+    ),
+    enrolments_csv_columns=None,
+)
+DECLARATIONS = Declarations(
+    listing=Listing(filters=(UPDATED_SINCE, PARTICIPANT_IDS, COHORTS)),
+    fields=(
+        "participant_id",
+        "declaration_type",
+        "course_identifier",
+        "declaration_date",
+        "state",
+        "has_passed",
+        "delivery_partner_id",
+        "delivery_partner_name",
+        "secondary_delivery_partner_id",
+        "secondary_delivery_partner_name",
+        "statement_id",
+        "application_id",
+        "clawback_statement_id",
+        "uplift_paid",
+        "lead_provider_name",
+        "ineligible_for_funding_reason",
+        "created_at",
+        "updated_at",
+    ),
+    csv_columns=None,
+    requires_programme_side=False,
+)
+OUTCOMES = Outcomes(
+    ("state", "completion_date", "course_identifier", "participant_id", "created_at", "updated_at"),
+    participant_list_paged=True,
+)
+STATEMENTS = Statements(
+    listing=Listing(filters=(COHORTS, Filter("updated_since", "updated_since", "since"))),
+    fields=("month", "year", "cohort", "cut_off_date", "payment_date", "paid", "created_at", "updated_at"),
+    output_fee_only=True,
+    programme="npq",
+)
+DELIVERY_PARTNERS = DeliveryPartners(
+    # The service reads `filter[cohort]` as one integer: `2024,2025` is 2024.
+    listing=Listing(filters=(Filter("cohort", "cohorts", "cohort_single"),), default_sort=(SortKey("name"),)),
+    cohort_type="integer",
+    partnerships="npq",
+)
+QUERY_WORDING = QueryWording(
+    page="The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number",
+    filter_not_hash=("Bad request", "'#/filter' is not a valid field"),
+    since="The filter '#/{key}' must be a valid ISO 8601 date",
+)
+
+NPQ_V3 = Contract(
+    name="npq-v3",
+    api=API,
+    version="v3",
+    mount="/npq/api/v3",
+    spec="npq-v3",
+    # The service serves its document at /api/docs/v3/swagger.yaml; under our mount, /npq/api/docs/...
+    spec_url="/npq/api/docs/v3/swagger.yaml",
+    content_type="application/json",
+    error_shape="npq-service-errors",
+    resources=frozenset(
+        {
+            "npq_applications",
+            "npq_participants",
+            "outcomes",
+            "declarations",
+            "declaration_delivery_partners",
+            "statements",
+            "delivery_partners",
+        }
+    ),
+    ecf_participants=None,
+    declarations=DECLARATIONS,
+    npq_applications=APPLICATIONS,
+    npq_participants=PARTICIPANTS,
+    outcomes=OUTCOMES,
+    tokens="npq",
+    query_wording=QUERY_WORDING,
+    statements=STATEMENTS,
+    delivery_partners=DELIVERY_PARTNERS,
+    npq_rules="npq-service",
+    retired_participant_ids="gone",
+)
