@@ -30,7 +30,7 @@ from sandbox.validation import (
     BODY_VALIDATORS,
     BracketSafeURIParser,
     RealParameterValidator,
-    validator_map_for,
+    parameter_validator_for,
 )
 
 SPECS_DIR = resources.specs_dir()
@@ -78,13 +78,14 @@ def create_app(
     app.state = state  # type: ignore[attr-defined]
     documents = [(c.mount, spec_path(c)) for c in SERVED]
     for contract in SERVED:
+        validators = {"parameter": parameter_validator_for(contract.queries), "body": BODY_VALIDATORS}
         app.add_api(
             spec_path(contract).name,
             name=contract.name,
             base_path=contract.mount,
             resolver=resolver_for(state, contract),
-            security_map={"bearer": security_handler_for(state, npq_only=contract.tokens == "npq")},
-            **{**COMMON_API_OPTIONS, "validator_map": validator_map_for(contract)},
+            security_map={"bearer": security_handler_for(state, contract=contract)},
+            **{**COMMON_API_OPTIONS, "validator_map": validators},
         )
     if control:
         app.add_api(

@@ -9,6 +9,8 @@ from typing import Any
 from connexion.exceptions import OAuthProblem
 from connexion.security import BearerSecurityHandler
 
+from sandbox.contracts import Contract
+from sandbox.domain.entities import LeadProvider
 from sandbox.journal import ADMIN
 from sandbox.state import SandboxState
 
@@ -16,11 +18,12 @@ SCHEMES = ("bearer", "token")
 
 
 def security_handler_for(
-    state: SandboxState, admin: bool = False, npq_only: bool = False
+    state: SandboxState, admin: bool = False, contract: Contract | None = None
 ) -> type[BearerSecurityHandler]:
     """A Connexion security handler class bound to this sandbox's tokens; with `admin`, the admin
-    token is accepted too (the control API), never on the Lead Provider API itself; with `npq_only`,
-    the token of a provider without an NPQ side is as unknown as a made-up one."""
+    token is accepted too (the control API), never on the Lead Provider API itself. A contract that
+    serves one programme treats the token of a provider without that side as unknown."""
+    side = contract.sides if contract is not None else "any"
 
     class ProviderTokenHandler(BearerSecurityHandler):
         def get_fn(self, security_scheme: dict, required_scopes: Any) -> Callable:
@@ -33,10 +36,14 @@ def security_handler_for(
                 if admin and secrets.compare_digest(token, state.admin_token):
                     return {"sub": ADMIN}
                 provider = state.store.provider_by_token(token)
-                if provider is None or (npq_only and not provider.has_npq):
+                if provider is None or not _has_side(provider, side):
                     raise OAuthProblem(detail="HTTP Token: Access denied")
                 return {"sub": provider.id}
 
             return verify
 
     return ProviderTokenHandler
+
+
+def _has_side(provider: LeadProvider, side: str) -> bool:
+    return {"any": True, "ecf": provider.has_ecf, "npq": provider.has_npq}[side]

@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 
 from sandbox.api.body import DATA_STRUCTURE_MESSAGE
-from sandbox.contracts import contract_at
+from sandbox.contracts import Contract, contract_at
 from sandbox.domain.errors import (
     BadRequest,
     DomainError,
@@ -31,31 +30,13 @@ log = logging.getLogger(__name__)
 
 JSON_API = "application/vnd.api+json"
 UNAUTHORISED = {"error": "HTTP Token: Access denied"}
+NOT_FOUND = {"error": "Resource not Found"}
 INTERNAL = {"error": "Internal server error"}
-
-
-@dataclass(frozen=True)
-class ErrorShape:
-    """What differs between the error bodies of two services (a contract names its shape)."""
-
-    media_type: str
-    not_found: str  # the `error` of a 404
-    joins_messages: bool  # a 422 has one entry per attribute (messages joined by ", ") or per message
-    challenge: dict[str, str]  # headers of a 401
-
-
-SHAPES = {
-    "cpd-errors": ErrorShape(
-        JSON_API, "Resource not Found", True, {"WWW-Authenticate": 'Token realm="Application"'}
-    ),
-    "npq-service-errors": ErrorShape("application/json", "Resource not found", False, {}),
-}
-DEFAULT_SHAPE = SHAPES["cpd-errors"]  # the control API's, and any path outside a contract's mount
-
-
-def shape_of(request: Any) -> ErrorShape:
-    contract = contract_at(request.url.path)
-    return SHAPES[contract.error_shape] if contract else DEFAULT_SHAPE
+# The newer services' shapes ("rect-errors", "npq-errors") share everything but the body of a record
+# not found; a path they do not route is the same for both.
+RECT_NOT_FOUND = [("Resource not found", "Nothing could be found for the provided details")]
+NEWER_NO_ROUTE = {"error": "Resource not found"}
+NEWER_SHAPES = ("rect-errors", "npq-errors")
 
 
 def _encode(payload: Any) -> bytes:
@@ -63,56 +44,75 @@ def _encode(payload: Any) -> bytes:
 
 
 def _json(
-    payload: Any, status: int, headers: dict[str, str] | None = None, shape: ErrorShape = DEFAULT_SHAPE
+    payload: Any, status: int, headers: dict[str, str] | None = None, media_type: str = JSON_API
 ) -> ConnexionResponse:
     return ConnexionResponse(
         status_code=status,
-        mimetype=shape.media_type,
-        content_type=shape.media_type,
+        mimetype=media_type.split(";")[0],
+        content_type=media_type,
         body=_encode(payload),
         headers=headers or {},
     )
 
 
-def error_list(
-    status: int, entries: list[tuple[str, str]], shape: ErrorShape = DEFAULT_SHAPE
-) -> ConnexionResponse:
-    return _json({"errors": [{"title": t, "detail": d} for t, d in entries]}, status, shape=shape)
+def error_list(status: int, entries: list[tuple[str, str]], media_type: str = JSON_API) -> ConnexionResponse:
+    return _json({"errors": [{"title": t, "detail": d} for t, d in entries]}, status, media_type=media_type)
 
 
-def _validation_entries(exc: ValidationFailed, shape: ErrorShape) -> list[tuple[str, str]]:
-    if shape.joins_messages:
-        return [(attr, ", ".join(msgs)) for attr, msgs in exc.errors.items()]
-    return [(attr, msg) for attr, msgs in exc.errors.items() for msg in msgs]
+def _rect(request: ConnexionRequest) -> Contract | None:
+    """The contract of the request when it answers in one of the newer services' shapes."""
+    contract = contract_at(request.url.path)
+    return contract if contract is not None and contract.error_shape in NEWER_SHAPES else None
+
+
+def _rect_error(contract: Contract, exc: DomainError) -> ConnexionResponse | None:
+    """The newer services' bodies: a 422 has one entry per message; RECT's record not found is an
+    error list, the NPQ service's its route-not-found body."""
+    media = contract.content_type
+    if isinstance(exc, NotFound) and contract.error_shape == "npq-errors":
+        return _json(NEWER_NO_ROUTE, 404, media_type=media)
+    if isinstance(exc, NotFound):
+        return error_list(404, RECT_NOT_FOUND, media)
+    if isinstance(exc, BadRequest):
+        return error_list(400, [(exc.title, exc.detail)], media)
+    if isinstance(exc, ValidationFailed):
+        return error_list(422, [(a, m) for a, msgs in exc.errors.items() for m in dict.fromkeys(msgs)], media)
+    if isinstance(exc, InvalidAction):
+        return error_list(422, [(exc.title, exc.detail)], media)
+    return None
 
 
 def domain_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     note_refusal(_request.scope, exc)
-    shape = shape_of(_request)
+    rect = _rect(_request)
+    if rect is not None and isinstance(exc, DomainError) and (answer := _rect_error(rect, exc)):
+        return answer
     if isinstance(exc, NotFound):
-        return _json({"error": shape.not_found}, 404, shape=shape)
+        return _json(NOT_FOUND, 404)
     if isinstance(exc, Forbidden):
         return ConnexionResponse(status_code=403, body=b"", headers={})
     if isinstance(exc, NotPermitted):
-        return error_list(403, [("Forbidden", exc.detail)], shape)
+        return error_list(403, [("Forbidden", exc.detail)])
     if isinstance(exc, BadRequest):
-        return error_list(400, [(exc.title, exc.detail)], shape)
+        return error_list(400, [(exc.title, exc.detail)])
     if isinstance(exc, ValidationFailed):
-        return error_list(422, _validation_entries(exc, shape), shape)
+        return error_list(422, [(attr, ", ".join(msgs)) for attr, msgs in exc.errors.items()])
     if isinstance(exc, InvalidAction):
-        return error_list(422, [(exc.title, exc.detail)], shape)
+        return error_list(422, [(exc.title, exc.detail)])
     assert isinstance(exc, DomainError)
     return unexpected(_request, exc)
 
 
 def unauthorised(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
-    shape = shape_of(_request)
-    return _json(UNAUTHORISED, 401, dict(shape.challenge), shape)
+    if rect := _rect(_request):
+        return _json(UNAUTHORISED, 401, media_type=rect.content_type)  # no WWW-Authenticate
+    return _json(UNAUTHORISED, 401, {"WWW-Authenticate": 'Token realm="Application"'})
 
 
 def not_found(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
-    shape = shape_of(_request)
-    return _json({"error": shape.not_found}, 404, shape=shape)
+    if rect := _rect(_request):
+        return _json(NEWER_NO_ROUTE, 404, media_type=rect.content_type)
+    return _json(NOT_FOUND, 404)
 
 
 def forbidden(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
@@ -125,15 +125,18 @@ def method_not_allowed_for(allowed: Callable[[str], list[str]]) -> Callable:
 
     def method_not_allowed(request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
         methods = allowed(request.url.path)
-        headers = {"Allow": ", ".join(methods)}
-        return _json({"error": "Method Not Allowed"}, 405, headers, shape_of(request))
+        return _json({"error": "Method Not Allowed"}, 405, {"Allow": ", ".join(methods)})
 
     return method_not_allowed
 
 
 def unsupported_media_type(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    detail = _first_paragraph(getattr(exc, "detail", "")) or "Unsupported media type"
-    return error_list(415, [("Bad request", detail)], shape_of(_request))
+    if rect := _rect(_request):
+        # The newer services parse JSON only: any other body is no body at all.
+        return error_list(400, [("Bad request", rect.queries.structure_message)], rect.content_type)
+    return error_list(
+        415, [("Bad request", _first_paragraph(getattr(exc, "detail", "")) or "Unsupported media type")]
+    )
 
 
 def bad_request(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -143,7 +146,9 @@ def bad_request(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     if request.url.path.startswith("/sandbox"):
         detail = _first_paragraph(str(getattr(exc, "detail", "") or exc))
         return error_list(400, [("Bad request", detail or "The request body could not be read")])
-    return error_list(400, [("Bad request", DATA_STRUCTURE_MESSAGE)], shape_of(request))
+    if rect := _rect(request):
+        return error_list(400, [("Bad request", rect.queries.structure_message)], rect.content_type)
+    return error_list(400, [("Bad request", DATA_STRUCTURE_MESSAGE)])
 
 
 LIMIT_TITLES = {
@@ -171,12 +176,12 @@ async def send_limit_error(
     send: Callable[[dict], Awaitable[None]], status: int, detail: str, path: str = ""
 ) -> None:
     """A refusal sent from outside Connexion (see `sandbox.limits`), in the shape of every other error
-    of the API the path is under. The connection is closed after it: the rest of the body is never read."""
-    contract = contract_at(path)
-    media_type = SHAPES[contract.error_shape].media_type if contract else JSON_API
+    of the API at `path`. The connection is closed after it: the rest of the body is never read."""
     body = _encode({"errors": [{"title": LIMIT_TITLES[status], "detail": detail}]})
+    contract = contract_at(path)
+    media = contract.content_type if contract is not None else JSON_API
     headers = [
-        (b"content-type", media_type.encode()),
+        (b"content-type", media.encode()),
         (b"content-length", str(len(body)).encode()),
         (b"connection", b"close"),
     ]
@@ -186,7 +191,8 @@ async def send_limit_error(
 
 def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     log.error("unhandled error", exc_info=exc)
-    return _json(INTERNAL, 500, shape=shape_of(_request))
+    rect = _rect(_request)
+    return _json(INTERNAL, 500, media_type=rect.content_type if rect else JSON_API)
 
 
 def _first_paragraph(text: str) -> str:

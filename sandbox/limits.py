@@ -127,7 +127,10 @@ class RequestLimits:
         oversized = _oversized_head(scope, self.max_head_bytes)
         if oversized:
             await errors.send_limit_error(
-                send, oversized, errors.head_too_large_detail(oversized, self.max_head_bytes), scope["path"]
+                send,
+                oversized,
+                errors.head_too_large_detail(oversized, self.max_head_bytes),
+                path=scope.get("path", ""),
             )
             return
         headers = _headers(scope)
@@ -138,7 +141,7 @@ class RequestLimits:
             return
         if length is not None and length > self.max_bytes:
             await errors.send_limit_error(
-                send, 413, errors.body_too_large_detail(self.max_bytes), scope["path"]
+                send, 413, errors.body_too_large_detail(self.max_bytes), path=scope.get("path", "")
             )
             return
         try:
@@ -146,12 +149,12 @@ class RequestLimits:
                 body = await _read_body(receive, self.max_bytes)
         except _TooLarge:
             await errors.send_limit_error(
-                send, 413, errors.body_too_large_detail(self.max_bytes), scope["path"]
+                send, 413, errors.body_too_large_detail(self.max_bytes), path=scope.get("path", "")
             )
             return
         except TimeoutError:
             await errors.send_limit_error(
-                send, 408, errors.body_too_slow_detail(self.read_timeout), scope["path"]
+                send, 408, errors.body_too_slow_detail(self.read_timeout), path=scope.get("path", "")
             )
             return
         except _ClientGone:

@@ -19,20 +19,19 @@ from sandbox.journal import frozen_arguments
 from sandbox.state import SandboxState
 
 
-def in_media_type(response: Any, media_type: str) -> Any:
-    """Handlers answer JSON as `application/vnd.api+json`; a contract whose service answers another
-    JSON media type gets its own."""
+def _in_media_type(response: Any, contract: Contract) -> Any:
+    """Handlers answer JSON as the JSON:API media type; a contract that names another gets its own."""
     headers = getattr(response, "headers", None)
-    if headers is not None and media_type != JSON_API and headers.get("content-type") == JSON_API:
-        headers["content-type"] = media_type
+    if headers is not None and headers.get("content-type") == JSON_API and contract.content_type != JSON_API:
+        headers["content-type"] = contract.content_type
     return response
 
 
 def endpoint_for(state: SandboxState, contract: Contract, handler: Callable[..., Any]) -> Callable[..., Any]:
     async def endpoint(**kwargs: Any) -> Any:
-        return in_media_type(_answer(**kwargs), contract.content_type)
+        return _in_media_type(await answer(**kwargs), contract)
 
-    def _answer(**kwargs: Any) -> Any:
+    async def answer(**kwargs: Any) -> Any:
         provider_id = (context.get("token_info") or {})["sub"]
         header = request.headers.get(SERVER_DATE_HEADER)
         # Handlers are synchronous and run on the event loop, so requests are applied one at a

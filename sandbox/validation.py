@@ -19,7 +19,8 @@ from connexion.validators.parameter import ParameterValidator
 
 from sandbox.api.context import SERVER_DATE_HEADER, server_date_message
 from sandbox.api.params import TRAINING_STATUS_MESSAGE, TRAINING_STATUSES, parse_filter_datetime
-from sandbox.contracts.model import CPD_QUERY_WORDING, Contract, QueryWording
+from sandbox.contracts.manage_cpd import QUERIES
+from sandbox.contracts.model import Queries
 from sandbox.domain.errors import BadRequest
 from sandbox.limits import MAX_JSON_DEPTH
 
@@ -31,14 +32,14 @@ def _first_line(error: str) -> str:
     return error.split("\n\n", 1)[0].strip()
 
 
-def query_refusal(name: str, value: Any, error: str, wording: QueryWording = CPD_QUERY_WORDING) -> BadRequest:
+def query_refusal(name: str, value: Any, error: str, queries: Queries = QUERIES) -> BadRequest:
     if name == "page":
-        return BadRequest(wording.page)
+        return BadRequest(queries.page_message)
     if name == "filter":
         if value is None:
             return BadRequest("The filter '#/cohort' must be included in your request", title="Bad parameter")
         if not isinstance(value, dict):
-            title, detail = wording.filter_not_hash
+            title, detail = queries.filter_not_hash
             return BadRequest(detail, title=title)
         missing = [k for k in ("cohort",) if f"'{k}' is a required property" in error]
         if missing:
@@ -49,7 +50,7 @@ def query_refusal(name: str, value: Any, error: str, wording: QueryWording = CPD
             return BadRequest(TRAINING_STATUS_MESSAGE)
         for key in DATE_FILTERS:
             if key in value and parse_filter_datetime(str(value[key])) is None:
-                return BadRequest(wording.since.format(key=key))
+                return BadRequest(queries.since_message.format(key=key))
     return BadRequest(f"The '#/{name}' parameter is not valid: {_first_line(error)}")
 
 
@@ -61,7 +62,7 @@ def _readable_date(value: Any) -> Any:
 
 
 class RealParameterValidator(ParameterValidator):
-    wording: QueryWording = CPD_QUERY_WORDING
+    queries: Queries = QUERIES  # how the API served words its refusals
 
     def validate_query_parameter(self, param: dict, request: Any) -> str | None:
         value = request.query_params.get(param["name"])
@@ -77,7 +78,7 @@ class RealParameterValidator(ParameterValidator):
             error = self.validate_query_parameter(param, request)
             if error:
                 name = param["name"]
-                raise query_refusal(name, request.query_params.get(name), error, self.wording)
+                raise query_refusal(name, request.query_params.get(name), error, self.queries)
         for param in self.parameters.get("path", []):
             error = self.validate_path_parameter(param, request)
             if error:
@@ -88,6 +89,11 @@ class RealParameterValidator(ParameterValidator):
                 if param["name"].lower() == SERVER_DATE_HEADER.lower():
                     raise BadRequest(server_date_message())
                 raise BadRequest(f"The '{param['name']}' header is not valid: {_first_line(error)}")
+
+
+def parameter_validator_for(queries: Queries) -> type[RealParameterValidator]:
+    """The parameter validator of an API that words its refusals this way."""
+    return type("ContractParameterValidator", (RealParameterValidator,), {"queries": queries})
 
 
 class BracketSafeURIParser(OpenAPIURIParser):
@@ -147,10 +153,3 @@ class BoundedJSONBodyValidator(JSONRequestBodyValidator):
 
 
 BODY_VALIDATORS = MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": BoundedJSONBodyValidator})
-
-
-def validator_map_for(contract: Contract) -> dict[str, Any]:
-    """Connexion's validators for one contract: its parameters refused in its own words."""
-    wording = {"wording": contract.query_wording}
-    parameter = type("ContractParameterValidator", (RealParameterValidator,), wording)
-    return {"parameter": parameter, "body": BODY_VALIDATORS}

@@ -15,16 +15,24 @@ from sandbox.domain import declarations as domain
 from sandbox.domain import void as voiding
 from sandbox.domain.declaration_input import DeclarationRequest
 from sandbox.domain.entities import Declaration
+from sandbox.domain.errors import NotFound
 from sandbox.presenters import declarations as present
 
 
 def _filter(ctx: RequestContext, raw: Any) -> domain.DeclarationFilter:
-    return domain.DeclarationFilter(**params.read_filters(ctx.contract.declarations.listing, raw))
+    return domain.DeclarationFilter(
+        **params.read_filters(ctx.contract.declarations.listing, raw, ctx.contract.queries)
+    )
 
 
 def _require_side(ctx: RequestContext) -> None:
     if ctx.contract.declarations.requires_programme_side:
         ctx.require_any_side()
+
+
+def _of_side(ctx: RequestContext, declaration: Declaration) -> bool:
+    """Whether a contract serving one programme shows the declaration."""
+    return ctx.contract.sides == "any" or ctx.contract.sides == ("npq" if declaration.is_npq else "ecf")
 
 
 def _render(ctx: RequestContext, declaration: Declaration) -> dict[str, Any]:
@@ -34,14 +42,19 @@ def _render(ctx: RequestContext, declaration: Declaration) -> dict[str, Any]:
 def list_declarations(ctx: RequestContext, **query: Any) -> Response:
     _require_side(ctx)
     flt = _filter(ctx, query.get("filter"))
-    page = params.page(query.get("page"))
-    declarations = page.slice(domain.list_declarations(ctx.store, ctx.provider, flt))
-    return many(_render(ctx, d) for d in declarations)
+    page = params.page(query.get("page"), ctx.contract.queries)
+    found = domain.list_declarations(ctx.store, ctx.provider, flt)
+    if ctx.contract.sides != "any":
+        found = [d for d in found if _of_side(ctx, d)]
+    return many(_render(ctx, d) for d in page.slice(found))
 
 
 def show_declaration(ctx: RequestContext, id: str, **_: Any) -> Response:
     _require_side(ctx)
-    return single(_render(ctx, domain.get_declaration(ctx.store, ctx.provider, id)))
+    declaration = domain.get_declaration(ctx.store, ctx.provider, id)
+    if not _of_side(ctx, declaration):
+        raise NotFound(id)
+    return single(_render(ctx, declaration))
 
 
 def declarations_csv(ctx: RequestContext, **query: Any) -> Response:
@@ -53,7 +66,19 @@ def declarations_csv(ctx: RequestContext, **query: Any) -> Response:
 
 def create_declaration(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
     _require_side(ctx)
-    request = DeclarationRequest.from_attributes(attributes(body))
+    request = DeclarationRequest.from_attributes(
+        attributes(
+            body,
+            ctx.contract.queries,
+            reads=(
+                "participant_id",
+                "declaration_type",
+                "declaration_date",
+                "course_identifier",
+                "evidence_held",
+            ),
+        )
+    )
     declaration = rules.submit_declaration(ctx.store, ctx.provider, request, ctx.now)
     return single(_render(ctx, declaration))
 

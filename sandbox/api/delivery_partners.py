@@ -16,12 +16,13 @@ from sandbox.presenters.v3_resources import render_delivery_partner
 def list_delivery_partners(ctx: RequestContext, **query: Any) -> Response:
     ctx.require_ecf()
     flt = params.filters(query.get("filter"))
-    page = params.page(query.get("page"))
+    page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.sort_keys(query.get("sort"))
     views = domain.list_delivery_partners(ctx.store, ctx.provider, params.cohorts(flt), sort)
-    return many(render_delivery_partner(v) for v in page.slice(views))
+    return many(render_delivery_partner(v, ctx.contract) for v in page.slice(views))
 
 
 def show_delivery_partner(ctx: RequestContext, id: str, **_: Any) -> Response:
     ctx.require_ecf()
-    return single(render_delivery_partner(domain.get_delivery_partner(ctx.store, ctx.provider, id)))
+    view = domain.get_delivery_partner(ctx.store, ctx.provider, id)
+    return single(render_delivery_partner(view, ctx.contract))

@@ -17,13 +17,15 @@ from sandbox.presenters import ecf_participants as present
 
 
 def _filter(ctx: RequestContext, raw: Any) -> domain.ParticipantFilter:
-    return domain.ParticipantFilter(**params.read_filters(ctx.contract.ecf_participants.listing, raw))
+    return domain.ParticipantFilter(
+        **params.read_filters(ctx.contract.ecf_participants.listing, raw, ctx.contract.queries)
+    )
 
 
 def list_participants(ctx: RequestContext, **query: Any) -> Response:
     ctx.require_ecf()
     flt = _filter(ctx, query.get("filter"))
-    page = params.page(query.get("page"))
+    page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.list_sort(ctx.contract.ecf_participants.listing, query.get("sort"))
     participants = domain.list_participants(ctx.store, ctx.provider, flt, ctx.now, sort)
     units = page.slice(present.units(participants, ctx.contract))
@@ -51,7 +53,7 @@ def _acted(ctx: RequestContext, result: ecf_actions.ActionResult) -> Response:
 
 def withdraw(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_ecf()
-    attrs = attributes(body)
+    attrs = attributes(body, ctx.contract.queries, reads=("reason", "course_identifier"))
     result = ecf_actions.withdraw_participant(
         ctx.store,
         ctx.provider,
@@ -65,7 +67,7 @@ def withdraw(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Respon
 
 def defer(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_ecf()
-    attrs = attributes(body)
+    attrs = attributes(body, ctx.contract.queries, reads=("reason", "course_identifier"))
     result = ecf_actions.defer_participant(
         ctx.store,
         ctx.provider,
@@ -79,7 +81,7 @@ def defer(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
 
 def resume(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_ecf()
-    attrs = attributes(body)
+    attrs = attributes(body, ctx.contract.queries, reads=("course_identifier",))
     result = ecf_actions.resume_participant(
         ctx.store, ctx.provider, id, course_identifier=attrs.get("course_identifier"), now=ctx.now
     )
@@ -88,7 +90,9 @@ def resume(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response
 
 def change_schedule(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_ecf()
-    attrs = attributes(body)
+    attrs = attributes(
+        body, ctx.contract.queries, reads=("schedule_identifier", "course_identifier", "cohort")
+    )
     result = schedules.change_schedule(
         ctx.store,
         ctx.provider,

@@ -18,7 +18,9 @@ from sandbox.presenters import npq as present
 
 
 def _filter(ctx: RequestContext, raw: Any) -> domain.ApplicationFilter:
-    return domain.ApplicationFilter(**params.read_filters(ctx.contract.npq_applications.listing, raw))
+    return domain.ApplicationFilter(
+        **params.read_filters(ctx.contract.npq_applications.listing, raw, ctx.contract.queries)
+    )
 
 
 def _render(ctx: RequestContext, application: NPQApplication) -> dict[str, Any]:
@@ -28,7 +30,7 @@ def _render(ctx: RequestContext, application: NPQApplication) -> dict[str, Any]:
 def list_applications(ctx: RequestContext, **query: Any) -> Response:
     ctx.require_npq()
     flt = _filter(ctx, query.get("filter"))
-    page = params.page(query.get("page"))
+    page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.list_sort(ctx.contract.npq_applications.listing, query.get("sort"))
     applications = page.slice(domain.list_applications(ctx.store, ctx.provider, flt, sort))
     return many(_render(ctx, a) for a in applications)

@@ -18,8 +18,10 @@ from sandbox.presenters import npq as present
 def list_participants(ctx: RequestContext, **query: Any) -> Response:
     ctx.require_npq()
     listing = ctx.contract.npq_participants.listing
-    participant_filter = domain.NPQParticipantFilter(**params.read_filters(listing, query.get("filter")))
-    page = params.page(query.get("page"))
+    participant_filter = domain.NPQParticipantFilter(
+        **params.read_filters(listing, query.get("filter"), ctx.contract.queries)
+    )
+    page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.list_sort(listing, query.get("sort"))
     participants = page.slice(domain.list_participants(ctx.store, ctx.provider, participant_filter, sort))
     return many(present.render_participant(p, ctx.contract) for p in participants)

@@ -17,8 +17,12 @@ from sandbox.presenters import npq as present
 
 def list_outcomes(ctx: RequestContext, **query: Any) -> Response:
     flt = params.filters(query.get("filter"))
-    page = params.page(query.get("page"))
-    outcomes = page.slice(domain.list_outcomes(ctx.store, ctx.provider, params.since(flt, "created_since")))
+    page = params.page(query.get("page"), ctx.contract.queries)
+    outcomes = page.slice(
+        domain.list_outcomes(
+            ctx.store, ctx.provider, params.since(flt, "created_since", ctx.contract.queries)
+        )
+    )
     return many(present.render_outcome(o, ctx.contract) for o in outcomes)
 
 

@@ -9,13 +9,14 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote_plus
 
-from sandbox.contracts.model import CPD_QUERY_WORDING, Filter, Listing
+from sandbox.contracts.model import Listing, Queries
 from sandbox.domain.errors import BadRequest, InvalidAction
 from sandbox.domain.listing import MAX_PER_PAGE, Page, Since, SortKey
 
-PAGE_MESSAGE = CPD_QUERY_WORDING.page
 TRAINING_STATUSES = ("active", "deferred", "withdrawn")
 TRAINING_STATUS_MESSAGE = "The filter '#/training_status' must be " + '["active", "deferred", "withdrawn"]'
+# A training status no enrolment can have: the filter then matches nothing.
+NO_TRAINING_STATUS = "none"
 
 # Strict ISO 8601 date-time: a date alone is refused, as the real service refuses it.
 _DATETIME = re.compile(
@@ -37,23 +38,23 @@ def filters(value: Any) -> dict[str, Any]:
     return value
 
 
-def page(value: Any) -> Page:
+def page(value: Any, queries: Queries) -> Page:
     if value is None:
         value = {}
     if not isinstance(value, dict):
-        raise BadRequest(PAGE_MESSAGE)
-    number = _positive(value.get("page", 1))
-    size = _positive(value.get("per_page", 100))
+        raise BadRequest(queries.page_message)
+    number = _positive(value.get("page", 1), queries)
+    size = _positive(value.get("per_page", 100), queries)
     return Page(number=number, size=min(size, MAX_PER_PAGE))
 
 
-def _positive(raw: Any) -> int:
+def _positive(raw: Any, queries: Queries) -> int:
     try:
         number = int(str(raw).strip()) if not isinstance(raw, int) else raw
     except ValueError:
         number = 0  # the real service casts non-numbers to 0, which it then refuses
     if number < 1:
-        raise BadRequest(PAGE_MESSAGE)
+        raise BadRequest(queries.page_message)
     return number
 
 
@@ -94,14 +95,14 @@ def parse_filter_datetime(text: str) -> datetime | None:
     return parse_datetime(text) or parse_datetime(unquote_plus(text))
 
 
-def since(flt: dict[str, Any], key: str) -> datetime | None:
+def since(flt: dict[str, Any], key: str, queries: Queries) -> datetime | None:
     """`filter[updated_since]` / `filter[created_since]`."""
     raw = flt.get(key)
     if _blank(raw):
         return None
     moment = parse_filter_datetime(str(raw))
     if moment is None:
-        raise BadRequest(CPD_QUERY_WORDING.since.format(key=key))
+        raise BadRequest(queries.since_message.format(key=key))
     return moment
 
 
@@ -127,32 +128,17 @@ def one(flt: dict[str, Any], key: str) -> str | None:
     return None if _blank(raw) else str(raw)
 
 
-def training_status(flt: dict[str, Any]) -> str | None:
+def training_status(flt: dict[str, Any], queries: Queries) -> str | None:
     raw = flt.get("training_status")
     if _blank(raw):
         return None
     if raw not in TRAINING_STATUSES:
+        if queries.unknown_training_status == "match_nothing":
+            return NO_TRAINING_STATUS
+        if queries.unknown_training_status == "unpermitted":
+            raise InvalidAction(TRAINING_STATUS_MESSAGE, title="Unpermitted parameters")
         raise BadRequest(TRAINING_STATUS_MESSAGE)
     return raw
-
-
-def unpermitted_training_status(flt: dict[str, Any]) -> str | None:
-    """`filter[training_status]` where a bad value is an unpermitted parameter (422), not a 400."""
-    try:
-        return training_status(flt)
-    except BadRequest as exc:
-        raise InvalidAction(exc.detail, title="Unpermitted parameters") from exc
-
-
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
-
-
-def uuid_list(flt: dict[str, Any], key: str) -> list[str] | None:
-    """A comma list of ids, every element a UUID (the list as a whole refused otherwise)."""
-    items = text_list(flt, key)
-    if items is not None and not all(_UUID.match(item) for item in items):
-        raise BadRequest(f"The filter '#/{key}' must be a comma-delimited list of valid UUIDs")
-    return items
 
 
 def sort_keys(value: Any) -> list[SortKey]:
@@ -173,41 +159,54 @@ def sort_keys(value: Any) -> list[SortKey]:
 
 
 def _since_compared(strict: bool) -> Any:
-    def read(flt: dict[str, Any], key: str) -> Since | None:
-        moment = since(flt, key)
+    def read(flt: dict[str, Any], key: str, queries: Queries) -> Since | None:
+        moment = since(flt, key, queries)
         return Since(moment, strict) if moment else None
 
     return read
 
 
-def _text_single(flt: dict[str, Any], key: str) -> list[str] | None:
+def _text_single(flt: dict[str, Any], key: str, _queries: Queries) -> list[str] | None:
     return None if text_list(flt, key) is None else [str(flt[key]).strip()]
 
 
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _uuid_list(flt: dict[str, Any], key: str, _queries: Queries) -> list[str] | None:
+    """Ids that are not UUID-shaped are dropped; with none left the list matches nothing."""
+    items = text_list(flt, key)
+    return None if items is None else [i for i in items if _UUID.match(i)]
+
+
+def _uuid_list_strict(flt: dict[str, Any], key: str, _queries: Queries) -> list[str] | None:
+    """Every id must be UUID-shaped, or the whole filter is refused."""
+    items = text_list(flt, key)
+    if items is not None and not all(_UUID.match(i) for i in items):
+        raise BadRequest(f"The filter '#/{key}' must be a comma-delimited list of valid UUIDs")
+    return items
+
+
 _READERS: dict[str, Any] = {
-    "cohort_list": lambda flt, _key: cohorts(flt),
-    "cohort_single": lambda flt, _key: cohorts(flt, single=True),
+    "cohort_list": lambda flt, _key, _q: cohorts(flt),
+    "cohort_single": lambda flt, _key, _q: cohorts(flt, single=True),
     "since": since,
     "since_strict": _since_compared(True),
     "since_inclusive": _since_compared(False),
-    "text_list": text_list,
+    "text_list": lambda flt, key, _q: text_list(flt, key),
+    "uuid_list": _uuid_list,
+    "uuid_list_strict": _uuid_list_strict,
     "text_single": _text_single,
-    "one": one,
-    "training_status": lambda flt, _key: training_status(flt),
-    "uuid_list": uuid_list,
-    "training_status_unpermitted": lambda flt, _key: unpermitted_training_status(flt),
+    "one": lambda flt, key, _q: one(flt, key),
+    "training_status": lambda flt, _key, q: training_status(flt, q),
 }
 
 
-def read_filters(listing: Listing, raw: Any) -> dict[str, Any]:
+def read_filters(listing: Listing, raw: Any, queries: Queries) -> dict[str, Any]:
     """The domain filter's fields from `filter[...]`, as the contract's list reads them; filters it
     does not read are ignored, as the real service ignores them."""
     flt = filters(raw)
-    return {f.field: _read(f, flt) for f in listing.filters}
-
-
-def _read(item: Filter, flt: dict[str, Any]) -> Any:
-    return _READERS[item.kind](flt, item.key)
+    return {f.field: _READERS[f.kind](flt, f.key, queries) for f in listing.filters}
 
 
 def list_sort(listing: Listing, value: Any) -> list[SortKey]:

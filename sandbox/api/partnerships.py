@@ -21,26 +21,27 @@ def list_partnerships(ctx: RequestContext, **query: Any) -> Response:
     partnership_filter = domain.PartnershipFilter(
         cohorts=params.cohorts(flt),
         delivery_partner_ids=params.text_list(flt, "delivery_partner_id"),
-        updated_since=params.since(flt, "updated_since"),
+        updated_since=params.since(flt, "updated_since", ctx.contract.queries),
     )
-    page = params.page(query.get("page"))
+    page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.sort_keys(query.get("sort"))
     partnerships = page.slice(domain.list_partnerships(ctx.store, ctx.provider, partnership_filter, sort))
-    return many(render_partnership(domain.partnership_view(ctx.store, p)) for p in partnerships)
+    return many(render_partnership(domain.partnership_view(ctx.store, p), ctx.contract) for p in partnerships)
 
 
 def show_partnership(ctx: RequestContext, id: str, **_: Any) -> Response:
     ctx.require_ecf()
     return single(
         render_partnership(
-            domain.partnership_view(ctx.store, domain.get_partnership(ctx.store, ctx.provider, id))
+            domain.partnership_view(ctx.store, domain.get_partnership(ctx.store, ctx.provider, id)),
+            ctx.contract,
         )
     )
 
 
 def create_partnership(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
     ctx.require_ecf()
-    attrs = attributes(body)
+    attrs = attributes(body, ctx.contract.queries, reads=("cohort", "school_id", "delivery_partner_id"))
     partnership = rules.create_partnership(
         ctx.store,
         ctx.provider,
@@ -49,13 +50,17 @@ def create_partnership(ctx: RequestContext, body: Any = None, **_: Any) -> Respo
         school_id=attrs.get("school_id"),
         delivery_partner_id=attrs.get("delivery_partner_id"),
     )
-    return single(render_partnership(domain.partnership_view(ctx.store, partnership)))
+    return single(render_partnership(domain.partnership_view(ctx.store, partnership), ctx.contract))
 
 
 def update_partnership(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_ecf()
-    attrs = attributes(body)
+    attrs = attributes(body, ctx.contract.queries, reads=("delivery_partner_id",))
     partnership = rules.update_partnership(
         ctx.store, ctx.provider, ctx.now, id, delivery_partner_id=attrs.get("delivery_partner_id")
     )
-    return single(render_partnership(domain.partnership_view(ctx.store, partnership)))
+    return single(render_partnership(domain.partnership_view(ctx.store, partnership), ctx.contract))
+
+
+# Rails routes PATCH like PUT: RECT documents it as its own operation.
+update_partnership_patch = update_partnership

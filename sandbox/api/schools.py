@@ -19,23 +19,30 @@ def _cohort(flt: dict[str, Any]) -> int | None:
     return years[0] if years else None
 
 
-def _filter(raw: Any) -> domain.SchoolFilter:
+def _filter(ctx: RequestContext, raw: Any) -> domain.SchoolFilter:
     flt = params.filters(raw)
     if flt.get("cohort") is None:
         raise BadRequest("The filter '#/cohort' must be included in your request", title="Bad parameter")
     return domain.SchoolFilter(
-        cohort=_cohort(flt), urn=params.one(flt, "urn"), updated_since=params.since(flt, "updated_since")
+        cohort=_cohort(flt),
+        urn=params.one(flt, "urn"),
+        updated_since=params.since(flt, "updated_since", ctx.contract.queries),
     )
 
 
 def list_schools(ctx: RequestContext, **query: Any) -> Response:
     ctx.require_ecf()
-    school_filter = _filter(query.get("filter"))
-    page = params.page(query.get("page"))
+    school_filter = _filter(ctx, query.get("filter"))
+    page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.sort_keys(query.get("sort"))
-    return many(render_school(v) for v in page.slice(domain.list_schools(ctx.store, school_filter, sort)))
+    return many(
+        render_school(v, ctx.contract)
+        for v in page.slice(domain.list_schools(ctx.store, school_filter, sort))
+    )
 
 
 def show_school(ctx: RequestContext, id: str, **query: Any) -> Response:
     ctx.require_ecf()
-    return single(render_school(domain.get_school(ctx.store, id, _filter(query.get("filter")))))
+    return single(
+        render_school(domain.get_school(ctx.store, id, _filter(ctx, query.get("filter"))), ctx.contract)
+    )

@@ -16,8 +16,10 @@ from sandbox.presenters.v3_resources import render_transfers
 def list_transfers(ctx: RequestContext, **query: Any) -> Response:
     ctx.require_ecf()
     flt = params.filters(query.get("filter"))
-    page = params.page(query.get("page"))
-    items = domain.list_transfers(ctx.store, ctx.provider, params.since(flt, "updated_since"), ctx.now.date())
+    page = params.page(query.get("page"), ctx.contract.queries)
+    items = domain.list_transfers(
+        ctx.store, ctx.provider, params.since(flt, "updated_since", ctx.contract.queries), ctx.now.date()
+    )
     return many(render_transfers(i) for i in page.slice(items))
 
 

@@ -16,9 +16,11 @@ from sandbox.presenters.v3_resources import render_unfunded_mentor
 def list_unfunded_mentors(ctx: RequestContext, **query: Any) -> Response:
     ctx.require_ecf()
     flt = params.filters(query.get("filter"))
-    page = params.page(query.get("page"))
+    page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.sort_keys(query.get("sort"))
-    mentors = domain.list_unfunded_mentors(ctx.store, ctx.provider, params.since(flt, "updated_since"), sort)
+    mentors = domain.list_unfunded_mentors(
+        ctx.store, ctx.provider, params.since(flt, "updated_since", ctx.contract.queries), sort
+    )
     return many(render_unfunded_mentor(m) for m in page.slice(mentors))
 
 

@@ -15,19 +15,18 @@ from __future__ import annotations
 
 from sandbox.contracts.manage_cpd import V1, V2, V3
 from sandbox.contracts.model import Contract
+from sandbox.contracts.rect import RECT
 
-SERVED: tuple[Contract, ...] = (V1, V2, V3)
+SERVED: tuple[Contract, ...] = (V1, V2, V3, RECT)
 BY_NAME: dict[str, Contract] = {c.name: c for c in SERVED}
 # The control API answers with resources as the newest Lead Provider contract shows them.
 CONTROL_VIEW: Contract = V3
 
 
 def contract_at(path: str) -> Contract | None:
-    """The contract whose mount the request path is under (None: the control API, documents, ...)."""
-    for contract in SERVED:
-        if path == contract.mount or path.startswith(contract.mount + "/"):
-            return contract
-    return None
+    """The served contract whose mount the request path is under (the longest mount wins)."""
+    mounts = [c for c in SERVED if path == c.mount or path.startswith(c.mount + "/")]
+    return max(mounts, key=lambda c: len(c.mount), default=None)
 
 
 __all__ = ["BY_NAME", "CONTROL_VIEW", "SERVED", "Contract", "contract_at"]

@@ -7,20 +7,66 @@ from __future__ import annotations
 from sandbox.contracts.model import (
     Contract,
     Declarations,
-    DeliveryPartners,
     ECFParticipants,
     Filter,
     Listing,
     NPQApplications,
     NPQParticipants,
     Outcomes,
-    Statements,
+    Queries,
+    Shapes,
 )
 from sandbox.domain.listing import SortKey
 
 API = "manage-teacher-cpd"
 CONTENT_TYPE = "application/vnd.api+json"
 ERROR_SHAPE = "cpd-errors"  # {"errors": [{"title", "detail"}]}, or {"error": "..."} for 401/404/500
+QUERIES = Queries(
+    page_message=(
+        "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid number "
+        "(equal and more than 1)"
+    ),
+    since_message="The filter '#/{key}' must be a valid RCF3339 date",
+    unknown_training_status="refuse",
+    structure_message="correct json data structure required. See API docs for reference",
+    attributes_required=False,
+)
+SHAPES = Shapes(
+    statement=(
+        "month",
+        "year",
+        "type",
+        "cohort",
+        "cut_off_date",
+        "payment_date",
+        "paid",
+        "created_at",
+        "updated_at",
+    ),
+    partnership=(
+        "cohort",
+        "urn",
+        "school_id",
+        "delivery_partner_id",
+        "delivery_partner_name",
+        "status",
+        "challenged_reason",
+        "challenged_at",
+        "induction_tutor_name",
+        "induction_tutor_email",
+        "created_at",
+        "updated_at",
+    ),
+    school=(
+        "name",
+        "urn",
+        "cohort",
+        "in_partnership",
+        "induction_programme_choice",
+        "created_at",
+        "updated_at",
+    ),
+)
 
 # -- ECF participants ---------------------------------------------------------------------------
 
@@ -285,26 +331,6 @@ NPQ_PARTICIPANTS_V3 = NPQParticipants(
 )
 OUTCOME_FIELDS = ("state", "completion_date", "course_identifier", "participant_id", "created_at")
 
-# -- statements and delivery partners (v3 only) ---------------------------------------------------
-
-STATEMENT_FIELDS = (
-    "month",
-    "year",
-    "type",
-    "cohort",
-    "cut_off_date",
-    "payment_date",
-    "paid",
-    "created_at",
-    "updated_at",
-)
-STATEMENTS_V3 = Statements(
-    listing=Listing(filters=(COHORTS, Filter("type", "type", "one"), UPDATED_SINCE)),
-    fields=STATEMENT_FIELDS,
-    output_fee_only=False,
-)
-DELIVERY_PARTNERS_V3 = DeliveryPartners(listing=Listing(filters=(COHORTS,)), cohort_type="string")
-
 # -- the contracts ------------------------------------------------------------------------------
 
 SHARED_RESOURCES = frozenset(
@@ -322,6 +348,8 @@ def _contract(version: str, **rules) -> Contract:
         spec_url=f"/lead-providers/api-docs/{version}/api_spec.yml",
         content_type=CONTENT_TYPE,
         error_shape=ERROR_SHAPE,
+        queries=QUERIES,
+        shapes=SHAPES,
         **rules,
     )
 
@@ -353,6 +381,4 @@ V3 = _contract(
     npq_applications=APPLICATIONS_V3,
     npq_participants=NPQ_PARTICIPANTS_V3,
     outcomes=Outcomes(OUTCOME_FIELDS + ("updated_at",)),
-    statements=STATEMENTS_V3,
-    delivery_partners=DELIVERY_PARTNERS_V3,
 )

@@ -16,9 +16,9 @@ from sandbox.domain.listing import SortKey
 #   since_strict      a date-time compared strictly (after it)
 #   since_inclusive   a date-time compared inclusively (at or after it)
 #   text_list         comma list of ids             text_single      the whole value as a one-id list
+#   uuid_list         comma list of ids, items that are not UUIDs dropped
+#   uuid_list_strict  comma list of ids, refused (400) when any item is not a UUID
 #   one               the value as it is            training_status  one of active/deferred/withdrawn
-#   uuid_list         comma list of UUIDs, any other element refused (400)
-#   training_status_unpermitted   as training_status, a bad value refused as an unpermitted parameter (422)
 FilterKind = Literal[
     "cohort_list",
     "cohort_single",
@@ -26,11 +26,11 @@ FilterKind = Literal[
     "since_strict",
     "since_inclusive",
     "text_list",
+    "uuid_list",
+    "uuid_list_strict",
     "text_single",
     "one",
     "training_status",
-    "uuid_list",
-    "training_status_unpermitted",
 ]
 
 
@@ -59,6 +59,9 @@ class ECFParticipants:
     fields: tuple[str, ...]  # of the unit
     enrolment_fields: tuple[str, ...]  # of each nested enrolment, when the unit is "participant"
     csv_columns: tuple[str, ...] | None  # None: no CSV
+    # Participant statuses this contract words otherwise (RECT has no `withdrawn`: that training has
+    # ended, so the person has `left`).
+    participant_status_words: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,37 +95,29 @@ class Outcomes:
 
 
 @dataclass(frozen=True)
-class QueryWording:
-    """How a contract words its refusals of `filter` and `page` (the 400s of `sandbox.validation`)."""
+class Queries:
+    """How a contract words its refusals of query values and request bodies, and what it does with a
+    training status it does not know."""
 
-    page: str
-    filter_not_hash: tuple[str, str]  # (title, detail)
-    since: str  # `{key}` is the filter's name
-
-
-CPD_QUERY_WORDING = QueryWording(
-    page="The '#/page[page]' and '#/page[per_page]' parameter values must be a valid number "
-    "(equal and more than 1)",
-    filter_not_hash=("Bad parameter", "Filter must be a hash"),
-    since="The filter '#/{key}' must be a valid RCF3339 date",
-)
+    page_message: str
+    since_message: str  # `{key}` is the filter's name
+    # "refuse": 400; "unpermitted": 422 titled `Unpermitted parameters`; "match_nothing": no error.
+    unknown_training_status: Literal["refuse", "unpermitted", "match_nothing"]
+    structure_message: str  # a write body without `data` (or, when required, known attributes)
+    attributes_required: bool  # a write with no attribute the operation reads is refused (400)
+    filter_not_hash: tuple[str, str] = ("Bad parameter", "Filter must be a hash")  # (title, detail)
 
 
 @dataclass(frozen=True)
-class Statements:
-    listing: Listing
-    fields: tuple[str, ...]
-    output_fee_only: bool  # False: a single read answers any statement of the provider
-    programme: str | None = None  # only statements of this programme ("npq"); None: `filter[type]` decides
+class Shapes:
+    """The attributes of the resources only the newer contracts have, in the order they show them."""
 
-
-@dataclass(frozen=True)
-class DeliveryPartners:
-    listing: Listing
-    cohort_type: Literal["string", "integer"]  # how the `cohort` list shows start years
-    # Which partnerships make a delivery partner the provider's: its ECF school partnerships' (the
-    # operation then needs the ECF side), or the NPQ service's delivery partnerships.
-    partnerships: Literal["ecf", "npq"] = "ecf"
+    statement: tuple[str, ...]
+    partnership: tuple[str, ...]
+    school: tuple[str, ...]
+    # Induction programme choices this contract words otherwise (RECT has three).
+    programme_choice_words: tuple[tuple[str, str], ...] = ()
+    delivery_partner_cohorts: Literal["string", "integer"] = "string"  # the `cohort` list of a partner
 
 
 @dataclass(frozen=True)
@@ -139,19 +134,16 @@ class Contract:
     error_shape: str  # the body of its errors, rendered by sandbox/errors.py
     # The operation modules of `sandbox/api` its document binds to (operationId `module.function`).
     resources: frozenset[str]
-    ecf_participants: ECFParticipants | None  # None: the API has no ECF participants
+    ecf_participants: ECFParticipants
     declarations: Declarations
     npq_applications: NPQApplications
     npq_participants: NPQParticipants
     outcomes: Outcomes
-    # Which providers' tokens the API knows: "any" (sides are checked per operation, 403) or only
-    # those with an NPQ side (any other token is unknown: 401).
-    tokens: Literal["any", "npq"] = "any"
-    query_wording: QueryWording = CPD_QUERY_WORDING
-    statements: Statements | None = None
-    delivery_partners: DeliveryPartners | None = None
-    # Whose rules NPQ writes and reads follow (applications, participants, declarations, outcomes):
-    # the ECF service's, or the standalone NPQ service's. The domain holds both, side by side.
+    queries: Queries
+    shapes: Shapes
+    # The programmes it serves: "ecf" (or "npq") knows only the tokens of providers with an ECF (NPQ)
+    # side, others getting 401, and shows only that programme's statements and declarations.
+    sides: Literal["any", "ecf", "npq"] = "any"
+    # Whose rules NPQ writes and reads follow (applications, participants, declarations, outcomes,
+    # delivery partners): the ECF service's, or the standalone NPQ service's. The domain holds both.
     npq_rules: Literal["ecf-service", "npq-service"] = "ecf-service"
-    # A participant id retired by a merge: read as the person it now points to, or answered `410`.
-    retired_participant_ids: Literal["resolve", "gone"] = "resolve"

@@ -5,24 +5,24 @@ The rulebook is `npq.md` (a delta over `domain.md`); where it is silent, the ser
 
 from __future__ import annotations
 
+from sandbox.contracts import manage_cpd as cpd
 from sandbox.contracts.model import (
     Contract,
     Declarations,
-    DeliveryPartners,
     Filter,
     Listing,
     NPQApplications,
     NPQParticipants,
     Outcomes,
-    QueryWording,
-    Statements,
+    Queries,
+    Shapes,
 )
 from sandbox.domain.listing import SortKey
 
 API = "npq-registration"
 UPDATED_SINCE = Filter("updated_since", "updated_since", "since_inclusive")
 COHORTS = Filter("cohort", "cohorts", "cohort_list")
-PARTICIPANT_IDS = Filter("participant_id", "participant_ids", "uuid_list")
+PARTICIPANT_IDS = Filter("participant_id", "participant_ids", "uuid_list_strict")
 
 APPLICATIONS = NPQApplications(
     listing=Listing(
@@ -71,7 +71,7 @@ PARTICIPANTS = NPQParticipants(
     listing=Listing(
         filters=(
             UPDATED_SINCE,
-            Filter("training_status", "training_status", "training_status_unpermitted"),
+            Filter("training_status", "training_status", "training_status"),
             Filter("from_participant_id", "from_participant_id", "one"),
         ),
         default_sort=(SortKey("created_at"),),
@@ -131,22 +131,20 @@ OUTCOMES = Outcomes(
     ("state", "completion_date", "course_identifier", "participant_id", "created_at", "updated_at"),
     participant_list_paged=True,
 )
-STATEMENTS = Statements(
-    listing=Listing(filters=(COHORTS, Filter("updated_since", "updated_since", "since"))),
-    fields=("month", "year", "cohort", "cut_off_date", "payment_date", "paid", "created_at", "updated_at"),
-    output_fee_only=True,
-    programme="npq",
-)
-DELIVERY_PARTNERS = DeliveryPartners(
-    # The service reads `filter[cohort]` as one integer: `2024,2025` is 2024.
-    listing=Listing(filters=(Filter("cohort", "cohorts", "cohort_single"),), default_sort=(SortKey("name"),)),
-    cohort_type="integer",
-    partnerships="npq",
-)
-QUERY_WORDING = QueryWording(
-    page="The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number",
+QUERIES = Queries(
+    page_message="The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number",
+    since_message="The filter '#/{key}' must be a valid ISO 8601 date",
+    unknown_training_status="unpermitted",
+    structure_message=cpd.QUERIES.structure_message,
+    attributes_required=False,
     filter_not_hash=("Bad request", "'#/filter' is not a valid field"),
-    since="The filter '#/{key}' must be a valid ISO 8601 date",
+)
+SHAPES = Shapes(
+    statement=("month", "year", "cohort", "cut_off_date", "payment_date", "paid", "created_at", "updated_at"),
+    # Never read: the document binds no partnership or school operation.
+    partnership=cpd.SHAPES.partnership,
+    school=cpd.SHAPES.school,
+    delivery_partner_cohorts="integer",
 )
 
 NPQ_V3 = Contract(
@@ -158,7 +156,7 @@ NPQ_V3 = Contract(
     # The service serves its document at /api/docs/v3/swagger.yaml; under our mount, /npq/api/docs/...
     spec_url="/npq/api/docs/v3/swagger.yaml",
     content_type="application/json",
-    error_shape="npq-service-errors",
+    error_shape="npq-errors",
     resources=frozenset(
         {
             "npq_applications",
@@ -170,15 +168,14 @@ NPQ_V3 = Contract(
             "delivery_partners",
         }
     ),
-    ecf_participants=None,
+    # The NPQ service has no ECF participants: never read, since its document binds no ECF operation.
+    ecf_participants=cpd.ECF_PARTICIPANTS_V3,
     declarations=DECLARATIONS,
     npq_applications=APPLICATIONS,
     npq_participants=PARTICIPANTS,
     outcomes=OUTCOMES,
-    tokens="npq",
-    query_wording=QUERY_WORDING,
-    statements=STATEMENTS,
-    delivery_partners=DELIVERY_PARTNERS,
+    queries=QUERIES,
+    shapes=SHAPES,
+    sides="npq",
     npq_rules="npq-service",
-    retired_participant_ids="gone",
 )

@@ -55,7 +55,10 @@ def set_declaration_eligibility(ctx: ControlContext, body: Any = None, **_: Any)
 
 def _statement_run(store: Store, run: money_events.StatementRun) -> Response:
     return ok(
-        {"statement": render_statement(run.statement), "declarations": _declarations(store, run.declarations)}
+        {
+            "statement": render_statement(run.statement, CONTROL_VIEW),
+            "declarations": _declarations(store, run.declarations),
+        }
     )
 
 
@@ -74,7 +77,9 @@ def challenge_partnership(ctx: ControlContext, partnership_id: str, body: Any = 
     challenge = money_events.challenge_partnership(ctx.store, ctx, partnership_id, _object(body))
     return ok(
         {
-            "partnership": render_partnership(partnership_view(ctx.store, challenge.partnership)),
+            "partnership": render_partnership(
+                partnership_view(ctx.store, challenge.partnership), CONTROL_VIEW
+            ),
             "school_cohort": _school_cohort(challenge.school_cohort),
         }
     )

@@ -43,15 +43,32 @@ ENROLMENT_FIELDS = {
     "mentor_funding_end_date": lambda e: iso_date(e.profile.mentor_funding_end_date),
     "cohort_changed_after_payments_frozen": lambda e: e.profile.cohort_changed_after_payments_frozen,
     "mentor_ineligible_for_funding_reason": lambda e: e.mentor_ineligible_for_funding_reason,
+    # RECT's induction dates: ECTs only. The world records one induction end date per profile, and
+    # neither a start date nor a working pattern yet, so those show as not reported.
+    "most_recent_induction_period_end_date": lambda e: _ect_only(e, iso_date(e.profile.induction_end_date)),
+    "overall_induction_start_date": lambda e: None,
+    "working_pattern": lambda e: None,
 }
+
+
+def _ect_only(enrolment: Enrolment, value: Any) -> Any:
+    return value if enrolment.profile.participant_type == "ect" else None
+
+
+def _enrolment(enrolment: Enrolment, contract: Contract) -> dict[str, Any]:
+    shown = pick(ENROLMENT_FIELDS, contract.ecf_participants.enrolment_fields, enrolment)
+    words = dict(contract.ecf_participants.participant_status_words)
+    if "participant_status" in shown:
+        shown["participant_status"] = words.get(shown["participant_status"], shown["participant_status"])
+    return shown
+
+
 # What a user with nested enrolments may show.
 PARTICIPANT_FIELDS = {
     "full_name": lambda p, _c: p.user.full_name,
     "teacher_reference_number": lambda p, _c: p.user.teacher_reference_number,
     "updated_at": lambda p, _c: timestamp(p.updated_at),
-    "ecf_enrolments": lambda p, c: [
-        pick(ENROLMENT_FIELDS, c.ecf_participants.enrolment_fields, e) for e in p.enrolments
-    ],
+    "ecf_enrolments": lambda p, c: [_enrolment(e, c) for e in p.enrolments],
     "participant_id_changes": lambda p, _c: participant_id_changes(p.user),
 }
 

@@ -3,9 +3,9 @@ unfunded mentors."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
+from sandbox.contracts import Contract
 from sandbox.domain.entities import Statement
 from sandbox.domain.partnerships import DeliveryPartnerView, PartnershipView, SchoolView
 from sandbox.domain.transfers import Move, ParticipantTransfers
@@ -39,53 +39,62 @@ STATEMENT_FIELDS = {
     "created_at": lambda s: timestamp(s.created_at),
     "updated_at": lambda s: timestamp(s.updated_at),
 }
-COHORT_TYPES = {"string": cohort, "integer": lambda year: year}
+PARTNERSHIP_FIELDS = {
+    "cohort": lambda v: cohort(v.partnership.cohort),
+    "urn": lambda v: v.school.urn,
+    "school_id": lambda v: v.school.id,
+    "delivery_partner_id": lambda v: v.delivery_partner.id,
+    "delivery_partner_name": lambda v: v.delivery_partner.name,
+    "status": lambda v: v.status,
+    "challenged_reason": lambda v: v.partnership.challenged_reason,
+    "challenged_at": lambda v: millis_timestamp(v.partnership.challenged_at),
+    "induction_tutor_name": lambda v: v.partnership.induction_tutor_name,
+    "induction_tutor_email": lambda v: v.partnership.induction_tutor_email,
+    # Not yet counted by the world (pending the RECT training periods): shown as none.
+    "participants_currently_training": lambda v: 0,
+    "created_at": lambda v: timestamp(v.partnership.created_at),
+    "updated_at": lambda v: timestamp(v.updated_at),
+}
+SCHOOL_FIELDS = {
+    "name": lambda v: v.school.name,
+    "urn": lambda v: v.school.urn,
+    "cohort": lambda v: cohort(v.cohort),
+    "in_partnership": lambda v: v.in_partnership,
+    "induction_programme_choice": lambda v: v.induction_programme_choice,
+    # The world holds no expressions of interest yet (pending the RECT training periods); the tutor
+    # fields are shown only to a provider with one, so they are null too.
+    "expression_of_interest": lambda v: False,
+    "induction_tutor_name": lambda v: None,
+    "induction_tutor_email": lambda v: None,
+    "created_at": lambda v: timestamp(v.school.created_at),
+    "updated_at": lambda v: timestamp(v.updated_at),
+}
 
 
-def render_statement(statement: Statement, fields: Iterable[str] = tuple(STATEMENT_FIELDS)) -> dict[str, Any]:
-    return resource(statement.id, "statement", pick(STATEMENT_FIELDS, fields, statement))
+def render_statement(statement: Statement, contract: Contract) -> dict[str, Any]:
+    return resource(statement.id, "statement", pick(STATEMENT_FIELDS, contract.shapes.statement, statement))
 
 
-def render_partnership(view: PartnershipView) -> dict[str, Any]:
-    partnership, school, delivery_partner = view.partnership, view.school, view.delivery_partner
+def render_partnership(view: PartnershipView, contract: Contract) -> dict[str, Any]:
     return resource(
-        partnership.id,
-        "partnership",
-        {
-            "cohort": cohort(partnership.cohort),
-            "urn": school.urn,
-            "school_id": school.id,
-            "delivery_partner_id": delivery_partner.id,
-            "delivery_partner_name": delivery_partner.name,
-            "status": view.status,
-            "challenged_reason": partnership.challenged_reason,
-            "challenged_at": millis_timestamp(partnership.challenged_at),
-            "induction_tutor_name": partnership.induction_tutor_name,
-            "induction_tutor_email": partnership.induction_tutor_email,
-            "created_at": timestamp(partnership.created_at),
-            "updated_at": timestamp(view.updated_at),
-        },
+        view.partnership.id, "partnership", pick(PARTNERSHIP_FIELDS, contract.shapes.partnership, view)
     )
 
 
-def render_school(view: SchoolView) -> dict[str, Any]:
-    return resource(
-        view.school.id,
-        "school",
-        {
-            "name": view.school.name,
-            "urn": view.school.urn,
-            "cohort": cohort(view.cohort),
-            "in_partnership": view.in_partnership,
-            "induction_programme_choice": view.induction_programme_choice,
-            "created_at": timestamp(view.school.created_at),
-            "updated_at": timestamp(view.updated_at),
-        },
-    )
+def render_school(view: SchoolView, contract: Contract) -> dict[str, Any]:
+    shown = pick(SCHOOL_FIELDS, contract.shapes.school, view)
+    words = dict(contract.shapes.programme_choice_words)
+    if "induction_programme_choice" in shown:
+        choice = shown["induction_programme_choice"]
+        shown["induction_programme_choice"] = words.get(choice, choice)
+    return resource(view.school.id, "school", shown)
 
 
-def render_delivery_partner(view: DeliveryPartnerView, cohort_type: str = "string") -> dict[str, Any]:
-    partner, year = view.delivery_partner, COHORT_TYPES[cohort_type]
+COHORT_LISTS = {"string": cohort, "integer": lambda year: year}
+
+
+def render_delivery_partner(view: DeliveryPartnerView, contract: Contract) -> dict[str, Any]:
+    partner, year = view.delivery_partner, COHORT_LISTS[contract.shapes.delivery_partner_cohorts]
     return resource(
         partner.id,
         "delivery-partner",

@@ -1,4 +1,4 @@
-"""Builds the served OpenAPI documents (v1.yaml, v2.yaml, v3.yaml) from their sources in `src/`.
+"""Builds the served OpenAPI documents (v1.yaml, v2.yaml, v3.yaml, rect.yaml) from their sources in `src/`.
 
 Each served document is the merge of a few source fragments (see `src/documents.yaml`), so that what two
 versions share is written once. A `#/components/...` reference in any fragment names a component

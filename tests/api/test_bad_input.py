@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.api.params import PAGE_MESSAGE
+from sandbox.contracts.manage_cpd import QUERIES
 from sandbox.validation import NESTING_MESSAGE
 from tests.conftest import VERSIONS, bearer
 
@@ -62,7 +62,7 @@ def test_a_provider_without_the_npq_side_gets_an_empty_403(client, ecf_only, ver
 def test_bad_page_values_are_400_with_the_real_message(client, first, version, query):
     response = client.get(f"/api/{version}/participant-declarations", params=query, headers=bearer(first))
     assert response.status_code == 400
-    assert _errors(response) == [("Bad request", PAGE_MESSAGE)]
+    assert _errors(response) == [("Bad request", QUERIES.page_message)]
 
 
 def test_per_page_is_capped_not_refused(client, first):

@@ -13,8 +13,8 @@ LEAKED = {"participant_id_changes": []}  # v3's attribute, which v1 and v2 NPQ p
 
 
 def _leaky(render):
-    def render_with_leak(store, participant, version):
-        item = render(store, participant, version)
+    def render_with_leak(*args):
+        item = render(*args)
         return {**item, "attributes": {**item["attributes"], **LEAKED}}
 
     return render_with_leak

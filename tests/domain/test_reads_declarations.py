@@ -9,6 +9,7 @@ import pytest
 
 from sandbox.api.params import read_filters
 from sandbox.contracts import BY_NAME
+from sandbox.contracts.manage_cpd import QUERIES
 from sandbox.domain import ledger
 from sandbox.domain import registration as reg
 from sandbox.domain.declarations import (
@@ -133,7 +134,7 @@ def test_updated_since_is_strict_in_v1_v2_and_inclusive_in_v3(moved):
 
     def listed(version: str) -> list[str]:
         listing = BY_NAME[version].declarations.listing
-        flt = read_filters(listing, {"updated_since": pivot.updated_at.isoformat()})
+        flt = read_filters(listing, {"updated_since": pivot.updated_at.isoformat()}, QUERIES)
         return ids(list_declarations(world.store, old, DeclarationFilter(**flt)))
 
     later = [d.id for d in declarations.values() if d.updated_at > pivot.updated_at]

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from sandbox.api import params
+from sandbox.contracts.manage_cpd import QUERIES
 from sandbox.domain.errors import BadRequest
 from sandbox.domain.listing import DEFAULT_PER_PAGE, MAX_PER_PAGE, Page, Since, SortKey, sort_records
 
@@ -29,7 +30,7 @@ def refusal(call, *args) -> tuple[str, str]:
 
 
 def test_page_defaults_to_the_first_hundred():
-    assert params.page(None) == Page(1, 100) == params.page({})
+    assert params.page(None, QUERIES) == Page(1, 100) == params.page({}, QUERIES)
     assert DEFAULT_PER_PAGE == 100 and MAX_PER_PAGE == 3000
 
 
@@ -45,7 +46,7 @@ def test_page_defaults_to_the_first_hundred():
     ],
 )
 def test_page_values_are_integers_and_per_page_is_capped(value, expected):
-    assert params.page(value) == expected
+    assert params.page(value, QUERIES) == expected
 
 
 @pytest.mark.parametrize(
@@ -63,8 +64,8 @@ def test_page_values_are_integers_and_per_page_is_capped(value, expected):
     ],
 )
 def test_bad_page_values_are_a_400_with_the_real_text(value):
-    assert refusal(params.page, value) == ("Bad request", PAGE_MESSAGE)
-    assert PAGE_MESSAGE == params.PAGE_MESSAGE
+    assert refusal(params.page, value, QUERIES) == ("Bad request", PAGE_MESSAGE)
+    assert PAGE_MESSAGE == QUERIES.page_message
 
 
 def test_a_page_slices_its_window_and_past_the_end_is_empty():
@@ -99,7 +100,7 @@ def test_no_filter_is_an_empty_one():
     ],
 )
 def test_since_filters_take_rfc3339_date_times_plain_or_url_encoded(text, expected):
-    assert params.since({"updated_since": text}, "updated_since") == expected
+    assert params.since({"updated_since": text}, "updated_since", QUERIES) == expected
 
 
 @pytest.mark.parametrize(
@@ -108,7 +109,7 @@ def test_since_filters_take_rfc3339_date_times_plain_or_url_encoded(text, expect
 )
 @pytest.mark.parametrize("key", ["updated_since", "created_since"])
 def test_bad_since_filters_are_a_400_naming_the_filter(text, key):
-    assert refusal(params.since, {key: text}, key) == (
+    assert refusal(params.since, {key: text}, key, QUERIES) == (
         "Bad request",
         f"The filter '#/{key}' must be a valid RCF3339 date",
     )
@@ -122,11 +123,11 @@ def test_an_absent_or_blank_filter_is_no_filter(value):
         if value is None
         else {k: value for k in ("updated_since", "cohort", "participant_id", "type", "training_status")}
     )
-    assert params.since(flt, "updated_since") is None
+    assert params.since(flt, "updated_since", QUERIES) is None
     assert params.cohorts(flt) is None and params.cohorts(flt, single=True) is None
     assert params.text_list(flt, "participant_id") is None
     assert params.one(flt, "type") is None
-    assert params.training_status(flt) is None
+    assert params.training_status(flt, QUERIES) is None
 
 
 def test_comma_lists_drop_blank_entries_and_spaces():
@@ -153,12 +154,12 @@ def test_cohorts_parse_years_and_unknown_values_match_nothing(value, single, exp
 
 @pytest.mark.parametrize("value", ["active", "deferred", "withdrawn"])
 def test_training_status_accepts_the_three_statuses(value):
-    assert params.training_status({"training_status": value}) == value
+    assert params.training_status({"training_status": value}, QUERIES) == value
 
 
 @pytest.mark.parametrize("value", ["asleep", "Active", "left"])
 def test_any_other_training_status_is_a_400_with_the_real_text(value):
-    assert refusal(params.training_status, {"training_status": value}) == (
+    assert refusal(params.training_status, {"training_status": value}, QUERIES) == (
         "Bad request",
         'The filter \'#/training_status\' must be ["active", "deferred", "withdrawn"]',
     )

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from sandbox.contracts.manage_cpd import V3
 from sandbox.domain import registration as reg
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import SortKey
@@ -125,7 +126,7 @@ def test_next_output_statement_is_the_earliest_whose_deadline_has_not_passed(led
 def test_a_statement_renders_month_year_and_dates(ledger_world):
     world, mine, _, _ = ledger_world
     statement = list_statements(world.store, mine, StatementFilter(type="ecf", cohorts=[2024]))[0]
-    attrs = render_statement(statement)["attributes"]
+    attrs = render_statement(statement, V3)["attributes"]
     assert attrs["month"] == date(2000, statement.month, 1).strftime("%B")
     assert attrs["year"] == str(statement.year) and attrs["cohort"] == "2024" and attrs["type"] == "ecf"
     assert attrs["cut_off_date"] == statement.deadline_date.isoformat()
@@ -159,10 +160,10 @@ def test_partnerships_lists_the_providers_confirmed_ones_challenged_included(par
 
 def test_a_challenged_partnership_renders_its_challenge(partnered):
     world, _, _, confirmed, challenged, _, _ = partnered
-    attrs = render_partnership(partnership_view(world.store, challenged))["attributes"]
+    attrs = render_partnership(partnership_view(world.store, challenged), V3)["attributes"]
     assert (attrs["status"], attrs["challenged_reason"]) == ("challenged", "no_ects")
     assert attrs["challenged_at"].endswith(".000Z") and len(attrs["challenged_at"]) == 24
-    active = render_partnership(partnership_view(world.store, confirmed))["attributes"]
+    active = render_partnership(partnership_view(world.store, confirmed), V3)["attributes"]
     assert (active["status"], active["challenged_reason"], active["challenged_at"]) == ("active", None, None)
 
 
@@ -188,7 +189,7 @@ def test_partnership_updated_since_sees_school_and_delivery_partner_changes(part
     world.store.delivery_partners[challenged.delivery_partner_id].updated_at = since
     listed = list_partnerships(world.store, mine, PartnershipFilter(updated_since=since))
     assert [p.id for p in listed] == [confirmed.id, challenged.id]
-    rendered = render_partnership(partnership_view(world.store, confirmed))["attributes"]
+    rendered = render_partnership(partnership_view(world.store, confirmed), V3)["attributes"]
     assert rendered["updated_at"] == since.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -273,7 +274,9 @@ def test_induction_programme_choice_defaults_to_not_yet_known(schools):
         induction_programme_choice="design_our_own",
         now=world.tick(),
     )
-    attrs = render_school(get_school(world.store, s["eligible"].id, SchoolFilter(cohort=2024)))["attributes"]
+    attrs = render_school(get_school(world.store, s["eligible"].id, SchoolFilter(cohort=2024)), V3)[
+        "attributes"
+    ]
     assert (attrs["induction_programme_choice"], attrs["cohort"]) == ("design_our_own", "2024")
 
 
