@@ -17,7 +17,7 @@ from bench.common import maxrss_mb, proc_memory_mb, run_child
 
 
 def _build(participants: int, seed: int) -> tuple[Any, float]:
-    from sandbox.domain.reference import ReferenceData
+    from sandbox.domain.world.reference import ReferenceData
     from sandbox.seed.world import build_world
 
     started = time.perf_counter()
@@ -32,7 +32,7 @@ def _counts(store: Any) -> dict[str, int]:
 
 def measure(participants: int, seed: int = 1, repeats: int = 3, trace: bool = True) -> dict[str, Any]:
     """Run in the child: build once for memory, `repeats` times for time, once more under tracemalloc."""
-    import sandbox.domain.reference  # noqa: F401  (imports are start-up cost, not build cost)
+    import sandbox.domain.world.reference  # noqa: F401  (imports are start-up cost, not build cost)
     import sandbox.seed.world  # noqa: F401
 
     rss_before = proc_memory_mb()["rss_mb"]

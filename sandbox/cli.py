@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from importlib import metadata
 
 from sandbox.contracts import SERVED
-from sandbox.domain.reference import ReferenceData
+from sandbox.domain.world.reference import ReferenceData
 from sandbox.environment import BadVariable, apply_environment, port_number, variable_for, whole_number
 from sandbox.owner import cli as owner_cli
 from sandbox.remote import add_commands

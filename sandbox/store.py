@@ -1,7 +1,9 @@
 """The in-memory world of one running sandbox: records by id plus the indexes reads need.
 
-A reset is a new Store. Ids come from the store's own seeded random source so that the same seed
-gives the same ids in the same order, byte for byte.
+Ids come from the store's own seeded random source so that the same seed gives the same ids in the
+same order, byte for byte. Once the seeded world is built the store is sealed: every later change
+keeps an undo record (`sandbox.changelog`), so going back to the seed, or to the last checkpoint,
+costs what changed since, never a rebuild.
 """
 
 from __future__ import annotations
@@ -9,12 +11,13 @@ from __future__ import annotations
 import random
 import threading
 import uuid
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
-from sandbox.domain.entities import (
+from sandbox.changelog import ChangeLog, Recorded, RecordedDict, RecordedSet
+from sandbox.domain.world.entities import (
     Declaration,
     DeliveryPartner,
     ECFProfile,
@@ -31,7 +34,12 @@ from sandbox.domain.entities import (
     Statement,
     User,
 )
-from sandbox.domain.reference import ReferenceData
+from sandbox.domain.world.reference import ReferenceData
+
+
+def _recorded() -> Any:
+    """A recorded dict or set, made in `Store.__post_init__` (it needs the store's change log)."""
+    return field(init=False, repr=False)
 
 
 @dataclass
@@ -41,33 +49,69 @@ class Store:
     rng: random.Random = field(init=False)
     _command_rng: random.Random | None = field(default=None, init=False, repr=False)
     lock: threading.RLock = field(default_factory=threading.RLock, init=False)
+    changes: ChangeLog = field(default_factory=ChangeLog, init=False, repr=False)
 
-    lead_providers: dict[str, LeadProvider] = field(default_factory=dict)
-    delivery_partners: dict[str, DeliveryPartner] = field(default_factory=dict)
-    provider_relationships: set[ProviderRelationship] = field(default_factory=set)
-    schools: dict[str, School] = field(default_factory=dict)
-    school_cohorts: dict[tuple[str, int], SchoolCohort] = field(default_factory=dict)
-    partnerships: dict[str, Partnership] = field(default_factory=dict)
-    users: dict[str, User] = field(default_factory=dict)
-    retired_user_ids: dict[str, str] = field(default_factory=dict)  # merged id -> surviving id
-    ecf_profiles: dict[str, ECFProfile] = field(default_factory=dict)
-    induction_records: dict[str, InductionRecord] = field(default_factory=dict)
-    npq_applications: dict[str, NPQApplication] = field(default_factory=dict)
-    npq_profiles: dict[str, NPQProfile] = field(default_factory=dict)
-    npq_contracts: set[NPQContract] = field(default_factory=set)
-    statements: dict[str, Statement] = field(default_factory=dict)
-    declarations: dict[str, Declaration] = field(default_factory=dict)
-    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    # Every dict and set below is recorded (see `_RECORDED`); they are made in __post_init__.
+    lead_providers: dict[str, LeadProvider] = _recorded()
+    delivery_partners: dict[str, DeliveryPartner] = _recorded()
+    provider_relationships: set[ProviderRelationship] = _recorded()
+    schools: dict[str, School] = _recorded()
+    school_cohorts: dict[tuple[str, int], SchoolCohort] = _recorded()
+    partnerships: dict[str, Partnership] = _recorded()
+    users: dict[str, User] = _recorded()
+    retired_user_ids: dict[str, str] = _recorded()  # merged id -> surviving id
+    ecf_profiles: dict[str, ECFProfile] = _recorded()
+    induction_records: dict[str, InductionRecord] = _recorded()
+    npq_applications: dict[str, NPQApplication] = _recorded()
+    npq_profiles: dict[str, NPQProfile] = _recorded()
+    npq_contracts: set[NPQContract] = _recorded()
+    statements: dict[str, Statement] = _recorded()
+    declarations: dict[str, Declaration] = _recorded()
+    outcomes: dict[str, Outcome] = _recorded()
 
-    # Indexes: lists of ids, appended in creation order.
-    profiles_by_user: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    records_by_profile: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    declarations_by_user: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    applications_by_user: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    outcomes_by_declaration: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # Indexes: tuples of ids in creation order, replaced (never changed in place) by the adders.
+    profiles_by_user: dict[str, tuple[str, ...]] = _recorded()
+    records_by_profile: dict[str, tuple[str, ...]] = _recorded()
+    declarations_by_user: dict[str, tuple[str, ...]] = _recorded()
+    applications_by_user: dict[str, tuple[str, ...]] = _recorded()
+    outcomes_by_declaration: dict[str, tuple[str, ...]] = _recorded()
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
+        for name in _SETS:
+            setattr(self, name, RecordedSet(self.changes))
+        for name in _DICTS:
+            setattr(self, name, RecordedDict(self.changes))
+        self._seeded_rng: tuple | None = None
+        self._base_rng: tuple | None = None
+
+    # -- undo -----------------------------------------------------------------------------------------
+
+    def seal(self) -> None:
+        """The world as built is the seed: from now on every change keeps its undo record."""
+        for name in _DICTS:
+            for record in getattr(self, name).values():
+                if isinstance(record, Recorded):
+                    self.changes.adopt(record, born=False)
+        self._seeded_rng = self._base_rng = self.rng.getstate()
+        self.changes.active = True
+
+    def back_to_seed(self) -> int:
+        """Every record, index and id source as they were sealed; returns how many slots changed."""
+        restored = self.changes.undo_all()
+        self._base_rng = self._seeded_rng
+        self.rng.setstate(self._seeded_rng)
+        return restored
+
+    def back_to_checkpoint(self) -> int:
+        """Every record, index and id source as at the last checkpoint (the seed if none)."""
+        restored = self.changes.undo_live()
+        self.rng.setstate(self._base_rng)
+        return restored
+
+    def checkpoint(self) -> None:
+        self.changes.checkpoint()
+        self._base_rng = self.rng.getstate()
 
     def new_id(self) -> str:
         """A UUID v4 drawn from the store's seeded source, or, inside a command, from that command's
@@ -93,27 +137,27 @@ class Store:
 
     def add_ecf_profile(self, profile: ECFProfile) -> ECFProfile:
         self.ecf_profiles[profile.id] = profile
-        self.profiles_by_user[profile.user_id].append(profile.id)
+        _append(self.profiles_by_user, profile.user_id, profile.id)
         return profile
 
     def add_induction_record(self, record: InductionRecord) -> InductionRecord:
         self.induction_records[record.id] = record
-        self.records_by_profile[record.profile_id].append(record.id)
+        _append(self.records_by_profile, record.profile_id, record.id)
         return record
 
     def add_npq_application(self, application: NPQApplication) -> NPQApplication:
         self.npq_applications[application.id] = application
-        self.applications_by_user[application.user_id].append(application.id)
+        _append(self.applications_by_user, application.user_id, application.id)
         return application
 
     def add_declaration(self, declaration: Declaration) -> Declaration:
         self.declarations[declaration.id] = declaration
-        self.declarations_by_user[declaration.user_id].append(declaration.id)
+        _append(self.declarations_by_user, declaration.user_id, declaration.id)
         return declaration
 
     def add_outcome(self, outcome: Outcome) -> Outcome:
         self.outcomes[outcome.id] = outcome
-        self.outcomes_by_declaration[outcome.declaration_id].append(outcome.id)
+        _append(self.outcomes_by_declaration, outcome.declaration_id, outcome.id)
         return outcome
 
     # -- lookups ------------------------------------------------------------------------------
@@ -142,3 +186,15 @@ class Store:
             if provider.token == token:
                 return provider
         return None
+
+
+_SETS = ("provider_relationships", "npq_contracts")
+_DICTS = tuple(
+    name
+    for name in Store.__dataclass_fields__
+    if name not in _SETS and name not in ("reference", "seed", "rng", "_command_rng", "lock", "changes")
+)
+
+
+def _append(index: dict[str, tuple[str, ...]], key: str, value: str) -> None:
+    index[key] = (*index.get(key, ()), value)

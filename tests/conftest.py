@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from sandbox.app import create_app
 from sandbox.clock import Clock
-from sandbox.domain.entities import LeadProvider
+from sandbox.domain.world.entities import LeadProvider
 from sandbox.state import SandboxState
 
 # `pytester` runs the pytest plugin's tests in pytest sessions of their own (tests/plugin/).

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from sandbox.api.params import parse_datetime
 from sandbox.contracts import Contract
-from sandbox.domain.entities import LeadProvider
 from sandbox.domain.errors import BadRequest, Forbidden
+from sandbox.domain.world.entities import LeadProvider
 from sandbox.state import SandboxState
 from sandbox.store import Store
 

@@ -10,12 +10,12 @@ from sandbox.api import params
 from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body, many, single
-from sandbox.domain import declaration_rules as rules
-from sandbox.domain import declarations as domain
-from sandbox.domain import void as voiding
-from sandbox.domain.declaration_input import DeclarationRequest
-from sandbox.domain.entities import Declaration
+from sandbox.domain.declarations import reads as domain
+from sandbox.domain.declarations import rules
+from sandbox.domain.declarations import void as voiding
+from sandbox.domain.declarations.input import DeclarationRequest
 from sandbox.domain.errors import NotFound
+from sandbox.domain.world.entities import Declaration
 from sandbox.presenters import declarations as present
 
 

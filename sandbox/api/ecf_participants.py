@@ -10,9 +10,9 @@ from sandbox.api import params
 from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body, many, single
-from sandbox.domain import change_schedule as schedules
-from sandbox.domain import ecf_actions
-from sandbox.domain import ecf_participants as domain
+from sandbox.domain.participants import change_schedule as schedules
+from sandbox.domain.participants import ecf as domain
+from sandbox.domain.participants import ecf_actions
 from sandbox.presenters import ecf_participants as present
 
 

@@ -10,10 +10,10 @@ from sandbox.api import params
 from sandbox.api.body import DATA_STRUCTURE_MESSAGE, attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body, many, single
-from sandbox.domain import npq as domain
-from sandbox.domain import npq_decisions as decisions
-from sandbox.domain.entities import NPQApplication
+from sandbox.domain.applications import decisions
+from sandbox.domain.applications import reads as domain
 from sandbox.domain.errors import BadRequest
+from sandbox.domain.world.entities import NPQApplication
 from sandbox.presenters import npq as present
 
 

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from sandbox.api import params
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body
-from sandbox.domain import npq as domain
+from sandbox.domain.participants import npq as domain
 from sandbox.presenters import npq as present
 
 

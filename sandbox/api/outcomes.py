@@ -10,8 +10,8 @@ from sandbox.api import params
 from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import many, single
-from sandbox.domain import npq as domain
-from sandbox.domain import outcome_rules
+from sandbox.domain.declarations import outcomes as outcome_rules
+from sandbox.domain.participants import npq as domain
 from sandbox.presenters import npq as present
 
 

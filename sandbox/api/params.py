@@ -12,6 +12,7 @@ from urllib.parse import unquote_plus
 from sandbox.contracts.model import Listing, Queries
 from sandbox.domain.errors import BadRequest, InvalidAction
 from sandbox.domain.listing import MAX_PER_PAGE, Page, Since, SortKey
+from sandbox.domain.values import blank  # filters are read with Rails' `present?`: a blank value is no filter
 
 TRAINING_STATUSES = ("active", "deferred", "withdrawn")
 TRAINING_STATUS_MESSAGE = "The filter '#/training_status' must be " + '["active", "deferred", "withdrawn"]'
@@ -23,11 +24,6 @@ _DATETIME = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
     r"(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
 )
-
-
-def _blank(raw: Any) -> bool:
-    # Upstream tests filters with Rails' `present?`: an empty or all-blank value is no filter at all.
-    return raw is None or not str(raw).strip()
 
 
 def filters(value: Any) -> dict[str, Any]:
@@ -98,7 +94,7 @@ def parse_filter_datetime(text: str) -> datetime | None:
 def since(flt: dict[str, Any], key: str, queries: Queries) -> datetime | None:
     """`filter[updated_since]` / `filter[created_since]`."""
     raw = flt.get(key)
-    if _blank(raw):
+    if blank(raw):
         return None
     moment = parse_filter_datetime(str(raw))
     if moment is None:
@@ -109,7 +105,7 @@ def since(flt: dict[str, Any], key: str, queries: Queries) -> datetime | None:
 def text_list(flt: dict[str, Any], key: str) -> list[str] | None:
     """A comma list filter; blank entries are dropped."""
     raw = flt.get(key)
-    if _blank(raw):
+    if blank(raw):
         return None
     return [part.strip() for part in str(raw).split(",") if part.strip()]
 
@@ -117,7 +113,7 @@ def text_list(flt: dict[str, Any], key: str) -> list[str] | None:
 def cohorts(flt: dict[str, Any], single: bool = False) -> list[int] | None:
     """Cohort years; years that are not numbers match nothing rather than fail, as upstream."""
     raw = flt.get("cohort")
-    if _blank(raw):
+    if blank(raw):
         return None  # every cohort, as when the filter is absent
     parts = [str(raw).strip()] if single else text_list(flt, "cohort") or []
     return [int(p) for p in parts if p.isdigit() and len(p) < 6]
@@ -125,12 +121,12 @@ def cohorts(flt: dict[str, Any], single: bool = False) -> list[int] | None:
 
 def one(flt: dict[str, Any], key: str) -> str | None:
     raw = flt.get(key)
-    return None if _blank(raw) else str(raw)
+    return None if blank(raw) else str(raw)
 
 
 def training_status(flt: dict[str, Any], queries: Queries) -> str | None:
     raw = flt.get("training_status")
-    if _blank(raw):
+    if blank(raw):
         return None
     if raw not in TRAINING_STATUSES:
         if queries.unknown_training_status == "match_nothing":

@@ -10,8 +10,8 @@ from sandbox.api import params
 from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import many, single
-from sandbox.domain import partnership_rules as rules
-from sandbox.domain import partnerships as domain
+from sandbox.domain.partnerships import reads as domain
+from sandbox.domain.partnerships import rules
 from sandbox.presenters.v3_resources import render_partnership
 
 

@@ -9,8 +9,8 @@ from starlette.responses import Response
 from sandbox.api import params
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import many, single
-from sandbox.domain import statements as domain
 from sandbox.domain.errors import NotFound
+from sandbox.domain.finance import statements as domain
 from sandbox.presenters.v3_resources import render_statement
 
 

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from sandbox.api import params
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import many, single
-from sandbox.domain import unfunded_mentors as domain
+from sandbox.domain.participants import unfunded_mentors as domain
 from sandbox.presenters.v3_resources import render_unfunded_mentor
 
 

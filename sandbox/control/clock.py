@@ -10,8 +10,8 @@ from starlette.responses import Response
 from sandbox.api.params import parse_datetime
 from sandbox.control.context import ControlContext
 from sandbox.control.responses import ok
-from sandbox.domain.entities import LeadProvider
 from sandbox.domain.errors import ValidationFailed
+from sandbox.domain.world.entities import LeadProvider
 from sandbox.presenters.formats import timestamp
 
 UNITS = ("days", "hours", "minutes", "seconds")

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sandbox.api.context import request_instant
-from sandbox.domain.entities import LeadProvider
 from sandbox.domain.errors import NotFound, NotPermitted
+from sandbox.domain.world.entities import LeadProvider
 from sandbox.journal import ADMIN
 from sandbox.state import SandboxState
 from sandbox.store import Store

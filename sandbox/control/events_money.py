@@ -1,5 +1,5 @@
 """DfE-side events about money, partnerships and NPQ: thin handlers over
-`sandbox.domain.money_events` and `sandbox.domain.npq_application_event`.
+`sandbox.domain.events.money` and `sandbox.domain.events.npq_applications`.
 
 Each returns the resources the event changed, as plain JSON under `data`, in the v3 shape of the Lead
 Provider API (the version that shows the most: `statement_id`, `clawback_statement_id`, statements).
@@ -14,11 +14,13 @@ from starlette.responses import Response
 from sandbox.contracts import CONTROL_VIEW
 from sandbox.control.context import ControlContext
 from sandbox.control.responses import journaled, ok
-from sandbox.domain import money_events, npq, npq_application_event
-from sandbox.domain.declarations import declaration_view
-from sandbox.domain.entities import Declaration, SchoolCohort
+from sandbox.domain.applications import reads as npq
+from sandbox.domain.declarations.reads import declaration_view
 from sandbox.domain.errors import BadRequest
-from sandbox.domain.partnerships import partnership_view
+from sandbox.domain.events import money as money_events
+from sandbox.domain.events import npq_applications as npq_application_event
+from sandbox.domain.partnerships.reads import partnership_view
+from sandbox.domain.world.entities import Declaration, SchoolCohort
 from sandbox.presenters import declarations as present_declarations
 from sandbox.presenters.formats import cohort, timestamp
 from sandbox.presenters.npq import render_application

@@ -15,10 +15,11 @@ from starlette.responses import Response
 
 from sandbox.control.context import ControlContext
 from sandbox.control.responses import journaled, ok
-from sandbox.domain import dfe_events, school_events
-from sandbox.domain.entities import InductionRecord
 from sandbox.domain.errors import BadRequest
-from sandbox.domain.school_events import Gate, PeopleEvent
+from sandbox.domain.events import dfe as dfe_events
+from sandbox.domain.events import school as school_events
+from sandbox.domain.events.school import Gate, PeopleEvent
+from sandbox.domain.world.entities import InductionRecord
 from sandbox.presenters.formats import cohort, iso_date, timestamp
 from sandbox.store import Store
 

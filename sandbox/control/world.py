@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from typing import Any
 
 from starlette.responses import Response
@@ -22,7 +23,7 @@ def _world(ctx: ControlContext) -> dict[str, Any]:
         "seed": ctx.state.seed,
         "participants": ctx.state.participants,
         "lead_providers": providers,
-        "changes": len(ctx.state.journal),
+        "changes": ctx.state.journal.accepted,
     }
 
 
@@ -39,7 +40,11 @@ def reset_world(ctx: ControlContext, body: Any = None, **_: Any) -> Response:
     return ok(_world(ctx))
 
 
-def reset_provider(ctx: ControlContext, provider_id: str, **_: Any) -> Response:
-    provider = ctx.provider(provider_id)
-    dropped = ctx.state.reset_provider(provider.id)
-    return ok({"lead_provider_id": provider.id, "dropped": dropped})
+def reset_provider(ctx: ControlContext, provider_id: str, **_: Any) -> Coroutine[Any, Any, Response]:
+    provider = ctx.provider(provider_id)  # checked before anything is undone
+
+    async def reset() -> Response:
+        dropped = await ctx.state.reset_provider_async(provider.id)
+        return ok({"lead_provider_id": provider.id, "dropped": dropped})
+
+    return reset()

@@ -52,3 +52,17 @@ class InvalidAction(DomainError):
         super().__init__(detail)
         self.title = title
         self.detail = detail
+
+
+class Errors(dict[str, list[str]]):
+    """Refusals collected as ActiveModel collects them: every check runs, messages are grouped per
+    attribute in the order the attribute first failed, each message once (the service `uniq`s them)."""
+
+    def add(self, attribute: str, *texts: str) -> None:
+        if texts:
+            found = self.setdefault(attribute, [])
+            found.extend(t for t in texts if t not in found)
+
+    def raise_any(self) -> None:
+        if self:
+            raise ValidationFailed(dict(self))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.contracts import Contract
-from sandbox.domain.declarations import DeclarationView
+from sandbox.domain.declarations.reads import DeclarationView
 from sandbox.presenters.formats import pick, resource, state, timestamp
 
 FIELDS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.contracts import Contract
-from sandbox.domain.ecf_participants import Enrolment, Participant
+from sandbox.domain.participants.ecf import Enrolment, Participant
 from sandbox.presenters.formats import (
     cohort,
     iso_date,

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sandbox.domain.entities import User
+from sandbox.domain.world.entities import User
 
 
 def timestamp(value: datetime | None) -> str | None:

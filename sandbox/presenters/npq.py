@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.contracts import Contract
-from sandbox.domain.entities import Outcome
-from sandbox.domain.npq import ApplicationView, NPQEnrolment, NPQParticipant
+from sandbox.domain.applications.reads import ApplicationView
+from sandbox.domain.participants.npq import NPQEnrolment, NPQParticipant
+from sandbox.domain.world.entities import Outcome
 from sandbox.presenters.formats import (
     cohort,
     midnight,

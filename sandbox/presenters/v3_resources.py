@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.contracts import Contract
-from sandbox.domain.entities import Statement
-from sandbox.domain.partnerships import DeliveryPartnerView, PartnershipView, SchoolView
-from sandbox.domain.transfers import Move, ParticipantTransfers
-from sandbox.domain.unfunded_mentors import UnfundedMentor
+from sandbox.domain.participants.transfers import Move, ParticipantTransfers
+from sandbox.domain.participants.unfunded_mentors import UnfundedMentor
+from sandbox.domain.partnerships.reads import DeliveryPartnerView, PartnershipView, SchoolView
+from sandbox.domain.world.entities import Statement
 from sandbox.presenters.formats import cohort, iso_date, millis_timestamp, pick, resource, timestamp
 
 MONTHS = [

@@ -11,8 +11,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from datetime import date, datetime, timedelta
 
-from sandbox.domain.entities import Declaration, Statement
-from sandbox.domain.ledger import record_declaration
+from sandbox.domain.finance.ledger import record_declaration
+from sandbox.domain.world.entities import Declaration, Statement
 from sandbox.seed.context import SeedContext, at
 
 EVIDENCE = (("training-event-attended", 6.0), ("self-study-material-completed", 3.0), ("other", 1.0))

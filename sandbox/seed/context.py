@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from faker import Faker
 
-from sandbox.domain.reference import ReferenceData
+from sandbox.domain.world.reference import ReferenceData
 from sandbox.store import Store
 
 T = TypeVar("T")

@@ -8,15 +8,15 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sandbox.domain.entities import ECFProfile, InductionRecord, Partnership, User
-from sandbox.domain.reference import Schedule
-from sandbox.domain.registration import (
+from sandbox.domain.world.entities import ECFProfile, InductionRecord, Partnership, User
+from sandbox.domain.world.reference import Schedule
+from sandbox.domain.world.registration import (
     change_cohort_after_payments_frozen,
     create_user,
+    record_eligibility,
+    record_registration,
     record_school_transfer,
     record_training_status,
-    register_participant,
-    set_eligibility,
     set_induction_end_date,
 )
 from sandbox.seed.billing import StatementBook, ecf_evidence, file_declaration
@@ -100,7 +100,7 @@ def enrol(
 ) -> Enrolled:
     when = registered_at or registration_time(ctx, schedule_identifier, partnership.cohort)
     user = user or new_user(ctx, when)
-    profile, record = register_participant(
+    profile, record = record_registration(
         ctx.store,
         user_id=user.id,
         participant_type=participant_type,
@@ -109,7 +109,7 @@ def enrol(
         schedule_identifier=schedule_identifier,
         mentor_profile_id=mentor.profile.id if mentor else None,
     )
-    set_eligibility(
+    record_eligibility(
         ctx.store,
         profile_id=profile.id,
         eligibility=eligibility,

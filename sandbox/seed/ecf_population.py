@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sandbox.domain.entities import LeadProvider
+from sandbox.domain.world.entities import LeadProvider
 from sandbox.seed.context import SeedContext, at
 from sandbox.seed.ecf import (
     Enrolled,

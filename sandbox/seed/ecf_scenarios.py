@@ -12,8 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sandbox.domain.entities import LeadProvider, Partnership
-from sandbox.domain.registration import assign_mentor, create_user, merge_users, set_mentor_funding_end_date
+from sandbox.domain.world.entities import LeadProvider, Partnership
+from sandbox.domain.world.registration import (
+    create_user,
+    merge_users,
+    record_mentor,
+    set_mentor_funding_end_date,
+)
 from sandbox.seed.context import SeedContext, at
 from sandbox.seed.ecf import (
     Enrolled,
@@ -262,7 +267,7 @@ def _mentors(ctx: SeedContext, roster: Roster, mine: Places) -> None:
     ect = _join(ctx, roster, p24, mentor=mentors[0])
     declare(ctx, roster, ect, types=["started"])
     when = max(ect.last_activity + timedelta(days=3), mentors[1].registered_at)
-    assign_mentor(
+    record_mentor(
         ctx.store, record_id=ect.record.id, mentor_profile_id=mentors[1].profile.id, now=min(when, ctx.now)
     )
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sandbox.domain.entities import LeadProvider, NPQApplication, NPQProfile, User
-from sandbox.domain.ledger import record_npq_outcome
-from sandbox.domain.npq import eligible_for_funding
-from sandbox.domain.npq_registration import (
-    ApplicationDetails,
+from sandbox.domain.applications.reads import eligible_for_funding
+from sandbox.domain.finance.ledger import record_npq_outcome
+from sandbox.domain.world.entities import LeadProvider, NPQApplication, NPQProfile, User
+from sandbox.domain.world.npq_registration import (
     accept_npq_application,
     create_npq_application,
     create_npq_contract,
     reject_npq_application,
 )
-from sandbox.domain.registration import record_training_status
+from sandbox.domain.world.registration import record_training_status
 from sandbox.seed.billing import StatementBook, file_declaration
 from sandbox.seed.context import SeedContext, at
 from sandbox.seed.organisations import COHORTS, Layout
@@ -97,7 +97,7 @@ def build_contracts(ctx: SeedContext, layout: Layout) -> Offer:
 
 def details(
     ctx: SeedContext, layout: Layout, course: str, *, has_trn: bool = True, eligible: bool | None = None
-) -> ApplicationDetails:
+) -> dict[str, Any]:
     """The applicant's answers and DfE's funding verdict."""
     family = ctx.reference.npq_family(course)
     early_years = course == "npq-early-years-leadership"
@@ -107,7 +107,7 @@ def details(
     lead_mentor = course == "npq-leading-teaching-development" and ctx.chance(0.3)
     childcare_urn = f"EY{ctx.rng.randrange(10**6):06d}" if early_years and not in_school else None
     targeted = funded and family in ("leadership", "specialist") and ctx.chance(0.15)
-    return ApplicationDetails(
+    return dict(
         eligible_for_funding=funded,
         funding_choice=None if funded else ctx.weighted(FUNDING_CHOICES),
         headteacher_status=ctx.weighted(HEADTEACHER)

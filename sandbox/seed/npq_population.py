@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sandbox.domain.entities import LeadProvider, User
+from sandbox.domain.world.entities import LeadProvider, User
 from sandbox.seed.billing import StatementBook
 from sandbox.seed.context import SeedContext, at
 from sandbox.seed.ecf import new_user

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sandbox.domain.entities import LeadProvider, Partnership, School
-from sandbox.domain.ledger import create_statements
-from sandbox.domain.registration import (
+from sandbox.domain.finance.ledger import create_statements
+from sandbox.domain.world.entities import LeadProvider, Partnership, School
+from sandbox.domain.world.registration import (
     add_provider_relationship,
-    challenge_partnership,
     create_delivery_partner,
     create_lead_provider,
-    create_partnership,
     create_school,
+    record_challenge,
+    record_partnership,
     set_school_cohort,
 )
 from sandbox.seed.context import SeedContext, at
@@ -150,7 +150,7 @@ def partner(
     relationship: bool = False,
 ) -> Partnership:
     opened = ctx.reference.cohort(cohort).registration_start_date  # type: ignore[union-attr]
-    partnership = create_partnership(
+    partnership = record_partnership(
         ctx.store,
         lead_provider_id=provider_id,
         school_id=plan.school.id,
@@ -196,7 +196,7 @@ def _challenged(ctx: SeedContext, layout: Layout) -> None:
         else:
             plan = new_school(ctx)
             layout.schools.append(plan)
-        partnership = create_partnership(
+        partnership = record_partnership(
             ctx.store,
             lead_provider_id=provider.id,
             school_id=plan.school.id,
@@ -208,7 +208,7 @@ def _challenged(ctx: SeedContext, layout: Layout) -> None:
         )
         # challenged_at keeps milliseconds on the wire, so the seed gives it some.
         when = ctx.after(partnership.created_at, 3, 40).replace(microsecond=ctx.rng.randrange(1000) * 1000)
-        challenge_partnership(ctx.store, partnership_id=partnership.id, reason=reason, now=when)
+        record_challenge(ctx.store, partnership_id=partnership.id, reason=reason, now=when)
 
 
 def _unpartnered_schools(ctx: SeedContext, layout: Layout) -> None:

@@ -9,7 +9,7 @@ make sure a provider has something valid to do on that day.
 
 from __future__ import annotations
 
-from sandbox.domain.reference import ReferenceData
+from sandbox.domain.world.reference import ReferenceData
 from sandbox.seed.billing import StatementBook
 from sandbox.seed.context import WORLD_NOW, SeedContext
 from sandbox.seed.ecf import Roster
@@ -45,4 +45,5 @@ def build_world(reference: ReferenceData, seed: int = 1, participants: int = 300
     for provider in layout.npq:
         count = max(0, participants // 3 - seeded_npq.get(provider.id, 0))
         populate_npq(ctx, layout, book, offer, provider, count, mentors)
+    ctx.store.seal()
     return ctx.store

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 from sandbox.app import create_app
 from tests.conftest import bearer, make_state
 
-BILLABLE = ("submitted", "eligible", "payable", "paid")
+BILLABLE_OR_CHANGEABLE = ("submitted", "eligible", "payable", "paid")
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def sandbox():
 
 def _ects_without(state, provider, declaration_type: str) -> list[str]:
     """Active, fundable 2024 ECTs of the provider on ecf-standard-september with no such claim yet."""
-    from sandbox.domain.ecf_participants import ParticipantFilter, list_participants
+    from sandbox.domain.participants.ecf import ParticipantFilter, list_participants
 
     found = []
     for participant in list_participants(state.store, provider, ParticipantFilter(), state.clock.now()):
@@ -30,7 +30,7 @@ def _ects_without(state, provider, declaration_type: str) -> list[str]:
             claimed = {
                 d.declaration_type
                 for d in state.store.declarations_of(participant.user.id)
-                if d.course_identifier == "ecf-induction" and d.state in BILLABLE
+                if d.course_identifier == "ecf-induction" and d.state in BILLABLE_OR_CHANGEABLE
             }
             if (
                 profile.participant_type == "ect"

@@ -13,7 +13,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from sandbox.app import create_app
-from sandbox.domain.entities import Declaration, LeadProvider, Partnership
+from sandbox.domain.world.entities import Declaration, LeadProvider, Partnership
 from sandbox.state import SandboxState
 from tests.conftest import TEST_NOW, TEST_PARTICIPANTS, VERSIONS, bearer, make_state
 from tests.support.openapi import validate_exchange

@@ -14,8 +14,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from sandbox.app import create_app
-from sandbox.domain.ecf_visibility import recency
-from sandbox.domain.entities import ECFProfile, LeadProvider, Partnership
+from sandbox.domain.participants.visibility import recency
+from sandbox.domain.world.entities import ECFProfile, LeadProvider, Partnership
 from sandbox.state import SandboxState
 from sandbox.store import Store
 from tests.conftest import TEST_NOW, VERSIONS, bearer, make_state

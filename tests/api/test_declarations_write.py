@@ -20,10 +20,11 @@ from starlette.testclient import TestClient
 
 from sandbox.api.body import DATA_STRUCTURE_MESSAGE
 from sandbox.app import create_app
-from sandbox.domain.declarations import BILLABLE_STATES, visible_to
-from sandbox.domain.ecf_visibility import latest_state_by, provider_has_record_on_schedule
-from sandbox.domain.entities import ECFProfile, LeadProvider, NPQProfile
-from sandbox.domain.reference import milestone_window_check
+from sandbox.domain.declarations.reads import visible_to
+from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE
+from sandbox.domain.participants.visibility import latest_state_by, provider_has_record_on_schedule
+from sandbox.domain.world.entities import ECFProfile, LeadProvider, NPQProfile
+from sandbox.domain.world.reference import milestone_window_check
 from sandbox.state import SandboxState
 from sandbox.store import Store
 from tests.conftest import TEST_NOW, VERSIONS, bearer, make_state
@@ -101,7 +102,7 @@ def _claimed(store: Store, user_id: str, course: str, declaration_type: str) -> 
     return any(
         d.course_identifier == course
         and d.declaration_type == declaration_type
-        and d.state in BILLABLE_STATES
+        and d.state in BILLABLE_OR_CHANGEABLE
         for d in store.declarations_of(user_id)
     )
 

@@ -17,9 +17,9 @@ from starlette.testclient import TestClient
 
 from sandbox.app import create_app
 from sandbox.domain import messages
-from sandbox.domain.entities import ECFProfile, LeadProvider, Partnership
-from sandbox.domain.ledger import record_declaration
-from sandbox.domain.registration import create_user, register_participant
+from sandbox.domain.finance.ledger import record_declaration
+from sandbox.domain.world.entities import ECFProfile, LeadProvider, Partnership
+from sandbox.domain.world.registration import create_user, record_registration
 from sandbox.seed.context import WORLD_NOW
 from sandbox.state import SandboxState
 from tests.conftest import TEST_NOW, bearer, make_state
@@ -95,7 +95,7 @@ def arrange(
         teacher_reference_number=None,
         now=WORLD_NOW,
     )
-    profile, _ = register_participant(
+    profile, _ = record_registration(
         store,
         user_id=user.id,
         participant_type="ect",

@@ -17,10 +17,12 @@ from starlette.testclient import TestClient
 
 from sandbox.api.body import DATA_STRUCTURE_MESSAGE
 from sandbox.app import create_app
-from sandbox.domain import messages, npq_actions, outcome_rules
-from sandbox.domain import npq_decisions as decisions
-from sandbox.domain.entities import LeadProvider, NPQProfile
+from sandbox.domain import messages
+from sandbox.domain.applications import decisions
+from sandbox.domain.declarations import outcomes as outcome_rules
 from sandbox.domain.messages import CONTRACT_DATA_ISSUE, COURSE_NOT_RECOGNISED, PARTICIPANT_NOT_RECOGNISED
+from sandbox.domain.participants import npq_actions
+from sandbox.domain.world.entities import LeadProvider, NPQProfile
 from sandbox.state import SandboxState
 from tests.conftest import VERSIONS, bearer, make_state
 from tests.domain.npq_world import accept, apply, declare, fingerprint, person

@@ -12,9 +12,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from sandbox.app import create_app
-from sandbox.domain import registration as reg
-from sandbox.domain.ecf_visibility import latest_record, open_partnership_ids
-from sandbox.domain.entities import LeadProvider
+from sandbox.domain.participants.visibility import latest_record, open_partnership_ids
+from sandbox.domain.world import registration as reg
+from sandbox.domain.world.entities import LeadProvider
 from sandbox.state import SandboxState
 from sandbox.store import Store
 from tests.conftest import TEST_NOW, bearer, make_state
@@ -163,7 +163,7 @@ def _scene(store: Store, provider: LeadProvider, other: LeadProvider, case: str)
     dp = dp_for(store, provider, 2024)
     school = untouched_school(store)
     if case == "not_set_up":
-        reg.create_partnership(
+        reg.record_partnership(
             store,
             lead_provider_id=other.id,
             school_id=school.id,
@@ -310,7 +310,7 @@ def _update_case(store: Store, provider: LeadProvider, case: str) -> tuple[str, 
     partnership = own_confirmed(store, provider, 2022 if case == "no_relationship" else 2024)
     if case == "duplicate":
         dp = dp_for(store, provider, 2024, skip=partnership.delivery_partner_id)
-        reg.create_partnership(
+        reg.record_partnership(
             store,
             lead_provider_id=provider.id,
             school_id=partnership.school_id,

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sandbox.domain.entities import (
+from sandbox.domain.finance.ledger import create_statements, record_declaration
+from sandbox.domain.world.entities import (
     Declaration,
     ECFProfile,
     InductionRecord,
@@ -16,16 +17,15 @@ from sandbox.domain.entities import (
     Partnership,
     School,
 )
-from sandbox.domain.ledger import create_statements, record_declaration
-from sandbox.domain.reference import ReferenceData
-from sandbox.domain.registration import (
+from sandbox.domain.world.reference import ReferenceData
+from sandbox.domain.world.registration import (
     add_provider_relationship,
     create_delivery_partner,
     create_lead_provider,
-    create_partnership,
     create_school,
     create_user,
-    register_participant,
+    record_partnership,
+    record_registration,
 )
 from sandbox.store import Store
 
@@ -77,7 +77,7 @@ class World:
             teacher_reference_number=None,
             now=registered,
         )
-        profile, record = register_participant(
+        profile, record = record_registration(
             self.store,
             user_id=user.id,
             participant_type=participant_type,
@@ -122,7 +122,7 @@ def build(seed: int = 7) -> World:
             add_provider_relationship(
                 store, lead_provider_id=lead.id, delivery_partner_id=partner.id, cohort=cohort
             )
-            world.partnerships[(lead.id, cohort)] = create_partnership(
+            world.partnerships[(lead.id, cohort)] = record_partnership(
                 store,
                 lead_provider_id=lead.id,
                 school_id=where.id,

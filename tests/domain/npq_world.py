@@ -10,16 +10,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from sandbox.domain import registration as reg
-from sandbox.domain.entities import Declaration, LeadProvider, NPQApplication, NPQProfile, User
-from sandbox.domain.ledger import create_statements, record_declaration
-from sandbox.domain.npq_registration import (
-    ApplicationDetails,
+from sandbox.domain.finance.ledger import create_statements, record_declaration
+from sandbox.domain.world import registration as reg
+from sandbox.domain.world.entities import Declaration, LeadProvider, NPQApplication, NPQProfile, User
+from sandbox.domain.world.npq_registration import (
     accept_npq_application,
     create_npq_application,
     create_npq_contract,
 )
-from sandbox.domain.reference import ReferenceData
+from sandbox.domain.world.reference import ReferenceData
 from sandbox.store import Store
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)  # the API tests' clock
@@ -93,7 +92,7 @@ def apply(
         course_identifier=course,
         cohort=cohort,
         now=when or datetime(cohort, 6, 1, 9, tzinfo=UTC),
-        details=ApplicationDetails(eligible_for_funding=eligible),
+        details={"eligible_for_funding": eligible},
     )
 
 

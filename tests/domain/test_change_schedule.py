@@ -7,13 +7,17 @@ from datetime import timedelta
 import pytest
 
 from sandbox.domain import messages
-from sandbox.domain.change_schedule import NO_PARTNERSHIP, active_registration_cohort, change_schedule
-from sandbox.domain.ecf_actions import defer_participant, withdraw_participant
 from sandbox.domain.errors import NotFound, ValidationFailed
-from sandbox.domain.registration import (
-    challenge_partnership,
+from sandbox.domain.participants.change_schedule import (
+    NO_PARTNERSHIP,
+    active_registration_cohort,
+    change_schedule,
+)
+from sandbox.domain.participants.ecf_actions import defer_participant, withdraw_participant
+from sandbox.domain.world.registration import (
     change_cohort_after_payments_frozen,
-    create_partnership,
+    record_challenge,
+    record_partnership,
 )
 from tests.domain.ecf_world import NOW, Enrolled, World, at, build, snapshot
 
@@ -236,12 +240,12 @@ def test_a_record_not_started_yet_is_changed_in_place(world: World) -> None:
 
 
 def test_target_cohort_needs_an_active_partnership_with_the_school(world: World) -> None:
-    challenge_partnership(world.store, partnership_id=world.partnership(2022).id, reason="mistake", now=NOW)
+    record_challenge(world.store, partnership_id=world.partnership(2022).id, reason="mistake", now=NOW)
     assert refused(world, world.enrol(), "ecf-standard-september", 2022) == {"cohort": [NO_PARTNERSHIP]}
 
 
 def test_a_relationship_partnership_serves_only_identifier_changes(world: World) -> None:
-    link = create_partnership(
+    link = record_partnership(
         world.store,
         lead_provider_id=world.provider.id,
         school_id=world.other_school.id,

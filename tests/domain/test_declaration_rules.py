@@ -11,32 +11,30 @@ from typing import Any
 
 import pytest
 
-from sandbox.domain import declaration_rules as rules
-from sandbox.domain import void
-from sandbox.domain.declaration_input import DeclarationRequest, parse_declaration_date, parse_has_passed
-from sandbox.domain.declarations import has_passed
-from sandbox.domain.entities import Declaration, ECFProfile, LeadProvider, NPQProfile, Partnership
+from sandbox.domain.declarations import rules, void
+from sandbox.domain.declarations.input import DeclarationRequest, parse_declaration_date, parse_has_passed
+from sandbox.domain.declarations.reads import has_passed
 from sandbox.domain.errors import InvalidAction, NotFound, ValidationFailed
-from sandbox.domain.ledger import create_statements, record_declaration
+from sandbox.domain.finance.ledger import create_statements, record_declaration
 from sandbox.domain.messages import COURSE_NOT_RECOGNISED, PARTICIPANT_NOT_RECOGNISED
-from sandbox.domain.npq_registration import (
-    ApplicationDetails,
+from sandbox.domain.world.entities import Declaration, ECFProfile, LeadProvider, NPQProfile, Partnership
+from sandbox.domain.world.npq_registration import (
     accept_npq_application,
     create_npq_application,
     create_npq_contract,
 )
-from sandbox.domain.reference import ReferenceData
-from sandbox.domain.registration import (
+from sandbox.domain.world.reference import ReferenceData
+from sandbox.domain.world.registration import (
     add_provider_relationship,
-    assign_mentor,
     create_delivery_partner,
     create_lead_provider,
-    create_partnership,
     create_school,
     create_user,
+    record_eligibility,
+    record_mentor,
+    record_partnership,
+    record_registration,
     record_training_status,
-    register_participant,
-    set_eligibility,
 )
 from sandbox.store import Store
 
@@ -79,7 +77,7 @@ class World:
         user_id: str | None = None,
         **options: Any,
     ) -> ECFProfile:
-        profile, _ = register_participant(
+        profile, _ = record_registration(
             self.store,
             user_id=user_id or self.person(),
             participant_type=participant_type,
@@ -89,7 +87,7 @@ class World:
             **options,
         )
         eligibility = {True: "eligible", False: "ineligible", None: None}[eligible]
-        return set_eligibility(
+        return record_eligibility(
             self.store, profile_id=profile.id, eligibility=eligibility, now=profile.created_at
         )
 
@@ -108,7 +106,7 @@ class World:
             course_identifier=course,
             cohort=2024,
             now=datetime(2024, 6, 1, tzinfo=UTC),
-            details=ApplicationDetails(eligible_for_funding=eligible),
+            details={"eligible_for_funding": eligible},
         )
         return accept_npq_application(
             self.store,
@@ -130,7 +128,7 @@ def build() -> World:
             add_provider_relationship(
                 store, lead_provider_id=provider.id, delivery_partner_id=partner.id, cohort=cohort
             )
-            partnerships[(provider.id, cohort)] = create_partnership(
+            partnerships[(provider.id, cohort)] = record_partnership(
                 store,
                 lead_provider_id=provider.id,
                 school_id=school.id,
@@ -232,9 +230,11 @@ def test_objects_and_lists_arrive_as_missing_and_unknown_attributes_are_ignored(
 def test_a_fundable_ect_is_eligible_on_the_next_output_statement_with_copied_fields(world):
     mentor = world.ecf("mentor")
     ect = world.ecf()
-    set_eligibility(world.store, profile_id=ect.id, eligibility="eligible", now=BUILT, sparsity_uplift=True)
+    record_eligibility(
+        world.store, profile_id=ect.id, eligibility="eligible", now=BUILT, sparsity_uplift=True
+    )
     record = world.store.records_of(ect.id)[0]
-    assign_mentor(world.store, record_id=record.id, mentor_profile_id=mentor.id, now=BUILT)
+    record_mentor(world.store, record_id=record.id, mentor_profile_id=mentor.id, now=BUILT)
     user_stamp = world.store.users[ect.user_id].updated_at
     declaration = submit(world, ask(ect, declaration_type="retained-1", evidence_held="other"))
     assert declaration.state == "eligible"

@@ -7,14 +7,14 @@ from datetime import timedelta
 import pytest
 
 from sandbox.domain import messages
-from sandbox.domain.ecf_actions import (
+from sandbox.domain.errors import ValidationFailed
+from sandbox.domain.participants.ecf_actions import (
     defer_participant,
     resolve,
     resume_participant,
     withdraw_participant,
 )
-from sandbox.domain.errors import ValidationFailed
-from sandbox.domain.registration import challenge_partnership, merge_users, record_school_transfer
+from sandbox.domain.world.registration import merge_users, record_challenge, record_school_transfer
 from tests.domain.ecf_world import NOW, World, build, snapshot
 
 WITHDRAWN = "The participant is already withdrawn"
@@ -139,7 +139,7 @@ def test_ect_and_mentor_profiles_are_told_apart_by_course(world: World) -> None:
 
 def test_a_record_under_a_challenged_partnership_still_lets_the_provider_act(world: World) -> None:
     who = world.enrol(2023)
-    challenge_partnership(world.store, partnership_id=world.partnership(2023).id, reason="mistake", now=NOW)
+    record_challenge(world.store, partnership_id=world.partnership(2023).id, reason="mistake", now=NOW)
     result = withdraw(world, who.user_id)
     assert result.enrolment.record is who.record
     assert result.enrolment.withdrawal is not None
@@ -157,7 +157,7 @@ def test_resolution_needs_a_record_on_the_profiles_current_schedule(world: World
     )
     who.profile.schedule_identifier = "ecf-reduced-september"
     target = resolve(world.store, world.provider, who.user_id, "ecf-induction")
-    assert target.errors.by_attribute == {"participant_id": [messages.PARTICIPANT_NOT_RECOGNISED]}
+    assert target.errors == {"participant_id": [messages.PARTICIPANT_NOT_RECOGNISED]}
 
 
 # -- withdraw -------------------------------------------------------------------------------------

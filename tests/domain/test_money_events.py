@@ -1,5 +1,5 @@
-"""DfE-side events about money, partnerships and NPQ applications (sandbox.domain.money_events and
-npq_application_event), on a seeded world, without HTTP."""
+"""DfE-side events about money, partnerships and NPQ applications (sandbox.domain.events.money and
+events.npq_applications), on a seeded world, without HTTP."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from sandbox.domain import money_events as events
-from sandbox.domain.ecf_participants import ParticipantFilter, list_participants
-from sandbox.domain.entities import Declaration, LeadProvider, Statement
 from sandbox.domain.errors import NotFound, NotPermitted, ValidationFailed
-from sandbox.domain.ledger import record_declaration
-from sandbox.domain.npq_application_event import create_application, default_cohort
-from sandbox.domain.reference import ReferenceData
-from sandbox.domain.statements import next_output_statement
+from sandbox.domain.events import money as events
+from sandbox.domain.events.npq_applications import create_application, default_cohort
+from sandbox.domain.finance.ledger import record_declaration
+from sandbox.domain.finance.statements import next_output_statement
+from sandbox.domain.participants.ecf import ParticipantFilter, list_participants
+from sandbox.domain.world.entities import Declaration, LeadProvider, Statement
+from sandbox.domain.world.reference import ReferenceData
 from sandbox.journal import ADMIN
 from sandbox.seed.world import build_world
 from sandbox.store import Store

@@ -7,8 +7,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from sandbox.domain import npq_actions as actions
-from sandbox.domain.entities import NPQContract
 from sandbox.domain.errors import InvalidAction, NotFound, ValidationFailed
 from sandbox.domain.messages import (
     CANNOT_CHANGE_COHORT,
@@ -21,7 +19,9 @@ from sandbox.domain.messages import (
     SCHEDULE_INVALIDATES_DECLARATIONS,
     WITHDRAWN_PARTICIPANT,
 )
-from sandbox.domain.registration import record_training_status
+from sandbox.domain.participants import npq_actions as actions
+from sandbox.domain.world.entities import NPQContract
+from sandbox.domain.world.registration import record_training_status
 from tests.domain.npq_world import NOW, World, accept, apply, build, declare, enrolled, fingerprint, person
 
 REASON_MISSING = ["The property '#/reason' must be present", "The property '#/reason' must be a valid reason"]

@@ -8,17 +8,17 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from sandbox.domain import npq_decisions as decisions
-from sandbox.domain import outcome_rules as outcomes
-from sandbox.domain.entities import NPQContract
+from sandbox.domain.applications import decisions
+from sandbox.domain.declarations import outcomes
 from sandbox.domain.errors import Forbidden, InvalidAction, NotFound, ValidationFailed
-from sandbox.domain.ledger import record_npq_outcome
+from sandbox.domain.finance.ledger import record_npq_outcome
 from sandbox.domain.messages import (
     CONTRACT_DATA_ISSUE,
     COURSE_MISSING,
     COURSE_NOT_RECOGNISED,
     SCHEDULE_INVALID_FOR_COURSE,
 )
+from sandbox.domain.world.entities import NPQContract
 from tests.domain.npq_world import NOW, World, accept, apply, build, declare, enrolled, fingerprint, person
 
 

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from sandbox.domain import partnership_rules as rules
-from sandbox.domain import registration as reg
-from sandbox.domain.entities import LeadProvider, Partnership, School
 from sandbox.domain.errors import NotFound, ValidationFailed
-from sandbox.domain.reference import ReferenceData
+from sandbox.domain.partnerships import rules
+from sandbox.domain.world import registration as reg
+from sandbox.domain.world.entities import LeadProvider, Partnership, School
+from sandbox.domain.world.reference import ReferenceData
 from sandbox.seed.world import build_world
 from sandbox.store import Store
 
@@ -229,7 +229,7 @@ def partner(
     now: datetime = NOW,
 ) -> Partnership:
     """A partnership made DfE-side (the seed's way), to set a scene."""
-    return reg.create_partnership(
+    return reg.record_partnership(
         store,
         lead_provider_id=provider.id,
         school_id=school.id,
@@ -373,7 +373,7 @@ def test_a_relationship_or_a_challenged_partnership_is_not_a_confirmed_one(
     school = untouched_school(store)
     partner(store, other, school, relationship=True)
     challenged = partner(store, other, school)
-    reg.challenge_partnership(store, partnership_id=challenged.id, reason="mistake", now=NOW)
+    reg.record_challenge(store, partnership_id=challenged.id, reason="mistake", now=NOW)
     assert not create(store, provider, **valid(store, provider, school)).challenged
 
 
@@ -409,7 +409,7 @@ def test_a_challenged_partnership_last_cohort_does_not_count(
 ) -> None:
     school = _previously_partnered(store, other)
     last = next(p for p in store.partnerships.values() if p.school_id == school.id)
-    reg.challenge_partnership(store, partnership_id=last.id, reason="mistake", now=NOW)
+    reg.record_challenge(store, partnership_id=last.id, reason="mistake", now=NOW)
     assert create(store, provider, **valid(store, provider, school)).cohort == COHORT
 
 
@@ -555,7 +555,7 @@ def test_participants_at_the_school_are_touched(store: Store) -> None:
     ect = reg.create_user(
         store, full_name="A Teacher", email="a@example.com", teacher_reference_number=None, now=earlier
     )
-    profile, _ = reg.register_participant(
+    profile, _ = reg.record_registration(
         store, user_id=ect.id, participant_type="ect", partnership_id=old.id, now=earlier
     )
     create(store, owner, cohort=COHORT, school_id=old.school_id, delivery_partner_id=old.delivery_partner_id)

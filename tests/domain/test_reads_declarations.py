@@ -10,9 +10,7 @@ import pytest
 from sandbox.api.params import read_filters
 from sandbox.contracts import BY_NAME
 from sandbox.contracts.manage_cpd import QUERIES
-from sandbox.domain import ledger
-from sandbox.domain import registration as reg
-from sandbox.domain.declarations import (
+from sandbox.domain.declarations.reads import (
     DeclarationFilter,
     declaration_view,
     get_declaration,
@@ -21,10 +19,12 @@ from sandbox.domain.declarations import (
     uplift_paid,
 )
 from sandbox.domain.errors import NotFound
+from sandbox.domain.finance import ledger
+from sandbox.domain.world import registration as reg
 from sandbox.presenters import declarations as present
 from tests.domain.test_reads_world import World
 
-BILLABLE = ("submitted", "eligible", "payable", "paid")
+BILLABLE_OR_CHANGEABLE = ("submitted", "eligible", "payable", "paid")
 NOT_BILLABLE = ("voided", "ineligible", "awaiting_clawback", "clawed_back")
 
 
@@ -49,7 +49,7 @@ def moved():
     declarations = {
         state: world.declaration(profile, old, state=state, declaration_type=kind)
         for state, kind in zip(
-            BILLABLE + NOT_BILLABLE,
+            BILLABLE_OR_CHANGEABLE + NOT_BILLABLE,
             [
                 "started",
                 "retained-1",
@@ -79,9 +79,9 @@ def test_a_provider_sees_every_declaration_it_made_in_any_state(moved):
 def test_the_new_provider_sees_the_old_providers_billable_declarations_only(moved):
     world, _, new, _, _, _, declarations, _ = moved
     assert ids(list_declarations(world.store, new, DeclarationFilter())) == [
-        declarations[s].id for s in BILLABLE
+        declarations[s].id for s in BILLABLE_OR_CHANGEABLE
     ]
-    for state in BILLABLE:
+    for state in BILLABLE_OR_CHANGEABLE:
         assert get_declaration(world.store, new, declarations[state].id) is declarations[state]
     for state in NOT_BILLABLE:
         with pytest.raises(NotFound):
@@ -106,7 +106,7 @@ def test_a_challenged_partnership_with_an_active_record_still_shares_them(moved)
     world, _, new, _, _, _, declarations, new_partnership = moved
     world.challenge(new_partnership)
     assert ids(list_declarations(world.store, new, DeclarationFilter())) == [
-        declarations[s].id for s in BILLABLE
+        declarations[s].id for s in BILLABLE_OR_CHANGEABLE
     ]
 
 
@@ -239,7 +239,7 @@ def test_uplift_paid_for_ecf(kind, declaration_type, state, uplift, expected):
     world.statements(provider)
     partnership = world.partnership(provider)
     _, profile, _ = world.ect(partnership) if kind == "ect" else world.mentor(partnership)
-    reg.set_eligibility(
+    reg.record_eligibility(
         world.store, profile_id=profile.id, eligibility="eligible", sparsity_uplift=uplift, now=world.tick()
     )
     declaration = world.declaration(profile, provider, declaration_type=declaration_type, state=state)

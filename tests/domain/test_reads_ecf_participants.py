@@ -9,17 +9,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sandbox.contracts import BY_NAME
-from sandbox.domain import registration as reg
-from sandbox.domain.ecf_participants import (
+from sandbox.domain.errors import NotFound
+from sandbox.domain.listing import SortKey
+from sandbox.domain.participants.ecf import (
     ParticipantFilter,
     get_participant,
     list_participants,
     preferred_enrolment,
 )
-from sandbox.domain.ecf_visibility import legacy_status, participant_status
-from sandbox.domain.entities import InductionRecord
-from sandbox.domain.errors import NotFound
-from sandbox.domain.listing import SortKey
+from sandbox.domain.participants.visibility import legacy_status, participant_status
+from sandbox.domain.world import registration as reg
+from sandbox.domain.world.entities import InductionRecord
 from sandbox.presenters import ecf_participants as present
 from sandbox.presenters.formats import timestamp
 from tests.domain.test_reads_world import NOW, World
@@ -207,7 +207,7 @@ def test_trn_validated_and_eligible_for_funding(trn, eligibility, reason, valida
     world = World()
     provider = world.provider()
     user, profile, _ = world.ect(world.partnership(provider), user=world.user(trn=trn))
-    reg.set_eligibility(
+    reg.record_eligibility(
         world.store, profile_id=profile.id, eligibility=eligibility, reason=reason, now=world.tick()
     )
     enrolment = the_enrolment(world, provider, user.id)
@@ -294,7 +294,7 @@ def test_updated_since_is_inclusive_and_orders_by_updated_at_as_v1_v2_do():
     partnership = world.partnership(provider)
     older, older_profile, _ = world.ect(partnership)
     newer, _, _ = world.ect(partnership)
-    reg.set_eligibility(world.store, profile_id=older_profile.id, eligibility="eligible", now=world.tick())
+    reg.record_eligibility(world.store, profile_id=older_profile.id, eligibility="eligible", now=world.tick())
     assert ids(list_participants(world.store, provider, ParticipantFilter(), NOW)) == [older.id, newer.id]
     since = newer.updated_at
     assert ids(list_participants(world.store, provider, ParticipantFilter(updated_since=since), NOW)) == [

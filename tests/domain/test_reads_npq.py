@@ -8,24 +8,26 @@ from datetime import date, timedelta
 import pytest
 
 from sandbox.contracts import BY_NAME
-from sandbox.domain import registration as reg
-from sandbox.domain.errors import NotFound
-from sandbox.domain.listing import SortKey
-from sandbox.domain.npq import (
+from sandbox.domain.applications.reads import (
     ApplicationFilter,
-    NPQParticipantFilter,
     application_view,
     eligible_for_funding,
     get_application,
-    get_participant,
     ineligible_for_funding_reason,
     list_applications,
+)
+from sandbox.domain.errors import NotFound
+from sandbox.domain.listing import SortKey
+from sandbox.domain.participants.npq import (
+    NPQParticipantFilter,
+    get_participant,
     list_enrolment_profiles,
     list_outcomes,
     list_participants,
     participant_outcomes,
 )
-from sandbox.domain.npq_registration import reject_npq_application
+from sandbox.domain.world import registration as reg
+from sandbox.domain.world.npq_registration import reject_npq_application
 from sandbox.presenters import npq as present
 from tests.domain.test_reads_world import World
 

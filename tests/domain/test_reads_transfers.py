@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sandbox.domain import registration as reg
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import SortKey
-from sandbox.domain.transfers import get_transfers, list_transfers
-from sandbox.domain.unfunded_mentors import get_unfunded_mentor, list_unfunded_mentors
+from sandbox.domain.participants.transfers import get_transfers, list_transfers
+from sandbox.domain.participants.unfunded_mentors import get_unfunded_mentor, list_unfunded_mentors
+from sandbox.domain.world import registration as reg
 from sandbox.presenters.v3_resources import render_transfers, render_unfunded_mentor
 from tests.domain.test_reads_world import NOW, World
 
@@ -246,7 +246,7 @@ def test_linking_a_mentor_touches_them_for_updated_since(mentoring):
     world, mine, _, _, outsider_user, outsider, _, _, record = mentoring
     since = world.tick()
     assert list_unfunded_mentors(world.store, mine, since) == []
-    reg.assign_mentor(world.store, record_id=record.id, mentor_profile_id=outsider.id, now=since)
+    reg.record_mentor(world.store, record_id=record.id, mentor_profile_id=outsider.id, now=since)
     assert [m.user.id for m in list_unfunded_mentors(world.store, mine, since)] == [outsider_user.id]
 
 

@@ -8,10 +8,15 @@ from datetime import date, timedelta
 import pytest
 
 from sandbox.contracts.manage_cpd import V3
-from sandbox.domain import registration as reg
 from sandbox.domain.errors import NotFound
+from sandbox.domain.finance.statements import (
+    StatementFilter,
+    get_statement,
+    list_statements,
+    next_output_statement,
+)
 from sandbox.domain.listing import SortKey
-from sandbox.domain.partnerships import (
+from sandbox.domain.partnerships.reads import (
     PartnershipFilter,
     SchoolFilter,
     get_delivery_partner,
@@ -22,7 +27,7 @@ from sandbox.domain.partnerships import (
     list_schools,
     partnership_view,
 )
-from sandbox.domain.statements import StatementFilter, get_statement, list_statements, next_output_statement
+from sandbox.domain.world import registration as reg
 from sandbox.presenters.v3_resources import (
     render_delivery_partner,
     render_partnership,

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sandbox.domain import ledger
-from sandbox.domain import npq_registration as npq_reg
-from sandbox.domain import registration as reg
-from sandbox.domain.entities import (
+from sandbox.domain.finance import ledger
+from sandbox.domain.world import npq_registration as npq_reg
+from sandbox.domain.world import registration as reg
+from sandbox.domain.world.entities import (
     Declaration,
     DeliveryPartner,
     ECFProfile,
@@ -25,8 +25,8 @@ from sandbox.domain.entities import (
     School,
     User,
 )
-from sandbox.domain.reference import ReferenceData
-from sandbox.domain.stamps import touch_profile
+from sandbox.domain.world.reference import ReferenceData
+from sandbox.domain.world.stamps import touch_profile
 from sandbox.store import Store
 
 START = datetime(2024, 9, 2, 8, 0, tzinfo=UTC)  # records are created from here on, a minute apart
@@ -106,7 +106,7 @@ class World:
             for r in self.store.provider_relationships
         ):
             self.relate(provider, partner, cohort)
-        return reg.create_partnership(
+        return reg.record_partnership(
             self.store,
             lead_provider_id=provider.id,
             school_id=school.id,
@@ -117,9 +117,7 @@ class World:
         )
 
     def challenge(self, partnership: Partnership, reason: str = "mistake") -> Partnership:
-        return reg.challenge_partnership(
-            self.store, partnership_id=partnership.id, reason=reason, now=self.tick()
-        )
+        return reg.record_challenge(self.store, partnership_id=partnership.id, reason=reason, now=self.tick())
 
     # -- people ---------------------------------------------------------------------------------
 
@@ -165,7 +163,7 @@ class World:
     ) -> tuple[User, ECFProfile, InductionRecord]:
         user = user or self.user()
         now = self.tick()
-        profile, record = reg.register_participant(
+        profile, record = reg.record_registration(
             self.store,
             user_id=user.id,
             participant_type=kind,
@@ -297,7 +295,7 @@ class World:
             course_identifier=course,
             cohort=cohort,
             now=self.tick(),
-            details=npq_reg.ApplicationDetails(**details),
+            details=details,
         )
 
     def accept(self, application: NPQApplication, schedule: str | None = None) -> NPQProfile:

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from sandbox.domain.reference import Milestone, ReferenceData, load, milestone_window_check
+from sandbox.domain.world.reference import Milestone, ReferenceData, load, milestone_window_check
 
 TODAY = date(2026, 11, 27)
 
@@ -46,7 +46,7 @@ def test_courses(ref: ReferenceData) -> None:
 
 
 def test_load_accepts_explicit_dir() -> None:
-    from sandbox.domain.reference import DEFAULT_FIXTURES_DIR
+    from sandbox.domain.world.reference import DEFAULT_FIXTURES_DIR
 
     assert load(DEFAULT_FIXTURES_DIR).cohort(2022) is not None
 

@@ -10,25 +10,26 @@ from typing import Any
 
 import pytest
 
-from sandbox.domain import dfe_events, school_events
-from sandbox.domain.ecf_participants import ParticipantFilter, get_participant, list_participants
-from sandbox.domain.ecf_visibility import legacy_status
-from sandbox.domain.entities import ECFProfile, LeadProvider, Partnership
 from sandbox.domain.errors import NotFound, NotPermitted, ValidationFailed
-from sandbox.domain.reference import ReferenceData
-from sandbox.domain.registration import (
+from sandbox.domain.events import dfe as dfe_events
+from sandbox.domain.events import school as school_events
+from sandbox.domain.events.school import Gate
+from sandbox.domain.participants.ecf import ParticipantFilter, get_participant, list_participants
+from sandbox.domain.participants.transfers import list_transfers
+from sandbox.domain.participants.unfunded_mentors import list_unfunded_mentors
+from sandbox.domain.participants.visibility import legacy_status
+from sandbox.domain.world.entities import ECFProfile, LeadProvider, Partnership
+from sandbox.domain.world.reference import ReferenceData
+from sandbox.domain.world.registration import (
     add_provider_relationship,
-    challenge_partnership,
     create_delivery_partner,
     create_lead_provider,
-    create_partnership,
     create_school,
     create_user,
-    register_participant,
+    record_challenge,
+    record_partnership,
+    record_registration,
 )
-from sandbox.domain.school_events import Gate
-from sandbox.domain.transfers import list_transfers
-from sandbox.domain.unfunded_mentors import list_unfunded_mentors
 from sandbox.store import Store
 
 REFERENCE = ReferenceData.load()
@@ -59,7 +60,7 @@ def _enrol(store: Store, partnership: Partnership, kind: str, name: str) -> ECFP
     user = create_user(
         store, full_name=name, email=f"{name.lower()}@example.com", teacher_reference_number=None, now=BUILT
     )
-    profile, _ = register_participant(
+    profile, _ = record_registration(
         store, user_id=user.id, participant_type=kind, partnership_id=partnership.id, now=BUILT
     )
     return profile
@@ -81,7 +82,7 @@ def world() -> World:
             )
 
     def partnership(lead: LeadProvider, school: int, cohort: int = 2024) -> Partnership:
-        return create_partnership(
+        return record_partnership(
             store,
             lead_provider_id=lead.id,
             school_id=schools[school].id,
@@ -96,7 +97,7 @@ def world() -> World:
         partnership(theirs, 2),
         partnership(theirs, 3),
     )
-    challenge_partnership(store, partnership_id=challenged.id, reason="mistake", now=BUILT)
+    record_challenge(store, partnership_id=challenged.id, reason="mistake", now=BUILT)
     earlier = partnership(mine, 0, 2023)
     ect = _enrol(store, home, "ect", "Ada")
     mentor = _enrol(store, home, "mentor", "Mo")

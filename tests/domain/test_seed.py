@@ -14,20 +14,20 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.domain import ledger
-from sandbox.domain import npq_registration as npq_reg
-from sandbox.domain import registration as reg
-from sandbox.domain.ecf_participants import ParticipantFilter, list_participants
-from sandbox.domain.entities import Declaration, LeadProvider
-from sandbox.domain.npq import ApplicationFilter, list_applications
-from sandbox.domain.reference import ReferenceData
-from sandbox.domain.transfers import list_transfers
-from sandbox.domain.unfunded_mentors import list_unfunded_mentors
+from sandbox.domain.applications.reads import ApplicationFilter, list_applications
+from sandbox.domain.finance import ledger
+from sandbox.domain.participants.ecf import ParticipantFilter, list_participants
+from sandbox.domain.participants.transfers import list_transfers
+from sandbox.domain.participants.unfunded_mentors import list_unfunded_mentors
+from sandbox.domain.world import npq_registration as npq_reg
+from sandbox.domain.world import registration as reg
+from sandbox.domain.world.entities import Declaration, LeadProvider
+from sandbox.domain.world.reference import ReferenceData
 from sandbox.seed.world import WORLD_NOW, build_world
 from sandbox.store import Store
 
 TODAY = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # the first day the sandbox runs on
-BILLABLE = ("submitted", "eligible", "payable", "paid")
+BILLABLE_OR_CHANGEABLE = ("submitted", "eligible", "payable", "paid")
 ALL_STATES = {
     "submitted",
     "eligible",
@@ -60,7 +60,7 @@ def dump(store: Store) -> list[str]:
     """Every record in insertion order; sets sorted, since their order follows string hashing."""
     lines = []
     for f in fields(store):
-        if f.name in ("reference", "seed", "rng", "_command_rng", "lock"):
+        if f.name in ("reference", "seed", "rng", "_command_rng", "lock", "changes"):
             continue
         value = getattr(store, f.name)
         items = sorted(repr(v) for v in value) if isinstance(value, set) else [repr(i) for i in value.items()]
@@ -88,7 +88,7 @@ def test_another_seed_gives_another_world(ref: ReferenceData) -> None:
 
 def test_world_does_not_depend_on_string_hashing() -> None:
     script = (
-        "import hashlib; from sandbox.domain.reference import ReferenceData; "
+        "import hashlib; from sandbox.domain.world.reference import ReferenceData; "
         "from sandbox.seed.world import build_world; from tests.domain.test_seed import dump; "
         "text = '\\n'.join(dump(build_world(ReferenceData.load(), 3, 30))); "
         "print(hashlib.sha256(text.encode()).hexdigest())"
@@ -255,7 +255,7 @@ def test_no_two_billable_claims_for_one_event(world: Store) -> None:
     seen = Counter(
         (d.user_id, d.course_identifier, d.declaration_type)
         for d in world.declarations.values()
-        if d.state in BILLABLE
+        if d.state in BILLABLE_OR_CHANGEABLE
     )
     assert not [key for key, count in seen.items() if count > 1]
 
@@ -276,7 +276,9 @@ def test_mentor_funding_ends_with_a_completed_declaration(world: Store) -> None:
     completed = {
         d.profile_id: d.declaration_date.date()
         for d in world.declarations.values()
-        if d.course_identifier == "ecf-mentor" and d.declaration_type == "completed" and d.state in BILLABLE
+        if d.course_identifier == "ecf-mentor"
+        and d.declaration_type == "completed"
+        and d.state in BILLABLE_OR_CHANGEABLE
     }
     assert completed
     for profile in world.ecf_profiles.values():
@@ -345,7 +347,7 @@ def _open_today(
     claimed = {
         d.declaration_type
         for d in world.declarations_of(user_id)
-        if d.course_identifier == course and d.state in BILLABLE
+        if d.course_identifier == course and d.state in BILLABLE_OR_CHANGEABLE
     }
     schedule = ref.schedule(identifier, cohort)
     return any(
@@ -385,7 +387,7 @@ def test_usable_today(world: Store, ref: ReferenceData, providers: list[LeadProv
         and p.training_status == "active"
         and (p.cohort, p.course_identifier) in contracts
         and not any(
-            d.declaration_type == "started" and d.profile_id == p.id and d.state in BILLABLE
+            d.declaration_type == "started" and d.profile_id == p.id and d.state in BILLABLE_OR_CHANGEABLE
             for d in world.declarations_of(p.user_id)
         )
         and ref.milestone_window_check(
@@ -437,7 +439,7 @@ def small(ref: ReferenceData) -> tuple[Store, list[LeadProvider], list[str]]:
             store, lead_provider_id=provider.id, delivery_partner_id=partner.id, cohort=2024
         )
         school = reg.create_school(store, name=f"S{index}", urn=f"10000{index}", now=_t(1))
-        partnership = reg.create_partnership(
+        partnership = reg.record_partnership(
             store,
             lead_provider_id=provider.id,
             school_id=school.id,
@@ -460,7 +462,7 @@ def _participant(
         teacher_reference_number="1234567",
         now=_t(day),
     )
-    return reg.register_participant(
+    return reg.record_registration(
         store,
         user_id=user.id,
         participant_type=kind,
@@ -474,12 +476,14 @@ def test_touch_chain_moves_forward_only(small) -> None:  # type: ignore[no-untyp
     store, _, partnerships = small
     mentor, _ = _participant(store, partnerships[0], "mentor")
     profile, record = _participant(store, partnerships[0])
-    reg.set_eligibility(store, profile_id=profile.id, eligibility="eligible", now=_t(5), sparsity_uplift=True)
+    reg.record_eligibility(
+        store, profile_id=profile.id, eligibility="eligible", now=_t(5), sparsity_uplift=True
+    )
     user = store.users[profile.user_id]
     assert (profile.updated_at, user.updated_at, record.updated_at) == (_t(5), _t(5), _t(3))
-    reg.assign_mentor(store, record_id=record.id, mentor_profile_id=mentor.id, now=_t(6))
+    reg.record_mentor(store, record_id=record.id, mentor_profile_id=mentor.id, now=_t(6))
     assert record.updated_at == profile.updated_at == store.users[mentor.user_id].updated_at == _t(6)
-    reg.set_eligibility(
+    reg.record_eligibility(
         store, profile_id=profile.id, eligibility="ineligible", reason="different_trn", now=_t(4)
     )
     assert profile.updated_at == _t(6) and profile.ineligibility_reason == "different_trn"
@@ -489,7 +493,7 @@ def test_declarations_copy_the_record_and_check_statements(small) -> None:  # ty
     store, providers, partnerships = small
     mentor, _ = _participant(store, partnerships[0], "mentor")
     profile, _ = _participant(store, partnerships[0], mentor=mentor.id)
-    reg.set_eligibility(
+    reg.record_eligibility(
         store, profile_id=profile.id, eligibility="eligible", now=_t(3), pupil_premium_uplift=True
     )
     for provider in providers:

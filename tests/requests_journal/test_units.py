@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from sandbox.domain import void
+from sandbox.domain.declarations import void
 from sandbox.domain.errors import InvalidAction, NotFound, ValidationFailed
 from sandbox.domain.rulebook import BY_MODULE, refusal_of
 from sandbox.requests_journal.golive import CHECKLIST, evidence

@@ -1,0 +1,116 @@
+"""Reading NPQ applications as a lead provider sees them, with the funding worked out from the world."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sandbox.domain.errors import NotFound
+from sandbox.domain.listing import Since, SortKey, sort_records
+from sandbox.domain.world.entities import LeadProvider, NPQApplication, User
+from sandbox.store import Store
+
+# The additional support offer and the early headship coaching offer count as one course when
+# deciding whether a person was already accepted or funded.
+SAME_COURSE = {"npq-additional-support-offer": "npq-early-headship-coaching-offer"}
+
+
+def course_family_key(course_identifier: str) -> str:
+    return SAME_COURSE.get(course_identifier, course_identifier)
+
+
+def previously_funded(store: Store, application: NPQApplication) -> bool:
+    key = course_family_key(application.course_identifier)
+    return any(
+        other.id != application.id
+        and other.status == "accepted"
+        and course_family_key(other.course_identifier) == key
+        and other.eligible_for_funding
+        and other.funded_place in (None, True)
+        for other in store.applications_of(application.user_id)
+    )
+
+
+def eligible_for_funding(store: Store, application: NPQApplication) -> bool:
+    return application.eligible_for_funding and not previously_funded(store, application)
+
+
+def ineligible_for_funding_reason(store: Store, application: NPQApplication) -> str | None:
+    """Derived as upstream derives it: previously funded first, then any ineligible application
+    has a reason (the recorded one, else `establishment-ineligible`), an eligible one none."""
+    if previously_funded(store, application):
+        return "previously-funded"
+    if application.eligible_for_funding:
+        return None
+    return application.ineligible_for_funding_reason or "establishment-ineligible"
+
+
+def application_updated_at(store: Store, application: NPQApplication) -> datetime:
+    stamps = [application.updated_at, store.users[application.user_id].updated_at]
+    profile = store.npq_profiles.get(application.id)
+    if profile is not None:
+        stamps.append(profile.updated_at)
+    return max(stamps)
+
+
+# -- applications ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationView:
+    """An application with its applicant and the funding and dates worked out from the world."""
+
+    application: NPQApplication
+    user: User
+    eligible_for_funding: bool
+    ineligible_for_funding_reason: str | None
+    updated_at: datetime
+
+
+def application_view(store: Store, application: NPQApplication) -> ApplicationView:
+    return ApplicationView(
+        application,
+        user=store.users[application.user_id],
+        eligible_for_funding=eligible_for_funding(store, application),
+        ineligible_for_funding_reason=ineligible_for_funding_reason(store, application),
+        updated_at=application_updated_at(store, application),
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationFilter:
+    cohorts: list[int] | None = None
+    updated_since: datetime | None = None
+    participant_id: str | None = None
+
+
+APPLICATION_COLUMNS = {
+    "created_at": lambda a: a.created_at,
+    "updated_at": lambda a: a.updated_at,
+    "id": lambda a: a.id,
+    "course_identifier": lambda a: a.course_identifier,
+    "status": lambda a: a.status,
+}
+
+
+def list_applications(
+    store: Store, provider: LeadProvider, flt: ApplicationFilter, sort: Sequence[SortKey] = ()
+) -> list[NPQApplication]:
+    since = Since(flt.updated_since, strict=True) if flt.updated_since else None
+    result = [
+        a
+        for a in store.npq_applications.values()
+        if a.lead_provider_id == provider.id
+        and (flt.cohorts is None or a.cohort in flt.cohorts)
+        and (flt.participant_id is None or a.user_id == flt.participant_id)
+        and (since is None or since.admits(application_updated_at(store, a)))
+    ]
+    return sort_records(result, sort or [SortKey("created_at")], APPLICATION_COLUMNS)
+
+
+def get_application(store: Store, provider: LeadProvider, application_id: str) -> NPQApplication:
+    application = store.npq_applications.get(application_id)
+    if application is None or application.lead_provider_id != provider.id:
+        raise NotFound(application_id)
+    return application

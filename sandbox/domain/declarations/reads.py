@@ -1,0 +1,142 @@
+"""Reading participant declarations as a lead provider sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE, PAID_OR_REFUNDABLE
+from sandbox.domain.errors import NotFound
+from sandbox.domain.listing import Since
+from sandbox.domain.world.entities import Declaration, LeadProvider
+from sandbox.store import Store
+
+NO_UPLIFT_COURSES = ("npq-additional-support-offer", "npq-early-headship-coaching-offer")
+
+
+@dataclass(frozen=True)
+class DeclarationFilter:
+    participant_ids: list[str] | None = None
+    cohorts: list[int] | None = None
+    delivery_partner_ids: list[str] | None = None
+    updated_since: Since | None = None
+
+
+def _transferred_in(store: Store, provider: LeadProvider, declaration: Declaration) -> bool:
+    """Another provider's billable declaration on a participant now actively training with us.
+    Upstream joins the provider's partnerships without looking at challenges, so a challenged
+    partnership's active record counts too."""
+    if declaration.is_npq or declaration.state not in BILLABLE_OR_CHANGEABLE:
+        return False
+    return any(
+        r.induction_status == "active"
+        and store.partnerships[r.partnership_id].lead_provider_id == provider.id
+        for r in store.records_of(declaration.profile_id)
+    )
+
+
+def visible_to(store: Store, provider: LeadProvider, declaration: Declaration) -> bool:
+    return declaration.lead_provider_id == provider.id or _transferred_in(store, provider, declaration)
+
+
+def list_declarations(store: Store, provider: LeadProvider, flt: DeclarationFilter) -> list[Declaration]:
+    result = []
+    for declaration in store.declarations.values():
+        if flt.participant_ids is not None and declaration.user_id not in flt.participant_ids:
+            continue
+        if flt.cohorts is not None and declaration.cohort not in flt.cohorts:
+            continue
+        if (
+            flt.delivery_partner_ids is not None
+            and declaration.delivery_partner_id not in flt.delivery_partner_ids
+        ):
+            continue
+        if flt.updated_since is not None and not flt.updated_since.admits(declaration.updated_at):
+            continue
+        if visible_to(store, provider, declaration):
+            result.append(declaration)
+    return sorted(result, key=lambda d: d.created_at)
+
+
+def get_declaration(store: Store, provider: LeadProvider, declaration_id: str) -> Declaration:
+    declaration = store.declarations.get(declaration_id)
+    if declaration is None or not visible_to(store, provider, declaration):
+        raise NotFound(declaration_id)
+    return declaration
+
+
+def has_passed(store: Store, declaration: Declaration) -> bool | None:
+    """NPQ: whether the latest outcome is a pass; null with no outcome or a voided one, and for ECF."""
+    if not declaration.is_npq:
+        return None
+    outcomes = store.outcomes_of(declaration.id)
+    if not outcomes:
+        return None
+    # Outcomes recorded in the same instant (a fixed clock): the one recorded last wins.
+    latest = max(reversed(outcomes), key=lambda o: o.created_at)
+    return {"passed": True, "failed": False}.get(latest.state)
+
+
+def uplift_paid(store: Store, declaration: Declaration) -> bool:
+    if declaration.declaration_type != "started" or declaration.state not in PAID_OR_REFUNDABLE:
+        return False
+    if not declaration.is_npq:
+        return declaration.course_identifier == "ecf-induction" and (
+            declaration.sparsity_uplift or declaration.pupil_premium_uplift
+        )
+    if declaration.course_identifier in NO_UPLIFT_COURSES:
+        return False
+    application = store.npq_applications.get(declaration.profile_id)
+    return bool(application and application.targeted_delivery_funding_eligibility)
+
+
+def lead_provider_name(store: Store, declaration: Declaration) -> str:
+    return store.lead_providers[declaration.lead_provider_id].name
+
+
+def declaration_mentor_id(declaration: Declaration) -> str | None:
+    return declaration.mentor_user_id if declaration.course_identifier == "ecf-induction" else None
+
+
+@dataclass(frozen=True)
+class DeclarationView:
+    """A declaration with everything a response shows about it, worked out from the world."""
+
+    declaration: Declaration
+    has_passed: bool | None
+    uplift_paid: bool
+    lead_provider_name: str
+
+    @property
+    def mentor_id(self) -> str | None:
+        return declaration_mentor_id(self.declaration)
+
+    @property
+    def eligible_for_payment(self) -> bool:
+        return self.declaration.state in ("eligible", "payable")
+
+    @property
+    def voided(self) -> bool:
+        return self.declaration.state == "voided"
+
+    @property
+    def ineligible_for_funding_reason(self) -> str | None:
+        # Upstream reads the reason off the ineligible state: once voided, there is none.
+        d = self.declaration
+        return d.ineligible_for_funding_reason if d.state == "ineligible" else None
+
+    @property
+    def delivery_partner_id(self) -> str | None:
+        return None if self.declaration.is_npq else self.declaration.delivery_partner_id
+
+    @property
+    def evidence_held(self) -> str | None:
+        return None if self.declaration.is_npq else self.declaration.evidence_held
+
+
+def declaration_view(store: Store, declaration: Declaration) -> DeclarationView:
+    return DeclarationView(
+        declaration,
+        has_passed=has_passed(store, declaration),
+        uplift_paid=uplift_paid(store, declaration),
+        lead_provider_name=lead_provider_name(store, declaration),
+    )

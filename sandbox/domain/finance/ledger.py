@@ -1,0 +1,188 @@
+"""Statements, declarations and outcomes as DfE records them: the seed's and the control API's way to
+put money-side facts in the world. Provider-facing submission rules live elsewhere."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE, ON_STATEMENT, REFUNDABLE, STATES
+from sandbox.domain.finance.statements import next_output_statement
+from sandbox.domain.world.entities import (
+    Declaration,
+    ECFProfile,
+    InductionRecord,
+    NPQProfile,
+    Outcome,
+    Statement,
+)
+from sandbox.domain.world.registration import set_mentor_funding_end_date
+from sandbox.domain.world.stamps import require
+from sandbox.store import Store
+
+# -- statements, declarations, outcomes -----------------------------------------------------------
+
+
+def create_statements(store: Store, *, lead_provider_id: str, as_of: datetime) -> list[Statement]:
+    """One statement per planned month for each side the provider has. Statements paid out before `as_of`
+    are marked paid, as DfE would have done by then."""
+    provider = require(store.lead_providers, lead_provider_id, "lead provider")
+    kinds = [k for k, has in (("ecf", provider.has_ecf), ("npq", provider.has_npq)) if has]
+    created = []
+    for kind in kinds:
+        for cohort in store.reference.cohorts:
+            opened = datetime.combine(cohort.registration_start_date, time(8), tzinfo=UTC)
+            created_at = min(max(opened, provider.created_at), as_of)
+            for plan in store.reference.statement_plans(kind, cohort.start_year):  # type: ignore[arg-type]
+                paid = plan.payment_date < as_of.date()
+                paid_at = datetime.combine(plan.payment_date, time(12), tzinfo=UTC)
+                statement = Statement(
+                    store.new_id(),
+                    provider.id,
+                    kind,
+                    cohort.start_year,
+                    plan.name,
+                    plan.month,
+                    plan.year,
+                    plan.deadline_date,
+                    plan.payment_date,
+                    plan.output_fee,
+                    created_at,
+                    max(created_at, min(paid_at, as_of)) if paid else created_at,
+                    paid=paid,
+                )
+                store.statements[statement.id] = statement
+                created.append(statement)
+    return created
+
+
+def _ecf_record_at(
+    store: Store, profile: ECFProfile, provider_id: str, when: datetime
+) -> InductionRecord | None:
+    """The provider's record in force on the declaration date: it names the delivery partner and mentor."""
+    started = [
+        r
+        for r in store.records_of(profile.id)
+        if r.start_date <= when and store.partnerships[r.partnership_id].lead_provider_id == provider_id
+    ]
+    return max(started, key=lambda r: (r.start_date, r.created_at), default=None)
+
+
+def _statement_for(store: Store, provider_id: str, kind: str, cohort: int, on: date) -> str:
+    """The rules' choice when the caller names none: the next output-fee statement on that day (§4.4)."""
+    statement = next_output_statement(store, store.lead_providers[provider_id], kind, cohort, on)
+    if statement is None:
+        raise ValueError(f"no open {kind} output statement for {cohort} on {on}")
+    return statement.id
+
+
+def _check_statements(
+    store: Store, state: str, key: tuple[str, int, str], line: str | None, clawback: str | None
+) -> None:
+    for statement_id, needed in ((line, state in ON_STATEMENT), (clawback, state in REFUNDABLE)):
+        if needed != (statement_id is not None):
+            raise ValueError(f"a {state} declaration {'needs' if needed else 'has no'} such statement")
+        if statement_id is not None:
+            statement = require(store.statements, statement_id, "statement")
+            if (statement.lead_provider_id, statement.cohort, statement.type) != key:
+                raise ValueError("the statement is not the provider's for this cohort and programme")
+
+
+def record_declaration(
+    store: Store,
+    *,
+    profile_id: str,
+    lead_provider_id: str,
+    declaration_type: str,
+    declaration_date: datetime,
+    state: str,
+    now: datetime,
+    statement_id: str | None = None,
+    clawback_statement_id: str | None = None,
+    evidence_held: str | None = None,
+    ineligible_for_funding_reason: str | None = None,
+    updated_at: datetime | None = None,
+) -> Declaration:
+    """A declaration as it stands after its DfE-side history: `now` is when it was submitted, `updated_at`
+    its last transition. Cohort, delivery partner, mentor and uplifts are copied as a POST would (§4.4).
+    Unnamed statements are chosen by the rules: the line on the submission day, the clawback on the
+    `updated_at` day; naming them saves the search (the seed does, for thousands of declarations)."""
+    if state not in STATES:
+        raise ValueError(f"unknown declaration state {state!r}")
+    if declaration_date > now:
+        raise ValueError("a declaration cannot be dated after it was made")
+    require(store.lead_providers, lead_provider_id, "lead provider")
+    npq = store.npq_profiles.get(profile_id)
+    profile: ECFProfile | NPQProfile = npq or require(store.ecf_profiles, profile_id, "profile")
+    kind = "npq" if npq else "ecf"
+    if state in ON_STATEMENT and statement_id is None:
+        statement_id = _statement_for(store, lead_provider_id, kind, profile.cohort, now.date())
+    if state in REFUNDABLE and clawback_statement_id is None:
+        clawback_statement_id = _statement_for(
+            store, lead_provider_id, kind, profile.cohort, (updated_at or now).date()
+        )
+    _check_statements(
+        store, state, (lead_provider_id, profile.cohort, kind), statement_id, clawback_statement_id
+    )
+    declaration = Declaration(
+        store.new_id(),
+        profile.user_id,
+        profile.id,
+        lead_provider_id,
+        profile.course_identifier,
+        declaration_type,
+        declaration_date,
+        state,
+        profile.cohort,
+        now,
+        max(now, updated_at or now),
+        evidence_held=evidence_held,
+        ineligible_for_funding_reason=ineligible_for_funding_reason,
+        statement_id=statement_id,
+        clawback_statement_id=clawback_statement_id,
+    )
+    if isinstance(profile, ECFProfile):
+        record = _ecf_record_at(store, profile, lead_provider_id, declaration_date)
+        if record is not None:
+            declaration.delivery_partner_id = store.partnerships[record.partnership_id].delivery_partner_id
+            if record.mentor_profile_id is not None:
+                declaration.mentor_user_id = store.ecf_profiles[record.mentor_profile_id].user_id
+        declaration.pupil_premium_uplift = profile.pupil_premium_uplift
+        declaration.sparsity_uplift = profile.sparsity_uplift
+    store.add_declaration(declaration)
+    if (
+        isinstance(profile, ECFProfile)
+        and profile.participant_type == "mentor"
+        and declaration_type == "completed"
+        and state in BILLABLE_OR_CHANGEABLE
+    ):
+        set_mentor_funding_end_date(
+            store,
+            profile_id=profile.id,
+            end_date=declaration_date.date(),
+            reason="completed_declaration_received",
+            now=now,
+        )
+    return declaration
+
+
+def record_npq_outcome(
+    store: Store, *, declaration_id: str, state: str, completion_date: date, now: datetime
+) -> Outcome:
+    declaration = require(store.declarations, declaration_id, "declaration")
+    if not declaration.is_npq or declaration.declaration_type != "completed":
+        raise ValueError("outcomes belong to NPQ completed declarations")
+    if state not in ("passed", "failed", "voided"):
+        raise ValueError(f"unknown outcome state {state!r}")
+    return store.add_outcome(
+        Outcome(
+            store.new_id(),
+            declaration.id,
+            declaration.user_id,
+            declaration.lead_provider_id,
+            declaration.course_identifier,
+            state,
+            completion_date,
+            now,
+            now,
+        )
+    )

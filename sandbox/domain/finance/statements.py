@@ -1,0 +1,56 @@
+"""Financial statements: which a provider can read, and which one receives a declaration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sandbox.domain.errors import NotFound
+from sandbox.domain.listing import Since
+from sandbox.domain.world.entities import LeadProvider, Statement
+from sandbox.store import Store
+
+
+@dataclass(frozen=True)
+class StatementFilter:
+    cohorts: list[int] | None = None
+    type: str | None = None
+    updated_since: datetime | None = None
+
+
+def list_statements(store: Store, provider: LeadProvider, flt: StatementFilter) -> list[Statement]:
+    """The provider's output-fee statements; non-output ones exist but are not listed."""
+    since = Since(flt.updated_since, strict=False) if flt.updated_since else None
+    result = [
+        s
+        for s in store.statements.values()
+        if s.lead_provider_id == provider.id
+        and s.output_fee
+        and (flt.cohorts is None or s.cohort in flt.cohorts)
+        and (not flt.type or s.type == flt.type)  # a blank type is no filter; any other value matches none
+        and (since is None or since.admits(s.updated_at))
+    ]
+    return sorted(result, key=lambda s: (s.payment_date, s.created_at))
+
+
+def get_statement(store: Store, provider: LeadProvider, statement_id: str) -> Statement:
+    statement = store.statements.get(statement_id)
+    if statement is None or statement.lead_provider_id != provider.id:
+        raise NotFound(statement_id)
+    return statement
+
+
+def next_output_statement(
+    store: Store, provider: LeadProvider, kind: str, cohort: int, today: date
+) -> Statement | None:
+    """The earliest output-fee statement whose deadline has not passed: where new claims land."""
+    candidates = [
+        s
+        for s in store.statements.values()
+        if s.lead_provider_id == provider.id
+        and s.type == kind
+        and s.cohort == cohort
+        and s.output_fee
+        and s.deadline_date >= today
+    ]
+    return min(candidates, key=lambda s: (s.deadline_date, s.payment_date), default=None)

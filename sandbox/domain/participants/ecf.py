@@ -1,0 +1,200 @@
+"""Reading ECF participants as a lead provider sees them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sandbox.domain.errors import NotFound
+from sandbox.domain.listing import Since, SortKey, sort_records
+from sandbox.domain.participants.visibility import (
+    latest_record,
+    latest_state_by,
+    legacy_status,
+    open_partnership_ids,
+    participant_status,
+)
+from sandbox.domain.world.entities import (
+    ECFProfile,
+    InductionRecord,
+    LeadProvider,
+    Partnership,
+    ProfileState,
+    School,
+    User,
+)
+from sandbox.store import Store
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """One ECF profile as one provider sees it, through its latest induction record."""
+
+    user: User
+    profile: ECFProfile
+    record: InductionRecord
+    partnership: Partnership
+    school: School
+    mentor_user_id: str | None
+    participant_status: str
+    withdrawal: ProfileState | None
+    deferral: ProfileState | None
+
+    @property
+    def updated_at(self) -> datetime:
+        return max(self.user.updated_at, self.profile.updated_at, self.record.updated_at)
+
+    @property
+    def email(self) -> str | None:
+        return self.record.preferred_email or self.user.email
+
+    @property
+    def status(self) -> str:
+        """The v1/v2 `status`."""
+        return legacy_status(self.record)
+
+    @property
+    def trn_validated(self) -> bool | None:
+        if not self.user.teacher_reference_number:
+            return None
+        return self.profile.eligibility is not None and self.profile.ineligibility_reason != "different_trn"
+
+    @property
+    def eligible_for_funding(self) -> bool | None:
+        return {"eligible": True, "ineligible": False}.get(self.profile.eligibility)
+
+    @property
+    def mentor_ineligible_for_funding_reason(self) -> str | None:
+        profile = self.profile
+        return profile.mentor_ineligible_for_funding_reason if profile.participant_type == "mentor" else None
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A user with every ECF enrolment the provider can see (the v3 shape).
+
+    A filter picks users by their enrolments, but upstream's v3 then shows every visible enrolment of
+    a picked user; v1/v2 list one row per enrolment the filter matched (`rows`)."""
+
+    user: User
+    enrolments: list[Enrolment]
+    matched: list[Enrolment] | None = None  # None: every enrolment matched
+
+    @property
+    def rows(self) -> list[Enrolment]:
+        return self.enrolments if self.matched is None else self.matched
+
+    @property
+    def updated_at(self) -> datetime:
+        return max([self.user.updated_at] + [e.updated_at for e in self.enrolments])
+
+
+@dataclass(frozen=True)
+class ParticipantFilter:
+    cohorts: list[int] | None = None
+    updated_since: datetime | None = None
+    training_status: str | None = None
+    from_participant_id: str | None = None
+
+
+def enrolments_of(
+    store: Store, provider: LeadProvider, user: User, now: datetime, partnership_ids: set[str]
+) -> list[Enrolment]:
+    enrolments = []
+    for profile in store.ecf_profiles_of(user.id):
+        record = latest_record(store, profile, partnership_ids)
+        if record is None:
+            continue
+        partnership = store.partnerships[record.partnership_id]
+        mentor_user_id = None
+        if profile.participant_type == "ect" and record.mentor_profile_id:
+            mentor_user_id = store.ecf_profiles[record.mentor_profile_id].user_id
+        enrolments.append(
+            Enrolment(
+                user=user,
+                profile=profile,
+                record=record,
+                partnership=partnership,
+                school=store.schools[partnership.school_id],
+                mentor_user_id=mentor_user_id,
+                participant_status=participant_status(record, now),
+                # Upstream: the provider's latest withdrawal (deferral) while its record says so.
+                withdrawal=latest_state_by(profile.states, provider.id, "withdrawn")
+                if record.training_status == "withdrawn"
+                else None,
+                deferral=latest_state_by(profile.states, provider.id, "deferred")
+                if record.training_status == "deferred"
+                else None,
+            )
+        )
+    return enrolments
+
+
+def _matches(enrolment: Enrolment, flt: ParticipantFilter) -> bool:
+    if flt.cohorts is not None and enrolment.record.cohort not in flt.cohorts:
+        return False
+    if flt.training_status is not None and enrolment.record.training_status != flt.training_status:
+        return False
+    return True
+
+
+def _user_matches(user: User, flt: ParticipantFilter) -> bool:
+    # Every change to a profile or record touches the user, so the user's stamp is the one filtered.
+    if flt.updated_since is not None and not Since(flt.updated_since, strict=False).admits(user.updated_at):
+        return False
+    if flt.from_participant_id is not None and not any(
+        c.from_participant_id == flt.from_participant_id for c in user.participant_id_changes
+    ):
+        return False
+    return True
+
+
+def list_participants(
+    store: Store,
+    provider: LeadProvider,
+    flt: ParticipantFilter,
+    now: datetime,
+    sort: Sequence[SortKey] = (),
+) -> list[Participant]:
+    """Every user with at least one visible enrolment matching the filter, in the real order."""
+    partnership_ids = open_partnership_ids(store, provider)
+    participants = []
+    for user in store.users.values():
+        if not _user_matches(user, flt):
+            continue
+        enrolments = enrolments_of(store, provider, user, now, partnership_ids)
+        matched = [e for e in enrolments if _matches(e, flt)]
+        if matched:
+            participants.append(Participant(user, enrolments, matched))
+    if sort:
+        return sort_records(participants, sort, USER_COLUMNS)
+    if flt.updated_since is not None:
+        return sorted(participants, key=lambda p: (p.user.updated_at, p.user.created_at))
+    return sorted(participants, key=lambda p: p.user.created_at)
+
+
+def get_participant(store: Store, provider: LeadProvider, user_id: str, now: datetime) -> Participant:
+    user = store.users.get(user_id)
+    if user is not None:
+        enrolments = enrolments_of(store, provider, user, now, open_partnership_ids(store, provider))
+        if enrolments:
+            return Participant(user, enrolments)
+    raise NotFound(user_id)
+
+
+def preferred_enrolment(participant: Participant) -> Enrolment:
+    """v1/v2 show one profile for `GET participants/ecf/{id}`: the ECT one when there are two."""
+    for enrolment in participant.enrolments:
+        if enrolment.profile.participant_type == "ect":
+            return enrolment
+    return participant.enrolments[0]
+
+
+USER_COLUMNS = {
+    "created_at": lambda p: p.user.created_at,
+    "updated_at": lambda p: p.user.updated_at,
+    "full_name": lambda p: p.user.full_name,
+    "email": lambda p: p.user.email,
+    "id": lambda p: p.user.id,
+}

@@ -1,0 +1,140 @@
+"""Reading NPQ participants, their enrolments and their outcomes as a lead provider sees them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sandbox.domain.errors import NotFound
+from sandbox.domain.listing import Since, SortKey, sort_records
+from sandbox.domain.participants.visibility import latest_state_by
+from sandbox.domain.world.entities import (
+    LeadProvider,
+    NPQApplication,
+    NPQProfile,
+    Outcome,
+    ProfileState,
+    User,
+)
+from sandbox.store import Store
+
+
+@dataclass(frozen=True)
+class NPQEnrolment:
+    profile: NPQProfile
+    application: NPQApplication
+    withdrawal: ProfileState | None
+    deferral: ProfileState | None
+    email: str  # the participant's
+
+
+@dataclass(frozen=True)
+class NPQParticipant:
+    user: User
+    enrolments: list[NPQEnrolment]
+
+    @property
+    def updated_at(self) -> datetime:
+        return max([self.user.updated_at] + [e.profile.updated_at for e in self.enrolments])
+
+
+@dataclass(frozen=True)
+class NPQParticipantFilter:
+    updated_since: datetime | None = None
+    training_status: str | None = None
+    from_participant_id: str | None = None
+
+
+def _enrolments(store: Store, provider: LeadProvider, user: User) -> list[NPQEnrolment]:
+    enrolments = []
+    for application in store.applications_of(user.id):
+        profile = store.npq_profiles.get(application.id)
+        if profile is None or profile.lead_provider_id != provider.id:
+            continue
+        enrolments.append(
+            NPQEnrolment(
+                profile=profile,
+                application=application,
+                withdrawal=latest_state_by(profile.states, provider.id, "withdrawn")
+                if profile.training_status == "withdrawn"
+                else None,
+                deferral=latest_state_by(profile.states, provider.id, "deferred")
+                if profile.training_status == "deferred"
+                else None,
+                email=user.email,
+            )
+        )
+    return enrolments
+
+
+USER_COLUMNS = {
+    "created_at": lambda p: p.user.created_at,
+    "updated_at": lambda p: p.user.updated_at,
+    "full_name": lambda p: p.user.full_name,
+    "id": lambda p: p.user.id,
+}
+
+
+def list_participants(
+    store: Store, provider: LeadProvider, flt: NPQParticipantFilter, sort: Sequence[SortKey] = ()
+) -> list[NPQParticipant]:
+    since = Since(flt.updated_since, strict=True) if flt.updated_since else None
+    result = []
+    for user in store.users.values():
+        if flt.from_participant_id is not None and not any(
+            c.from_participant_id == flt.from_participant_id for c in user.participant_id_changes
+        ):
+            continue
+        enrolments = _enrolments(store, provider, user)
+        if flt.training_status is not None:
+            enrolments = [e for e in enrolments if e.profile.training_status == flt.training_status]
+        if not enrolments:
+            continue
+        participant = NPQParticipant(user, enrolments)
+        if since is None or since.admits(participant.updated_at):
+            result.append(participant)
+    return sort_records(result, sort or [SortKey("created_at")], USER_COLUMNS)
+
+
+def get_participant(store: Store, provider: LeadProvider, user_id: str) -> NPQParticipant:
+    user = store.users.get(user_id)
+    if user is not None:
+        enrolments = _enrolments(store, provider, user)
+        if enrolments:
+            return NPQParticipant(user, enrolments)
+    raise NotFound(user_id)
+
+
+def list_enrolment_profiles(
+    store: Store, provider: LeadProvider, updated_since: datetime | None
+) -> list[NPQEnrolment]:
+    """The v2 enrolments CSV: one row per profile, oldest change first."""
+    since = Since(updated_since, strict=True) if updated_since else None
+    rows = []
+    for user in store.users.values():
+        for enrolment in _enrolments(store, provider, user):
+            if since is None or since.admits(enrolment.profile.updated_at):
+                rows.append(enrolment)
+    return sorted(rows, key=lambda e: e.profile.updated_at)
+
+
+# -- outcomes -------------------------------------------------------------------------------------
+
+
+def list_outcomes(store: Store, provider: LeadProvider, created_since: datetime | None) -> list[Outcome]:
+    since = Since(created_since, strict=False) if created_since else None
+    result = [
+        o
+        for o in store.outcomes.values()
+        if o.lead_provider_id == provider.id and (since is None or since.admits(o.created_at))
+    ]
+    return sorted(result, key=lambda o: o.created_at)
+
+
+def participant_outcomes(store: Store, provider: LeadProvider, participant_id: str) -> list[Outcome]:
+    user_id = store.resolve_user_id(participant_id)
+    result = [
+        o for o in store.outcomes.values() if o.lead_provider_id == provider.id and o.user_id == user_id
+    ]
+    return sorted(result, key=lambda o: o.created_at)

@@ -1,0 +1,69 @@
+"""Mentors who mentor a provider's ECTs without being that provider's own participants (v3)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sandbox.domain.errors import NotFound
+from sandbox.domain.listing import Since, SortKey, sort_records
+from sandbox.domain.participants.visibility import latest_record, open_partnership_ids, recency
+from sandbox.domain.world.entities import LeadProvider, User
+from sandbox.store import Store
+
+
+@dataclass(frozen=True)
+class UnfundedMentor:
+    user: User
+    email: str
+
+
+COLUMNS = {
+    "created_at": lambda m: m.user.created_at,
+    "updated_at": lambda m: m.user.updated_at,
+    "full_name": lambda m: m.user.full_name,
+    "id": lambda m: m.user.id,
+}
+
+
+def _unfunded_mentors(store: Store, provider: LeadProvider) -> dict[str, UnfundedMentor]:
+    partnership_ids = open_partnership_ids(store, provider)
+    mentors: dict[str, UnfundedMentor] = {}
+    for profile in store.ecf_profiles.values():
+        if profile.participant_type != "ect":
+            continue
+        record = latest_record(store, profile, partnership_ids)
+        if record is None or record.mentor_profile_id is None:
+            continue
+        mentor_profile = store.ecf_profiles[record.mentor_profile_id]
+        mentor_user = store.users[mentor_profile.user_id]
+        if mentor_user.id in mentors:
+            continue
+        if any(latest_record(store, p, partnership_ids) for p in store.ecf_profiles_of(mentor_user.id)):
+            continue  # the provider trains this mentor itself
+        # The mentor's own latest record, under any provider, ranked as visibility ranks them.
+        mentor_records = store.records_of(mentor_profile.id)
+        latest = max(mentor_records, key=recency, default=None)
+        email = (latest.preferred_email if latest and latest.preferred_email else None) or mentor_user.email
+        mentors[mentor_user.id] = UnfundedMentor(mentor_user, email)
+    return mentors
+
+
+def list_unfunded_mentors(
+    store: Store, provider: LeadProvider, updated_since: datetime | None, sort: Sequence[SortKey] = ()
+) -> list[UnfundedMentor]:
+    since = Since(updated_since, strict=False) if updated_since else None
+    mentors = [
+        m
+        for m in _unfunded_mentors(store, provider).values()
+        if since is None or since.admits(m.user.updated_at)
+    ]
+    return sort_records(mentors, sort or [SortKey("created_at")], COLUMNS)
+
+
+def get_unfunded_mentor(store: Store, provider: LeadProvider, user_id: str) -> UnfundedMentor:
+    mentor = _unfunded_mentors(store, provider).get(user_id)
+    if mentor is None:
+        raise NotFound(user_id)
+    return mentor

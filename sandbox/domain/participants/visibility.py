@@ -1,0 +1,76 @@
+"""Which ECF records a lead provider can see, and through which induction record.
+
+A provider sees a profile while it has an induction record under one of its own unchallenged
+partnerships; every field it reads comes from its "latest" such record. So a provider keeps seeing
+a participant who moved to another provider, through its old record.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sandbox.domain.world.entities import (
+    ECFProfile,
+    InductionRecord,
+    LeadProvider,
+    Partnership,
+    ProfileState,
+)
+from sandbox.store import Store
+
+
+def open_partnership_ids(store: Store, provider: LeadProvider) -> set[str]:
+    """The provider's unchallenged partnerships, relationship ones included."""
+    return {
+        p.id for p in store.partnerships.values() if p.lead_provider_id == provider.id and not p.challenged
+    }
+
+
+def recency(record: InductionRecord) -> tuple[bool, datetime, datetime]:
+    """Upstream's ranking of records: open-ended first, then the latest start, then the latest created."""
+    return (record.end_date is None, record.start_date, record.created_at)
+
+
+def latest_record(store: Store, profile: ECFProfile, partnership_ids: set[str]) -> InductionRecord | None:
+    candidates = [r for r in store.records_of(profile.id) if r.partnership_id in partnership_ids]
+    return max(candidates, key=recency, default=None)
+
+
+def record_partnership(store: Store, record: InductionRecord) -> Partnership:
+    return store.partnerships[record.partnership_id]
+
+
+def provider_has_record_on_schedule(store: Store, provider: LeadProvider, profile: ECFProfile) -> bool:
+    """Actions and declarations need a record of the provider's on the profile's current schedule,
+    under any of its partnerships, even old or challenged ones."""
+    for record in store.records_of(profile.id):
+        partnership = store.partnerships[record.partnership_id]
+        if (
+            partnership.lead_provider_id == provider.id
+            and record.schedule_identifier == profile.schedule_identifier
+            and record.cohort == profile.cohort
+        ):
+            return True
+    return False
+
+
+def latest_state_by(
+    profile_states: list[ProfileState], provider_id: str, state: str | None = None
+) -> ProfileState | None:
+    """The provider's latest recorded transition (of one kind, when `state` is given)."""
+    mine = [s for s in profile_states if s.lead_provider_id == provider_id and state in (None, s.state)]
+    return max(reversed(mine), key=lambda s: s.created_at, default=None)
+
+
+def participant_status(record: InductionRecord, now: datetime) -> str:
+    """The v3 `participant_status`, computed from the provider's record at request time."""
+    if record.end_date is not None:
+        return "leaving" if record.end_date > now else "left"
+    if record.start_date > now:
+        return "joining"
+    return "active" if record.induction_status in ("active", "completed", "leaving") else "withdrawn"
+
+
+def legacy_status(record: InductionRecord) -> str:
+    """The v1/v2 `status`."""
+    return "active" if record.induction_status in ("active", "completed", "leaving") else "withdrawn"

@@ -1,0 +1,214 @@
+"""Reading partnerships, schools and delivery partners (v3)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sandbox.domain.errors import NotFound
+from sandbox.domain.listing import Since, SortKey, sort_records
+from sandbox.domain.world.entities import DeliveryPartner, LeadProvider, Partnership, School
+from sandbox.store import Store
+
+PARTNERSHIP_COLUMNS = {
+    "created_at": lambda p: p.created_at,
+    "updated_at": lambda p: p.updated_at,
+    "id": lambda p: p.id,
+    "cohort": lambda p: p.cohort,
+}
+SCHOOL_COLUMNS = {
+    "created_at": lambda s: s.created_at,
+    "updated_at": lambda s: s.updated_at,
+    "name": lambda s: s.name,
+    "urn": lambda s: s.urn,
+    "id": lambda s: s.id,
+}
+DELIVERY_PARTNER_COLUMNS = SCHOOL_COLUMNS
+
+
+# -- partnerships ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartnershipFilter:
+    cohorts: list[int] | None = None
+    delivery_partner_ids: list[str] | None = None
+    updated_since: datetime | None = None
+
+
+def partnership_updated_at(store: Store, partnership: Partnership) -> datetime:
+    return max(
+        partnership.updated_at,
+        store.schools[partnership.school_id].updated_at,
+        store.delivery_partners[partnership.delivery_partner_id].updated_at,
+    )
+
+
+@dataclass(frozen=True)
+class PartnershipView:
+    partnership: Partnership
+    school: School
+    delivery_partner: DeliveryPartner
+    updated_at: datetime
+
+    @property
+    def status(self) -> str:
+        return "challenged" if self.partnership.challenged else "active"
+
+
+def partnership_view(store: Store, partnership: Partnership) -> PartnershipView:
+    return PartnershipView(
+        partnership,
+        school=store.schools[partnership.school_id],
+        delivery_partner=store.delivery_partners[partnership.delivery_partner_id],
+        updated_at=partnership_updated_at(store, partnership),
+    )
+
+
+def list_partnerships(
+    store: Store, provider: LeadProvider, flt: PartnershipFilter, sort: Sequence[SortKey] = ()
+) -> list[Partnership]:
+    since = Since(flt.updated_since, strict=False) if flt.updated_since else None
+    result = [
+        p
+        for p in store.partnerships.values()
+        if p.lead_provider_id == provider.id
+        and not p.relationship
+        and (flt.cohorts is None or p.cohort in flt.cohorts)
+        and (flt.delivery_partner_ids is None or p.delivery_partner_id in flt.delivery_partner_ids)
+        and (since is None or since.admits(partnership_updated_at(store, p)))
+    ]
+    return sort_records(result, sort or [SortKey("created_at")], PARTNERSHIP_COLUMNS)
+
+
+def get_partnership(store: Store, provider: LeadProvider, partnership_id: str) -> Partnership:
+    partnership = store.partnerships.get(partnership_id)
+    if partnership is None or partnership.lead_provider_id != provider.id or partnership.relationship:
+        raise NotFound(partnership_id)
+    return partnership
+
+
+# -- schools --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchoolView:
+    school: School
+    cohort: int
+    in_partnership: bool
+    induction_programme_choice: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class SchoolFilter:
+    cohort: int | None
+    urn: str | None = None
+    updated_since: datetime | None = None
+
+
+def _partnered_schools(store: Store, cohort: int, *, confirmed_only: bool) -> set[str]:
+    """Schools with an unchallenged partnership in the cohort. Listing needs a confirmed one;
+    `in_partnership` counts relationship partnerships too, as upstream's `School#partnered?` does."""
+    return {
+        p.school_id
+        for p in store.partnerships.values()
+        if p.cohort == cohort and not p.challenged and not (confirmed_only and p.relationship)
+    }
+
+
+def _school_view(store: Store, school: School, cohort: int, partnered: set[str]) -> SchoolView:
+    """`partnered`: the cohort's schools with any unchallenged partnership, relationships included."""
+    school_cohort = store.school_cohorts.get((school.id, cohort))
+    stamps = [school.updated_at] + ([school_cohort.updated_at] if school_cohort else [])
+    return SchoolView(
+        school=school,
+        cohort=cohort,
+        in_partnership=school.id in partnered,
+        induction_programme_choice=(
+            school_cohort.induction_programme_choice if school_cohort else "not_yet_known"
+        ),
+        updated_at=max(stamps),
+    )
+
+
+def _listable(school: School, partnered: set[str]) -> bool:
+    return (school.eligible and not school.cip_only) or school.id in partnered
+
+
+def list_schools(store: Store, flt: SchoolFilter, sort: Sequence[SortKey] = ()) -> list[SchoolView]:
+    """Schools a provider could partner with in a cohort; not scoped to the provider."""
+    if flt.cohort is None or store.reference.cohort(flt.cohort) is None:
+        return []
+    confirmed = _partnered_schools(store, flt.cohort, confirmed_only=True)
+    partnered = _partnered_schools(store, flt.cohort, confirmed_only=False)
+    since = Since(flt.updated_since, strict=False) if flt.updated_since else None
+    views = [
+        _school_view(store, s, flt.cohort, partnered)
+        for s in store.schools.values()
+        if _listable(s, confirmed) and (flt.urn is None or s.urn == flt.urn)
+    ]
+    views = [v for v in views if since is None or since.admits(v.updated_at)]
+    columns = {name: (lambda v, g=getter: g(v.school)) for name, getter in SCHOOL_COLUMNS.items()}
+    columns["updated_at"] = lambda v: v.updated_at
+    return sort_records(views, sort or [SortKey("created_at")], columns)
+
+
+def get_school(store: Store, school_id: str, flt: SchoolFilter) -> SchoolView:
+    """One school, found only where the list with the same filter would show it."""
+    school = store.schools.get(school_id)
+    if school is None or flt.cohort is None or store.reference.cohort(flt.cohort) is None:
+        raise NotFound(school_id)
+    partnered = _partnered_schools(store, flt.cohort, confirmed_only=False)
+    view = _school_view(store, school, flt.cohort, partnered)
+    since = Since(flt.updated_since, strict=False) if flt.updated_since else None
+    if (
+        not _listable(school, _partnered_schools(store, flt.cohort, confirmed_only=True))
+        or (flt.urn is not None and school.urn != flt.urn)
+        or (since is not None and not since.admits(view.updated_at))
+    ):
+        raise NotFound(school_id)
+    return view
+
+
+# -- delivery partners ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryPartnerView:
+    delivery_partner: DeliveryPartner
+    cohorts: list[int]
+
+
+def _cohorts_with(store: Store, provider: LeadProvider, delivery_partner_id: str) -> list[int]:
+    return sorted(
+        r.cohort
+        for r in store.provider_relationships
+        if r.lead_provider_id == provider.id and r.delivery_partner_id == delivery_partner_id
+    )
+
+
+def list_delivery_partners(
+    store: Store, provider: LeadProvider, cohorts: list[int] | None, sort: Sequence[SortKey] = ()
+) -> list[DeliveryPartnerView]:
+    ids = {
+        r.delivery_partner_id
+        for r in store.provider_relationships
+        if r.lead_provider_id == provider.id and (cohorts is None or r.cohort in cohorts)
+    }
+    views = [DeliveryPartnerView(store.delivery_partners[i], _cohorts_with(store, provider, i)) for i in ids]
+    columns = {
+        name: (lambda v, g=getter: g(v.delivery_partner)) for name, getter in DELIVERY_PARTNER_COLUMNS.items()
+    }
+    return sort_records(views, sort or [SortKey("created_at"), SortKey("id")], columns)
+
+
+def get_delivery_partner(
+    store: Store, provider: LeadProvider, delivery_partner_id: str
+) -> DeliveryPartnerView:
+    delivery_partner = store.delivery_partners.get(delivery_partner_id)
+    cohorts = _cohorts_with(store, provider, delivery_partner_id) if delivery_partner else []
+    if not cohorts:
+        raise NotFound(delivery_partner_id)
+    return DeliveryPartnerView(delivery_partner, cohorts)

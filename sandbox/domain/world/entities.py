@@ -1,0 +1,278 @@
+"""The records the world is made of.
+
+Plain mutable dataclasses: the store owns them and the domain functions change them by assigning
+fields. Once the seeded world is sealed each assignment keeps the field's original value for the
+next reset (`Recorded`), which is why fields holding several values are tuples, never lists. Field
+names follow the API's vocabulary so that presenters read like the real serializers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sandbox.changelog import Recorded
+
+
+@dataclass
+class LeadProvider(Recorded):
+    """A "CPD lead provider": one token, an ECF side and/or an NPQ side."""
+
+    id: str
+    name: str
+    token: str
+    has_ecf: bool
+    has_npq: bool
+    created_at: datetime
+
+
+@dataclass
+class DeliveryPartner(Recorded):
+    id: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ProviderRelationship:
+    """A delivery partner works with a lead provider in a cohort."""
+
+    lead_provider_id: str
+    delivery_partner_id: str
+    cohort: int
+
+
+@dataclass
+class School(Recorded):
+    id: str
+    urn: str
+    name: str
+    eligible: bool
+    cip_only: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass
+class SchoolCohort(Recorded):
+    school_id: str
+    cohort: int
+    induction_programme_choice: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass
+class Partnership(Recorded):
+    """A lead provider delivers training at a school for a cohort, with a delivery partner.
+
+    `relationship` partnerships are the ones a school sets up outside a confirmed partnership; they
+    count for visibility but are never exposed through `partnerships/ecf`.
+    """
+
+    id: str
+    lead_provider_id: str
+    school_id: str
+    delivery_partner_id: str
+    cohort: int
+    created_at: datetime
+    updated_at: datetime
+    relationship: bool = False
+    challenged_reason: str | None = None
+    challenged_at: datetime | None = None
+    induction_tutor_name: str | None = None
+    induction_tutor_email: str | None = None
+
+    @property
+    def challenged(self) -> bool:
+        return self.challenged_reason is not None
+
+
+@dataclass(frozen=True)
+class ParticipantIdChange:
+    from_participant_id: str
+    to_participant_id: str
+    changed_at: datetime
+
+
+@dataclass
+class User(Recorded):
+    """A person: `participant_id` in the API is this id."""
+
+    id: str
+    full_name: str
+    email: str
+    teacher_reference_number: str | None
+    created_at: datetime
+    updated_at: datetime
+    participant_id_changes: tuple[ParticipantIdChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProfileState:
+    """One training-status transition recorded against a profile, by a provider."""
+
+    state: str  # active | deferred | withdrawn
+    reason: str | None
+    lead_provider_id: str | None
+    created_at: datetime
+
+
+@dataclass
+class ECFProfile(Recorded):
+    """One ECT or mentor registration of a user: `training_record_id` in the API."""
+
+    id: str
+    user_id: str
+    participant_type: str  # ect | mentor
+    schedule_identifier: str
+    cohort: int
+    training_status: str
+    created_at: datetime
+    updated_at: datetime
+    eligibility: str | None = None  # eligible | ineligible | None while unchecked
+    ineligibility_reason: str | None = None  # e.g. different_trn
+    pupil_premium_uplift: bool = False
+    sparsity_uplift: bool = False
+    induction_end_date: date | None = None
+    mentor_funding_end_date: date | None = None
+    mentor_ineligible_for_funding_reason: str | None = None
+    cohort_changed_after_payments_frozen: bool = False
+    states: tuple[ProfileState, ...] = ()
+
+    @property
+    def course_identifier(self) -> str:
+        return "ecf-induction" if self.participant_type == "ect" else "ecf-mentor"
+
+
+@dataclass
+class InductionRecord(Recorded):
+    """Where and how a profile is trained for a stretch of time, under one partnership."""
+
+    id: str
+    profile_id: str
+    partnership_id: str
+    schedule_identifier: str
+    cohort: int
+    training_status: str
+    induction_status: str  # active | withdrawn | changed | leaving | completed
+    start_date: datetime
+    created_at: datetime
+    updated_at: datetime
+    end_date: datetime | None = None
+    mentor_profile_id: str | None = None
+    school_transfer: bool = False
+    preferred_email: str | None = None
+
+
+@dataclass
+class NPQApplication(Recorded):
+    id: str
+    user_id: str
+    lead_provider_id: str
+    course_identifier: str
+    cohort: int
+    status: str  # pending | accepted | rejected
+    created_at: datetime
+    updated_at: datetime
+    eligible_for_funding: bool = False
+    funded_place: bool | None = None
+    funding_choice: str | None = None
+    headteacher_status: str | None = None
+    ineligible_for_funding_reason: str | None = None
+    employer_name: str | None = None
+    employment_role: str | None = None
+    school_urn: str | None = None
+    school_ukprn: str | None = None
+    private_childcare_provider_urn: str | None = None
+    teacher_reference_number_validated: bool = False
+    works_in_school: bool = True
+    targeted_delivery_funding_eligibility: bool = False
+    teacher_catchment: bool = True
+    teacher_catchment_iso_country_code: str | None = "GBR"
+    teacher_catchment_country: str | None = "United Kingdom of Great Britain and Northern Ireland"
+    itt_provider: str | None = None
+    lead_mentor: bool = False
+    schedule_identifier: str | None = None
+
+
+@dataclass
+class NPQProfile(Recorded):
+    """The training record created when an application is accepted; shares the application's id."""
+
+    id: str
+    user_id: str
+    lead_provider_id: str
+    course_identifier: str
+    schedule_identifier: str
+    cohort: int
+    training_status: str
+    created_at: datetime
+    updated_at: datetime
+    states: tuple[ProfileState, ...] = ()
+
+
+@dataclass
+class Statement(Recorded):
+    id: str
+    lead_provider_id: str
+    type: str  # ecf | npq
+    cohort: int
+    name: str
+    month: int
+    year: int
+    deadline_date: date
+    payment_date: date
+    output_fee: bool
+    created_at: datetime
+    updated_at: datetime
+    paid: bool = False
+
+
+@dataclass
+class Declaration(Recorded):
+    id: str
+    user_id: str
+    profile_id: str
+    lead_provider_id: str
+    course_identifier: str
+    declaration_type: str
+    declaration_date: datetime
+    state: str  # submitted eligible payable paid voided ineligible awaiting_clawback clawed_back
+    cohort: int
+    created_at: datetime
+    updated_at: datetime
+    evidence_held: str | None = None
+    delivery_partner_id: str | None = None
+    mentor_user_id: str | None = None
+    pupil_premium_uplift: bool = False
+    sparsity_uplift: bool = False
+    ineligible_for_funding_reason: str | None = None
+    statement_id: str | None = None
+    clawback_statement_id: str | None = None
+
+    @property
+    def is_npq(self) -> bool:
+        return self.course_identifier.startswith("npq-")
+
+
+@dataclass
+class Outcome(Recorded):
+    id: str
+    declaration_id: str
+    user_id: str
+    lead_provider_id: str
+    course_identifier: str
+    state: str  # passed | failed | voided
+    completion_date: date
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class NPQContract:
+    lead_provider_id: str
+    cohort: int
+    course_identifier: str
+    funding_cap: int

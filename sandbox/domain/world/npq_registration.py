@@ -1,0 +1,137 @@
+"""DfE-side NPQ records: applications, contracts, and the data-level accept and reject the seed and
+the control API use (the provider-facing rules are separate)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+from sandbox.domain.world.entities import (
+    NPQApplication,
+    NPQContract,
+    NPQProfile,
+)
+from sandbox.domain.world.stamps import require, require_cohort, touch, touch_profile
+from sandbox.store import Store
+
+# -- NPQ ------------------------------------------------------------------------------------------
+
+
+# What the applicant and DfE's eligibility checks put on an application: every field of `NPQApplication`
+# but its identity, its status and what accepting it sets. Each keeps the entity's default when not given.
+_SET_BY_THE_SERVICE = (
+    "id", "user_id", "lead_provider_id", "course_identifier", "cohort", "status", "created_at", "updated_at",
+    "funded_place", "schedule_identifier",
+)  # fmt: skip
+APPLICATION_DETAILS = tuple(f.name for f in fields(NPQApplication) if f.name not in _SET_BY_THE_SERVICE)
+
+
+def create_npq_application(
+    store: Store,
+    *,
+    user_id: str,
+    lead_provider_id: str,
+    course_identifier: str,
+    cohort: int,
+    now: datetime,
+    details: Mapping[str, Any] | None = None,
+) -> NPQApplication:
+    require(store.users, user_id, "user")
+    if not require(store.lead_providers, lead_provider_id, "lead provider").has_npq:
+        raise ValueError("the provider has no NPQ side")
+    if not store.reference.is_npq_course(course_identifier):
+        raise ValueError(f"{course_identifier!r} is not an NPQ course")
+    require_cohort(store, cohort)
+    details = details or {}
+    unknown = set(details) - set(APPLICATION_DETAILS)
+    if unknown:
+        raise ValueError(f"not application details: {sorted(unknown)}")
+    return store.add_npq_application(
+        NPQApplication(
+            store.new_id(),
+            user_id,
+            lead_provider_id,
+            course_identifier,
+            cohort,
+            "pending",
+            now,
+            now,
+            **details,
+        )
+    )
+
+
+def create_npq_contract(
+    store: Store, *, lead_provider_id: str, cohort: int, course_identifier: str, funding_cap: int
+) -> NPQContract:
+    if not store.reference.is_npq_course(course_identifier):
+        raise ValueError(f"{course_identifier!r} is not an NPQ course")
+    contract = NPQContract(lead_provider_id, cohort, course_identifier, funding_cap)
+    store.npq_contracts.add(contract)
+    return contract
+
+
+def _capped(store: Store, application: NPQApplication) -> bool:
+    return any(
+        c.lead_provider_id == application.lead_provider_id
+        and c.cohort == application.cohort
+        and c.course_identifier == application.course_identifier
+        and c.funding_cap > 0
+        for c in store.npq_contracts
+    )
+
+
+def accept_npq_application(
+    store: Store,
+    *,
+    application_id: str,
+    schedule_identifier: str,
+    now: datetime,
+    funded_place: bool | None = None,
+) -> NPQProfile:
+    """Data-level accept: the profile (same id as the application) on the given schedule, and the person's
+    other applications for the course and cohort rejected, as upstream does."""
+    application = require(store.npq_applications, application_id, "application")
+    if application.status != "pending":
+        raise ValueError(f"the application is {application.status}")
+    schedule = store.reference.schedule(schedule_identifier, application.cohort)
+    if schedule is None or application.course_identifier not in schedule.permitted_courses:
+        raise ValueError(f"schedule {schedule_identifier} {application.cohort} is not valid for the course")
+    application.status, application.schedule_identifier = "accepted", schedule_identifier
+    # `funded_place` only means something where the contract caps funded places (2024 onwards).
+    application.funded_place = funded_place if _capped(store, application) else None
+    touch(now, application)
+    for other in store.applications_of(application.user_id):
+        if (
+            other.id != application.id
+            and other.status == "pending"
+            and other.cohort == application.cohort
+            and other.course_identifier == application.course_identifier
+        ):
+            other.status = "rejected"
+            touch(now, other)
+    profile = NPQProfile(
+        application.id,
+        application.user_id,
+        application.lead_provider_id,
+        application.course_identifier,
+        schedule_identifier,
+        application.cohort,
+        "active",
+        now,
+        now,
+    )
+    store.npq_profiles[profile.id] = profile
+    touch_profile(store, profile, now)
+    return profile
+
+
+def reject_npq_application(store: Store, *, application_id: str, now: datetime) -> NPQApplication:
+    application = require(store.npq_applications, application_id, "application")
+    if application.status != "pending":
+        raise ValueError(f"the application is {application.status}")
+    application.status = "rejected"
+    touch(now, application)
+    return application
