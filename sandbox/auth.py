@@ -10,7 +10,7 @@ from connexion.exceptions import OAuthProblem
 from connexion.security import BearerSecurityHandler
 
 from sandbox.contracts import Contract
-from sandbox.domain.entities import LeadProvider
+from sandbox.domain.world.entities import LeadProvider
 from sandbox.journal import ADMIN
 from sandbox.state import SandboxState
 

@@ -22,8 +22,11 @@ from sandbox.domain.errors import (
     InvalidAction,
     NotFound,
     NotPermitted,
+    NotTheMaker,
+    ParticipantIdChanged,
     ValidationFailed,
 )
+from sandbox.presenters.formats import timestamp
 from sandbox.requests_journal.recorder import note_refusal
 
 log = logging.getLogger(__name__)
@@ -84,6 +87,8 @@ def _rect_error(contract: Contract, exc: DomainError) -> ConnexionResponse | Non
 
 def domain_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     note_refusal(_request.scope, exc)
+    if isinstance(exc, NotTheMaker | ParticipantIdChanged):
+        return _answer_of_the_newer_services(_request, exc)
     rect = _rect(_request)
     if rect is not None and isinstance(exc, DomainError) and (answer := _rect_error(rect, exc)):
         return answer
@@ -101,6 +106,28 @@ def domain_error(_request: ConnexionRequest, exc: Exception) -> ConnexionRespons
         return error_list(422, [(exc.title, exc.detail)])
     assert isinstance(exc, DomainError)
     return unexpected(_request, exc)
+
+
+def _answer_of_the_newer_services(
+    request: ConnexionRequest, exc: NotTheMaker | ParticipantIdChanged
+) -> ConnexionResponse:
+    """Refusals only the NPQ service's rules raise: another maker's declaration (403) and a merged
+    participant id (410, naming the id that replaced it)."""
+    contract = contract_at(request.url.path)
+    media = contract.content_type if contract is not None else JSON_API
+    if isinstance(exc, NotTheMaker):
+        return error_list(403, [(exc.title, exc.detail)], media)
+    change = {
+        "from_participant_id": exc.from_id,
+        "to_participant_id": exc.to_id,
+        "changed_at": timestamp(exc.changed_at),
+    }
+    entry = {
+        "title": "Participant ID has been changed",
+        "detail": exc.detail,
+        "participant_id_changes": [change],
+    }
+    return _json({"errors": [entry]}, 410, media_type=media)
 
 
 def unauthorised(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:

@@ -25,6 +25,7 @@ from sandbox.domain.world.entities import (
     LeadProvider,
     NPQApplication,
     NPQContract,
+    NPQDeliveryPartnership,
     NPQProfile,
     Outcome,
     Partnership,
@@ -65,6 +66,7 @@ class Store:
     npq_applications: dict[str, NPQApplication] = _recorded()
     npq_profiles: dict[str, NPQProfile] = _recorded()
     npq_contracts: set[NPQContract] = _recorded()
+    npq_delivery_partnerships: set[NPQDeliveryPartnership] = _recorded()
     statements: dict[str, Statement] = _recorded()
     declarations: dict[str, Declaration] = _recorded()
     outcomes: dict[str, Outcome] = _recorded()
@@ -188,7 +190,7 @@ class Store:
         return None
 
 
-_SETS = ("provider_relationships", "npq_contracts")
+_SETS = ("provider_relationships", "npq_contracts", "npq_delivery_partnerships")
 _DICTS = tuple(
     name
     for name in Store.__dataclass_fields__

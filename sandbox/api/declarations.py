@@ -36,14 +36,16 @@ def _of_side(ctx: RequestContext, declaration: Declaration) -> bool:
 
 
 def _render(ctx: RequestContext, declaration: Declaration) -> dict[str, Any]:
-    return present.render(domain.declaration_view(ctx.store, declaration), ctx.contract)
+    return present.render(
+        domain.declaration_view(ctx.store, declaration, ctx.contract.npq_rules), ctx.contract
+    )
 
 
 def list_declarations(ctx: RequestContext, **query: Any) -> Response:
     _require_side(ctx)
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"), ctx.contract.queries)
-    found = domain.list_declarations(ctx.store, ctx.provider, flt)
+    found = domain.list_declarations(ctx.store, ctx.provider, flt, ctx.contract.npq_rules)
     if ctx.contract.sides != "any":
         found = [d for d in found if _of_side(ctx, d)]
     return many(_render(ctx, d) for d in page.slice(found))
@@ -51,7 +53,7 @@ def list_declarations(ctx: RequestContext, **query: Any) -> Response:
 
 def show_declaration(ctx: RequestContext, id: str, **_: Any) -> Response:
     _require_side(ctx)
-    declaration = domain.get_declaration(ctx.store, ctx.provider, id)
+    declaration = domain.get_declaration(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
     if not _of_side(ctx, declaration):
         raise NotFound(id)
     return single(_render(ctx, declaration))

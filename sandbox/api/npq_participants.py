@@ -29,7 +29,7 @@ def list_participants(ctx: RequestContext, **query: Any) -> Response:
 
 def show_participant(ctx: RequestContext, id: str, **_: Any) -> Response:
     ctx.require_npq()
-    participant = domain.get_participant(ctx.store, ctx.provider, id)
+    participant = domain.get_participant(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
     return single(present.render_participant(participant, ctx.contract))
 
 

@@ -32,9 +32,11 @@ def list_outcomes(ctx: RequestContext, **query: Any) -> Response:
 def participant_outcomes(
     ctx: RequestContext, participant_id: str = "", id: str = "", **query: Any
 ) -> Response:
-    outcomes = domain.participant_outcomes(ctx.store, ctx.provider, participant_id or id)
+    outcomes = domain.participant_outcomes(
+        ctx.store, ctx.provider, participant_id or id, ctx.contract.npq_rules
+    )
     if ctx.contract.outcomes.participant_list_paged:
-        outcomes = params.page(query.get("page")).slice(outcomes)
+        outcomes = params.page(query.get("page"), ctx.contract.queries).slice(outcomes)
     return many(present.render_outcome(o, ctx.contract) for o in outcomes)
 
 

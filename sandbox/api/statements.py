@@ -28,7 +28,7 @@ def list_statements(ctx: RequestContext, **query: Any) -> Response:
 
 
 def show_statement(ctx: RequestContext, id: str, **_: Any) -> Response:
-    statement = domain.get_statement(ctx.store, ctx.provider, id)
+    statement = domain.get_statement(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
     if ctx.contract.sides not in ("any", statement.type):
         raise NotFound(id)
     return single(render_statement(statement, ctx.contract))

@@ -34,11 +34,26 @@ def _transferred_in(store: Store, provider: LeadProvider, declaration: Declarati
     )
 
 
-def visible_to(store: Store, provider: LeadProvider, declaration: Declaration) -> bool:
-    return declaration.lead_provider_id == provider.id or _transferred_in(store, provider, declaration)
+def _on_our_application(store: Store, provider: LeadProvider, declaration: Declaration) -> bool:
+    """The NPQ service shows every declaration on an application now with the provider, in any
+    state, whoever made it (an application DfE moved from another provider brings its history)."""
+    application = store.npq_applications.get(declaration.profile_id) if declaration.is_npq else None
+    return application is not None and application.lead_provider_id == provider.id
 
 
-def list_declarations(store: Store, provider: LeadProvider, flt: DeclarationFilter) -> list[Declaration]:
+def visible_to(
+    store: Store, provider: LeadProvider, declaration: Declaration, rules: str = "ecf-service"
+) -> bool:
+    if declaration.lead_provider_id == provider.id:
+        return True
+    if rules == "npq-service":
+        return _on_our_application(store, provider, declaration)
+    return _transferred_in(store, provider, declaration)
+
+
+def list_declarations(
+    store: Store, provider: LeadProvider, flt: DeclarationFilter, rules: str = "ecf-service"
+) -> list[Declaration]:
     result = []
     for declaration in store.declarations.values():
         if flt.participant_ids is not None and declaration.user_id not in flt.participant_ids:
@@ -52,14 +67,16 @@ def list_declarations(store: Store, provider: LeadProvider, flt: DeclarationFilt
             continue
         if flt.updated_since is not None and not flt.updated_since.admits(declaration.updated_at):
             continue
-        if visible_to(store, provider, declaration):
+        if visible_to(store, provider, declaration, rules):
             result.append(declaration)
     return sorted(result, key=lambda d: d.created_at)
 
 
-def get_declaration(store: Store, provider: LeadProvider, declaration_id: str) -> Declaration:
+def get_declaration(
+    store: Store, provider: LeadProvider, declaration_id: str, rules: str = "ecf-service"
+) -> Declaration:
     declaration = store.declarations.get(declaration_id)
-    if declaration is None or not visible_to(store, provider, declaration):
+    if declaration is None or not visible_to(store, provider, declaration, rules):
         raise NotFound(declaration_id)
     return declaration
 
@@ -105,6 +122,9 @@ class DeclarationView:
     has_passed: bool | None
     uplift_paid: bool
     lead_provider_name: str
+    rules: str = "ecf-service"  # the ECF service never showed a delivery partner on an NPQ declaration
+    delivery_partner_name: str | None = None
+    secondary_delivery_partner_name: str | None = None
 
     @property
     def mentor_id(self) -> str | None:
@@ -126,17 +146,26 @@ class DeclarationView:
 
     @property
     def delivery_partner_id(self) -> str | None:
-        return None if self.declaration.is_npq else self.declaration.delivery_partner_id
+        hidden = self.declaration.is_npq and self.rules != "npq-service"
+        return None if hidden else self.declaration.delivery_partner_id
 
     @property
     def evidence_held(self) -> str | None:
         return None if self.declaration.is_npq else self.declaration.evidence_held
 
 
-def declaration_view(store: Store, declaration: Declaration) -> DeclarationView:
+def declaration_view(store: Store, declaration: Declaration, rules: str = "ecf-service") -> DeclarationView:
     return DeclarationView(
         declaration,
         has_passed=has_passed(store, declaration),
         uplift_paid=uplift_paid(store, declaration),
         lead_provider_name=lead_provider_name(store, declaration),
+        rules=rules,
+        delivery_partner_name=_partner_name(store, declaration.delivery_partner_id),
+        secondary_delivery_partner_name=_partner_name(store, declaration.secondary_delivery_partner_id),
     )
+
+
+def _partner_name(store: Store, delivery_partner_id: str | None) -> str | None:
+    partner = store.delivery_partners.get(delivery_partner_id) if delivery_partner_id else None
+    return partner.name if partner else None

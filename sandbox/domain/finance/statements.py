@@ -33,9 +33,14 @@ def list_statements(store: Store, provider: LeadProvider, flt: StatementFilter) 
     return sorted(result, key=lambda s: (s.payment_date, s.created_at))
 
 
-def get_statement(store: Store, provider: LeadProvider, statement_id: str) -> Statement:
+def get_statement(
+    store: Store, provider: LeadProvider, statement_id: str, rules: str = "ecf-service"
+) -> Statement:
+    """One of the provider's statements; the NPQ service shows only output-fee ones, as it lists."""
     statement = store.statements.get(statement_id)
     if statement is None or statement.lead_provider_id != provider.id:
+        raise NotFound(statement_id)
+    if rules == "npq-service" and not statement.output_fee:
         raise NotFound(statement_id)
     return statement
 
