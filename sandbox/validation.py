@@ -18,7 +18,12 @@ from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
 from connexion.validators.parameter import ParameterValidator
 
 from sandbox.api.context import SERVER_DATE_HEADER, server_date_message
-from sandbox.api.params import TRAINING_STATUS_MESSAGE, TRAINING_STATUSES, parse_filter_datetime
+from sandbox.api.params import (
+    TRAINING_STATUS_MESSAGE,
+    TRAINING_STATUSES,
+    UUID_LIST_MESSAGE,
+    parse_filter_datetime,
+)
 from sandbox.contracts.manage_cpd import QUERIES
 from sandbox.contracts.model import Queries
 from sandbox.domain.errors import BadRequest
@@ -51,6 +56,9 @@ def query_refusal(name: str, value: Any, error: str, queries: Queries = QUERIES)
         for key in DATE_FILTERS:
             if key in value and parse_filter_datetime(str(value[key])) is None:
                 return BadRequest(queries.since_message.format(key=key))
+        if "participant_id" in value and "does not match" in error:
+            # Only a document that lists UUIDs by pattern refuses them here (the NPQ service's).
+            return BadRequest(UUID_LIST_MESSAGE.format(key="participant_id"))
     return BadRequest(f"The '#/{name}' parameter is not valid: {_first_line(error)}")
 
 

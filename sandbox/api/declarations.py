@@ -10,8 +10,8 @@ from sandbox.api import params
 from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body, many, single
+from sandbox.domain.declarations import npq_void, rules
 from sandbox.domain.declarations import reads as domain
-from sandbox.domain.declarations import rules
 from sandbox.domain.declarations import void as voiding
 from sandbox.domain.declarations.input import DeclarationRequest
 from sandbox.domain.errors import NotFound
@@ -87,5 +87,6 @@ def create_declaration(ctx: RequestContext, body: Any = None, **_: Any) -> Respo
 
 def void_declaration(ctx: RequestContext, id: str, **_: Any) -> Response:
     _require_side(ctx)
-    declaration = voiding.void_declaration(ctx.store, ctx.provider, id, ctx.now)
+    rules = npq_void if ctx.contract.npq_rules == "npq-service" else voiding
+    declaration = rules.void_declaration(ctx.store, ctx.provider, id, ctx.now)
     return single(_render(ctx, declaration))

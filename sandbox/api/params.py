@@ -15,6 +15,7 @@ from sandbox.domain.listing import MAX_PER_PAGE, Page, Since, SortKey
 from sandbox.domain.values import blank  # filters are read with Rails' `present?`: a blank value is no filter
 
 TRAINING_STATUSES = ("active", "deferred", "withdrawn")
+UUID_LIST_MESSAGE = "The filter '#/{key}' must be a comma-delimited list of valid UUIDs"
 TRAINING_STATUS_MESSAGE = "The filter '#/training_status' must be " + '["active", "deferred", "withdrawn"]'
 # A training status no enrolment can have: the filter then matches nothing.
 NO_TRAINING_STATUS = "none"
@@ -179,7 +180,7 @@ def _uuid_list_strict(flt: dict[str, Any], key: str, _queries: Queries) -> list[
     """Every id must be UUID-shaped, or the whole filter is refused."""
     items = text_list(flt, key)
     if items is not None and not all(_UUID.match(i) for i in items):
-        raise BadRequest(f"The filter '#/{key}' must be a comma-delimited list of valid UUIDs")
+        raise BadRequest(UUID_LIST_MESSAGE.format(key=key))
     return items
 
 
