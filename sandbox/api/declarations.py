@@ -81,7 +81,7 @@ def create_declaration(ctx: RequestContext, body: Any = None, **_: Any) -> Respo
             ),
         )
     )
-    declaration = rules.submit_declaration(ctx.store, ctx.provider, request, ctx.now)
+    declaration = rules.submit_declaration(ctx.store, ctx.provider, request, ctx.now, ctx.contract.npq_rules)
     return single(_render(ctx, declaration))
 
 

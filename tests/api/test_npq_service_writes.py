@@ -246,3 +246,44 @@ def test_a_merged_participant_id_is_gone_with_the_id_that_replaced_it(world):
         200,
         404,
     )
+
+
+def test_a_declaration_names_its_delivery_partner_where_the_cohort_needs_one(world):
+    state, client = world
+    provider = _npq_providers(state)[0]
+    fresh = next(
+        a
+        for a in _applications(state, provider, status="accepted", cohort=2024)
+        if not _declarations_on(state, a) and a.teacher_catchment_iso_country_code == "GBR"
+    )
+    partner = sorted(
+        p.delivery_partner_id
+        for p in state.store.npq_delivery_partnerships
+        if p.lead_provider_id == provider.id and p.cohort == 2024
+    )[0]
+    attributes = {
+        "participant_id": fresh.user_id,
+        "declaration_type": "started",
+        "declaration_date": "2026-11-20T09:00:00Z",
+        "course_identifier": fresh.course_identifier,
+    }
+    without = {"data": {"type": "participant-declaration", "attributes": attributes}}
+    refused = _call(client, provider, "POST", "/participant-declarations", without)
+    assert _errors(refused) == [
+        ("delivery_partner_id", "The property '#/delivery_partner_id' must be present")
+    ]
+    unknown = {"data": {"attributes": {**attributes, "delivery_partner_id": "nobody"}}}
+    refused = _call(client, provider, "POST", "/participant-declarations", unknown)
+    assert _errors(refused) == [
+        ("delivery_partner_id", "The property '#/delivery_partner_id' does not exist")
+    ]
+    named = {"data": {"attributes": {**attributes, "delivery_partner_id": partner}}}
+    made = _call(client, provider, "POST", "/participant-declarations", named)
+    assert made.status_code == 200
+    shown = made.json()["data"]["attributes"]
+    assert (shown["delivery_partner_id"], shown["application_id"]) == (partner, fresh.id)
+    # The ECF service's contract never showed a delivery partner on an NPQ declaration.
+    old = client.get(
+        f"/api/v3/participant-declarations/{made.json()['data']['id']}", headers=bearer(provider)
+    )
+    assert old.json()["data"]["attributes"]["delivery_partner_id"] is None
