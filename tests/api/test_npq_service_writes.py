@@ -287,3 +287,18 @@ def test_a_declaration_names_its_delivery_partner_where_the_cohort_needs_one(wor
         f"/api/v3/participant-declarations/{made.json()['data']['id']}", headers=bearer(provider)
     )
     assert old.json()["data"]["attributes"]["delivery_partner_id"] is None
+
+
+def test_dfe_moves_an_application_and_the_npq_api_follows(world):
+    state, client = world
+    first, second = _npq_providers(state)[:2]
+    pending = _applications(state, second, status="pending")[0]
+    path = f"/sandbox/events/npq-applications/{pending.id}/lead-provider"
+    refused = client.put(path, headers=bearer(_npq_providers(state)[2]), json={"lead_provider_id": first.id})
+    assert refused.status_code == 403
+    moved = client.put(path, headers=bearer(second), json={"lead_provider_id": first.id})
+    assert moved.status_code == 200
+    assert _call(client, first, "GET", f"/npq-applications/{pending.id}").status_code == 200
+    assert _call(client, second, "GET", f"/npq-applications/{pending.id}").status_code == 404
+    again = client.put(path, headers=bearer(first), json={"lead_provider_id": first.id})
+    assert again.status_code == 422
