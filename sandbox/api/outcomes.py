@@ -44,6 +44,7 @@ def create_outcome(
     ctx: RequestContext, participant_id: str = "", id: str = "", body: Any = None, **_: Any
 ) -> Response:
     attrs = attributes(body)
+    domain.require_participant(ctx.store, ctx.provider, participant_id or id, ctx.contract.npq_rules)
     outcome = outcome_rules.create_outcome(
         ctx.store,
         ctx.provider,

@@ -302,3 +302,20 @@ def test_dfe_moves_an_application_and_the_npq_api_follows(world):
     assert _call(client, second, "GET", f"/npq-applications/{pending.id}").status_code == 404
     again = client.put(path, headers=bearer(first), json={"lead_provider_id": first.id})
     assert again.status_code == 422
+
+
+def test_a_merged_id_is_not_found_by_actions_and_outcomes_and_replaced_in_declarations(world):
+    state, client = world
+    provider = _npq_providers(state)[0]
+    retired, surviving = next(iter(state.store.retired_user_ids.items()))
+    resume = {"data": {"attributes": {"course_identifier": "npq-headship"}}}
+    assert _call(client, provider, "PUT", f"/participants/npq/{retired}/resume", resume).status_code == 404
+    outcome = {"data": {"attributes": {"course_identifier": "npq-headship", "state": "passed"}}}
+    assert (
+        _call(client, provider, "POST", f"/participants/npq/{retired}/outcomes", outcome).status_code == 404
+    )
+    declaration = {"data": {"attributes": {"participant_id": retired, "declaration_type": "started"}}}
+    refused = _call(client, provider, "POST", "/participant-declarations", declaration)
+    assert _errors(refused) == [
+        ("participant_id", f"The participant_id '{retired}' has been replaced with '{surviving}'.")
+    ]

@@ -12,8 +12,11 @@ from datetime import datetime
 from typing import Literal
 
 from sandbox.domain.applications import reads as npq
-from sandbox.domain.applications.decisions import FUNDED_PLACE_REQUIRED, NOT_ELIGIBLE_FOR_FUNDED_PLACE
-from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE
+from sandbox.domain.applications.decisions import (
+    FUNDED_PLACE_REQUIRED,
+    NOT_ELIGIBLE_FOR_FUNDED_PLACE,
+    has_billable_declarations,
+)
 from sandbox.domain.errors import Errors, NotFound
 from sandbox.domain.values import blank
 from sandbox.domain.world.entities import LeadProvider, NPQApplication
@@ -84,13 +87,6 @@ def _accepted_in_cohort(store: Store, application: NPQApplication) -> bool:
     return False
 
 
-def _has_paid_for_declarations(store: Store, application: NPQApplication) -> bool:
-    return any(
-        d.profile_id == application.id and d.state in BILLABLE_OR_CHANGEABLE
-        for d in store.declarations_of(application.user_id)
-    )
-
-
 def accept_application(
     store: Store,
     provider: LeadProvider,
@@ -151,7 +147,7 @@ def reject_application(
     errors = Errors()
     if application.status == "rejected":
         errors.add("application", ALREADY_REJECTED)
-    elif _has_paid_for_declarations(store, application):
+    elif has_billable_declarations(store, application):
         errors.add("application", HAS_DECLARATIONS)
     errors.raise_any()
     application.status, application.reason_for_rejection = "rejected", "rejected_by_provider"
@@ -175,7 +171,7 @@ def change_funded_place(
         errors.add("application", NOT_ELIGIBLE_TO_CHANGE)
     if not errors and _funding(application) != "capped":
         errors.add("application", UNCAPPED_COHORT)
-    if _has_paid_for_declarations(store, application):
+    if has_billable_declarations(store, application):
         errors.add("application", DECLARATIONS_SUBMITTED)
     errors.raise_any()
     assert isinstance(funded_place, bool)  # refused above otherwise

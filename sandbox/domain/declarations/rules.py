@@ -18,7 +18,7 @@ from sandbox.domain.declarations.input import DeclarationRequest, parse_declarat
 from sandbox.domain.declarations.mentor_completion import recompute_mentor_completion
 from sandbox.domain.declarations.reads import NO_UPLIFT_COURSES
 from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE
-from sandbox.domain.errors import Errors, InvalidAction, ValidationFailed
+from sandbox.domain.errors import Errors, InvalidAction, ParticipantIdChanged, ValidationFailed
 from sandbox.domain.finance.ledger import record_declaration, record_npq_outcome
 from sandbox.domain.finance.statements import next_output_statement
 from sandbox.domain.messages import COURSE_NOT_RECOGNISED, PARTICIPANT_NOT_RECOGNISED, cohort_closed
@@ -258,6 +258,12 @@ def submit_declaration(
     """Validate everything, then record the declaration, its outcome and the mentor's completion. Under
     the NPQ service's rules an NPQ declaration names its delivery partners too."""
     with store.lock:
+        if rules == "npq-service" and request.participant_id in store.retired_user_ids:
+            # The NPQ service names the id that replaced a retired one, where the ECF service resolved it.
+            replaced = ParticipantIdChanged(
+                request.participant_id, store.resolve_user_id(request.participant_id), now
+            )
+            raise ValidationFailed.single("participant_id", replaced.detail)
         target = resolve_target(store, provider, request.participant_id, request.course_identifier)
         errors = declaration_errors(store, provider, request, target, now)
         partnered = rules == "npq-service" and isinstance(target.profile, NPQProfile)

@@ -110,6 +110,17 @@ def refuse_retired_id(store: Store, participant_id: str) -> None:
     raise ParticipantIdChanged(participant_id, surviving, changed_at)
 
 
+def require_participant(store: Store, provider: LeadProvider, participant_id: str, rules: str) -> None:
+    """The NPQ service finds the participant of an action or outcome among the provider's own before it
+    checks anything else: a retired id, or someone else's participant, is not found (the ECF service
+    resolved retired ids and answered others with 422)."""
+    if rules != "npq-service":
+        return
+    if participant_id in store.retired_user_ids:
+        raise NotFound(participant_id)
+    get_participant(store, provider, participant_id)
+
+
 def get_participant(
     store: Store, provider: LeadProvider, user_id: str, rules: str = "ecf-service"
 ) -> NPQParticipant:
