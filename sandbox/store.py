@@ -8,10 +8,11 @@ costs what changed since, never a rebuild.
 
 from __future__ import annotations
 
+import bisect
 import random
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,6 +78,16 @@ class Store:
     declarations_by_user: dict[str, tuple[str, ...]] = _recorded()
     applications_by_user: dict[str, tuple[str, ...]] = _recorded()
     outcomes_by_declaration: dict[str, tuple[str, ...]] = _recorded()
+    partnerships_by_provider: dict[str, tuple[str, ...]] = _recorded()
+    users_by_trn: dict[str, tuple[str, ...]] = _recorded()
+    providers_by_token: dict[str, str] = _recorded()
+    # Ordered indexes: tuples of `Entry` sorted as the lists read them (creation stamp, then creation
+    # order). Each is a superset of what a provider may see, so reads filter and never miss a record.
+    ecf_users_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
+    npq_users_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
+    applications_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
+    # A provider's own declarations and those on profiles it has (or had) a record on.
+    declarations_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -86,6 +97,10 @@ class Store:
             setattr(self, name, RecordedDict(self.changes))
         self._seeded_rng: tuple | None = None
         self._base_rng: tuple | None = None
+        self._serial = 0
+        # While building, ordered indexes are lists appended to and sorted once at the seal; this
+        # remembers their members so that appending stays O(1).
+        self._building: dict[tuple[str, str], set[str]] | None = {}
 
     # -- undo -----------------------------------------------------------------------------------------
 
@@ -95,6 +110,12 @@ class Store:
             for record in getattr(self, name).values():
                 if isinstance(record, Recorded):
                     self.changes.adopt(record, born=False)
+        for name in _ORDERED:
+            index = getattr(self, name)
+            for key, entries in list(index.items()):
+                if isinstance(entries, list):
+                    index[key] = tuple(sorted(entries))
+        self._building = None
         self._seeded_rng = self._base_rng = self.rng.getstate()
         self.changes.active = True
 
@@ -133,11 +154,24 @@ class Store:
 
     # -- adders keep the indexes in step ------------------------------------------------------
 
+    def add_lead_provider(self, provider: LeadProvider) -> LeadProvider:
+        self.lead_providers[provider.id] = provider
+        self.providers_by_token[provider.token] = provider.id
+        return provider
+
+    def add_partnership(self, partnership: Partnership) -> Partnership:
+        self.partnerships[partnership.id] = partnership
+        _append(self.partnerships_by_provider, partnership.lead_provider_id, partnership.id)
+        return partnership
+
     def add_user(self, user: User) -> User:
+        _number(self, user)
         self.users[user.id] = user
+        self.note_trn(user)
         return user
 
     def add_ecf_profile(self, profile: ECFProfile) -> ECFProfile:
+        _number(self, profile)
         self.ecf_profiles[profile.id] = profile
         _append(self.profiles_by_user, profile.user_id, profile.id)
         return profile
@@ -145,22 +179,98 @@ class Store:
     def add_induction_record(self, record: InductionRecord) -> InductionRecord:
         self.induction_records[record.id] = record
         _append(self.records_by_profile, record.profile_id, record.id)
+        provider_id = self.partnerships[record.partnership_id].lead_provider_id
+        profile = self.ecf_profiles[record.profile_id]
+        self._enter("ecf_users_by_provider", provider_id, self.users.get(profile.user_id))
+        for declaration in self.declarations_of_profile(profile):
+            self._enter("declarations_by_provider", provider_id, declaration)
         return record
 
     def add_npq_application(self, application: NPQApplication) -> NPQApplication:
+        _number(self, application)
         self.npq_applications[application.id] = application
         _append(self.applications_by_user, application.user_id, application.id)
+        self._enter("applications_by_provider", application.lead_provider_id, application)
+        self._enter(
+            "npq_users_by_provider", application.lead_provider_id, self.users.get(application.user_id)
+        )
         return application
 
     def add_declaration(self, declaration: Declaration) -> Declaration:
+        _number(self, declaration)
         self.declarations[declaration.id] = declaration
         _append(self.declarations_by_user, declaration.user_id, declaration.id)
+        self._enter("declarations_by_provider", declaration.lead_provider_id, declaration)
+        if not declaration.is_npq:
+            for provider_id in self._providers_with_records(declaration.profile_id):
+                self._enter("declarations_by_provider", provider_id, declaration)
+        elif (application := self.npq_applications.get(declaration.profile_id)) is not None:
+            # The NPQ service lists declarations on an application now with the provider, whoever made them.
+            self._enter("declarations_by_provider", application.lead_provider_id, declaration)
         return declaration
 
     def add_outcome(self, outcome: Outcome) -> Outcome:
         self.outcomes[outcome.id] = outcome
         _append(self.outcomes_by_declaration, outcome.declaration_id, outcome.id)
         return outcome
+
+    def note_trn(self, user: User) -> None:
+        """Call after a user's TRN is set: the old TRN's entry stays, and readers check the TRN."""
+        trn = user.teacher_reference_number
+        if trn and user.id not in self.users_by_trn.get(trn, ()):
+            _append(self.users_by_trn, trn, user.id)
+
+    def note_user_reach(self, user_id: str) -> None:
+        """Call after profiles or applications move to `user_id` (a merge): the providers that reach
+        them reach the user too."""
+        user = self.users.get(user_id)
+        for profile in self.ecf_profiles_of(user_id):
+            for provider_id in self._providers_with_records(profile.id):
+                self._enter("ecf_users_by_provider", provider_id, user)
+        for application in self.applications_of(user_id):
+            self._enter("npq_users_by_provider", application.lead_provider_id, user)
+
+    def note_application_move(self, application: NPQApplication) -> None:
+        """Call after an application moves to another provider: that provider reaches it, its applicant and
+        the declarations on it (the old provider's entries stay; readers check whose records they are)."""
+        provider_id = application.lead_provider_id
+        self._enter("applications_by_provider", provider_id, application)
+        self._enter("npq_users_by_provider", provider_id, self.users.get(application.user_id))
+        for declaration in self.declarations_of(application.user_id):
+            if declaration.profile_id == application.id:
+                self._enter("declarations_by_provider", provider_id, declaration)
+
+    def _providers_with_records(self, profile_id: str) -> set[str]:
+        return {self.partnerships[r.partnership_id].lead_provider_id for r in self.records_of(profile_id)}
+
+    def declarations_of_profile(self, profile: ECFProfile) -> list[Declaration]:
+        return [d for d in self.declarations_of(profile.user_id) if d.profile_id == profile.id]
+
+    def _enter(self, name: str, key: str, record: Any) -> None:
+        """Put `record` in the ordered index `name` under `key`, once."""
+        if record is None:
+            return
+        index = getattr(self, name)
+        entry = (record.created_at, record._serial, record.id)
+        if self._building is not None:
+            members = self._building.setdefault((name, key), set())
+            if record.id not in members:
+                members.add(record.id)
+                entries = dict.get(index, key)
+                if entries is None:
+                    index[key] = entries = []
+                elif isinstance(entries, tuple):  # sealed once already (a rebuilt test world)
+                    index[key] = entries = list(entries)
+                entries.append(entry)
+            return
+        entries = index.get(key, ())
+        at = bisect.bisect_left(entries, entry)
+        if at < len(entries) and entries[at] == entry:
+            return
+        if isinstance(entries, list):
+            entries = tuple(sorted(entries))
+            at = bisect.bisect_left(entries, entry)
+        index[key] = (*entries[:at], entry, *entries[at:])
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -184,18 +294,57 @@ class Store:
         return [self.outcomes[oid] for oid in self.outcomes_by_declaration.get(declaration_id, ())]
 
     def provider_by_token(self, token: str) -> LeadProvider | None:
-        for provider in self.lead_providers.values():
-            if provider.token == token:
-                return provider
-        return None
+        provider_id = self.providers_by_token.get(token)
+        return self.lead_providers.get(provider_id) if provider_id else None
 
+    def users_with_trn(self, trn: str) -> list[User]:
+        """Users whose TRN is `trn` now, oldest first."""
+        users = (self.users.get(uid) for uid in self.users_by_trn.get(trn, ()))
+        return [u for u in users if u is not None and u.teacher_reference_number == trn]
+
+    def partnerships_of(self, provider_id: str) -> list[Partnership]:
+        """A provider's partnerships, relationship and challenged ones included, oldest first."""
+        return [self.partnerships[pid] for pid in self.partnerships_by_provider.get(provider_id, ())]
+
+    def ordered(self, name: str, key: str) -> tuple[Entry, ...]:
+        """One ordered index's entries, oldest first (sorted here only before the seal)."""
+        entries = getattr(self, name).get(key, ())
+        return tuple(sorted(entries)) if isinstance(entries, list) else entries
+
+    def users_in(self, entries: Iterable[Entry]) -> Iterator[User]:
+        """The users still in the world among `entries` (a merged user is gone, its entry stays)."""
+        for entry in entries:
+            user = self.users.get(entry[2])
+            if user is not None:
+                yield user
+
+
+Entry = tuple  # (created_at, creation serial, id): the order lists read records in
 
 _SETS = ("provider_relationships", "npq_contracts", "npq_delivery_partnerships")
+_ORDERED = (
+    "ecf_users_by_provider",
+    "npq_users_by_provider",
+    "applications_by_provider",
+    "declarations_by_provider",
+)
 _DICTS = tuple(
     name
     for name in Store.__dataclass_fields__
     if name not in _SETS and name not in ("reference", "seed", "rng", "_command_rng", "lock", "changes")
 )
+
+
+def creation_order(record: Any) -> int:
+    """Where a user, profile, application or declaration came in its dict of the store."""
+    return record._serial
+
+
+def _number(store: Store, record: Any) -> None:
+    """Creation order, for ties between equal creation stamps (as a stable sort over the store's
+    dicts breaks them). Not recorded: after a reset, numbers still rise with insertion order."""
+    store._serial += 1
+    object.__setattr__(record, "_serial", store._serial)
 
 
 def _append(index: dict[str, tuple[str, ...]], key: str, value: str) -> None:

@@ -3,8 +3,11 @@ instant the request runs at."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from sandbox.api.params import parse_datetime
 from sandbox.contracts import Contract
@@ -14,6 +17,7 @@ from sandbox.state import SandboxState
 from sandbox.store import Store
 
 SERVER_DATE_HEADER = "X-With-Server-Date"
+_HAS_OFFSET = re.compile(r"(Z|z|[+-]\d{2}(:?\d{2})?)$")
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,11 @@ class RequestContext:
     contract: Contract
     provider: LeadProvider
     now: datetime
+
+    @cached_property
+    def zone(self) -> tzinfo:
+        """Where the contract's days begin."""
+        return ZoneInfo(self.contract.time_zone)
 
     @property
     def store(self) -> Store:
@@ -46,16 +55,22 @@ def server_date_message() -> str:
     )
 
 
-def request_instant(state: SandboxState, header: str | None, provider_id: str | None = None) -> datetime:
-    """The provider's clock, unless the request travels in time with X-With-Server-Date."""
+def request_instant(
+    state: SandboxState, header: str | None, provider_id: str | None = None, zone: str = "UTC"
+) -> datetime:
+    """The provider's clock, unless the request travels in time with X-With-Server-Date: then the whole
+    request runs at that instant. A date alone is midnight, and a time without an offset is read, in the
+    contract's time zone."""
     if header is None:
         return state.clock.now(provider_id)
     text = header.strip()
     moment = parse_datetime(text)
     if moment is None and len(text) == 10:
-        moment = parse_datetime(text + "T00:00:00Z")
+        moment = parse_datetime(text + "T00:00:00")
     if moment is None:
         raise BadRequest(server_date_message())
+    if not _HAS_OFFSET.search(text) or len(text) == 10:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
     return moment.astimezone(UTC)
 
 
@@ -63,4 +78,5 @@ def build_context(
     state: SandboxState, contract: Contract, provider_id: str, header: str | None
 ) -> RequestContext:
     provider = state.store.lead_providers[provider_id]
-    return RequestContext(state, contract, provider, request_instant(state, header, provider_id))
+    now = request_instant(state, header, provider_id, contract.time_zone)
+    return RequestContext(state, contract, provider, now)

@@ -10,11 +10,9 @@ from sandbox.api import params
 from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body, many, single
-from sandbox.domain.declarations import npq_void, rules
 from sandbox.domain.declarations import reads as domain
-from sandbox.domain.declarations import void as voiding
+from sandbox.domain.declarations import variants
 from sandbox.domain.declarations.input import DeclarationRequest
-from sandbox.domain.errors import NotFound
 from sandbox.domain.world.entities import Declaration
 from sandbox.presenters import declarations as present
 
@@ -30,11 +28,6 @@ def _require_side(ctx: RequestContext) -> None:
         ctx.require_any_side()
 
 
-def _of_side(ctx: RequestContext, declaration: Declaration) -> bool:
-    """Whether a contract serving one programme shows the declaration."""
-    return ctx.contract.sides == "any" or ctx.contract.sides == ("npq" if declaration.is_npq else "ecf")
-
-
 def _render(ctx: RequestContext, declaration: Declaration) -> dict[str, Any]:
     return present.render(
         domain.declaration_view(ctx.store, declaration, ctx.contract.npq_rules), ctx.contract
@@ -45,17 +38,13 @@ def list_declarations(ctx: RequestContext, **query: Any) -> Response:
     _require_side(ctx)
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"), ctx.contract.queries)
-    found = domain.list_declarations(ctx.store, ctx.provider, flt, ctx.contract.npq_rules)
-    if ctx.contract.sides != "any":
-        found = [d for d in found if _of_side(ctx, d)]
+    found = domain.iter_declarations(ctx.store, ctx.provider, flt, ctx.contract.declarations.scope)
     return many(_render(ctx, d) for d in page.slice(found))
 
 
 def show_declaration(ctx: RequestContext, id: str, **_: Any) -> Response:
     _require_side(ctx)
-    declaration = domain.get_declaration(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
-    if not _of_side(ctx, declaration):
-        raise NotFound(id)
+    declaration = domain.get_declaration(ctx.store, ctx.provider, id, ctx.contract.declarations.scope)
     return single(_render(ctx, declaration))
 
 
@@ -81,12 +70,16 @@ def create_declaration(ctx: RequestContext, body: Any = None, **_: Any) -> Respo
             ),
         )
     )
-    declaration = rules.submit_declaration(ctx.store, ctx.provider, request, ctx.now, ctx.contract.npq_rules)
+    declaration = variants.submit_declaration(
+        ctx.store, ctx.provider, request, ctx.now, ctx.contract.declarations.rules, ctx.zone
+    )
     return single(_render(ctx, declaration))
 
 
 def void_declaration(ctx: RequestContext, id: str, **_: Any) -> Response:
     _require_side(ctx)
-    rules = npq_void if ctx.contract.npq_rules == "npq-service" else voiding
-    declaration = rules.void_declaration(ctx.store, ctx.provider, id, ctx.now)
+    declarations = ctx.contract.declarations
+    declaration = variants.void_declaration(
+        ctx.store, ctx.provider, id, ctx.now, declarations.scope, declarations.rules, ctx.zone
+    )
     return single(_render(ctx, declaration))

@@ -27,8 +27,8 @@ def list_participants(ctx: RequestContext, **query: Any) -> Response:
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.list_sort(ctx.contract.ecf_participants.listing, query.get("sort"))
-    participants = domain.list_participants(ctx.store, ctx.provider, flt, ctx.now, sort)
-    units = page.slice(present.units(participants, ctx.contract))
+    participants = domain.iter_participants(ctx.store, ctx.provider, flt, ctx.now, sort)
+    units = page.slice(present.iter_units(participants, ctx.contract))
     return many(present.render(u, ctx.contract) for u in units)
 
 

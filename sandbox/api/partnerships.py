@@ -57,7 +57,12 @@ def update_partnership(ctx: RequestContext, id: str, body: Any = None, **_: Any)
     ctx.require_ecf()
     attrs = attributes(body, ctx.contract.queries, reads=("delivery_partner_id",))
     partnership = rules.update_partnership(
-        ctx.store, ctx.provider, ctx.now, id, delivery_partner_id=attrs.get("delivery_partner_id")
+        ctx.store,
+        ctx.provider,
+        ctx.now,
+        id,
+        delivery_partner_id=attrs.get("delivery_partner_id"),
+        same_partner_refused=ctx.contract.shapes.same_partner_refused,
     )
     return single(render_partnership(domain.partnership_view(ctx.store, partnership), ctx.contract))
 

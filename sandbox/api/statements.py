@@ -9,7 +9,6 @@ from starlette.responses import Response
 from sandbox.api import params
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import many, single
-from sandbox.domain.errors import NotFound
 from sandbox.domain.finance import statements as domain
 from sandbox.presenters.v3_resources import render_statement
 
@@ -18,9 +17,9 @@ def list_statements(ctx: RequestContext, **query: Any) -> Response:
     flt = params.filters(query.get("filter"))
     statement_filter = domain.StatementFilter(
         cohorts=params.cohorts(flt),
-        # A contract serving one programme shows only that programme's statements.
-        type=params.one(flt, "type") if ctx.contract.sides == "any" else ctx.contract.sides,
+        type=params.one(flt, "type"),
         updated_since=params.since(flt, "updated_since", ctx.contract.queries),
+        side=ctx.contract.sides,
     )
     page = params.page(query.get("page"), ctx.contract.queries)
     statements = page.slice(domain.list_statements(ctx.store, ctx.provider, statement_filter))
@@ -28,7 +27,5 @@ def list_statements(ctx: RequestContext, **query: Any) -> Response:
 
 
 def show_statement(ctx: RequestContext, id: str, **_: Any) -> Response:
-    statement = domain.get_statement(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
-    if ctx.contract.sides not in ("any", statement.type):
-        raise NotFound(id)
+    statement = domain.get_statement(ctx.store, ctx.provider, id, ctx.contract.sides, ctx.contract.npq_rules)
     return single(render_statement(statement, ctx.contract))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from sandbox.domain.declarations.reads import EVERY_DECLARATION, DeclarationScope
 from sandbox.domain.listing import SortKey
 
 # How a `filter[...]` value is read (`sandbox/api/params.py` holds one reader per kind):
@@ -70,6 +71,11 @@ class Declarations:
     fields: tuple[str, ...]
     csv_columns: tuple[str, ...] | None
     requires_programme_side: bool  # a token without ECF or NPQ is refused (403)
+    scope: DeclarationScope = EVERY_DECLARATION  # which declarations exist through this contract
+    # Whose submit and void rules apply: the Manage-CPD service's, RECT's (2025 sequence, evidence per
+    # type, no `ineligible`, one message per refusal), or the NPQ service's (delivery partners, 403 to
+    # another maker, refusals titled `declaration`).
+    rules: Literal["manage-cpd", "rect", "npq"] = "manage-cpd"
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,8 @@ class Shapes:
     # Induction programme choices this contract words otherwise (RECT has three).
     programme_choice_words: tuple[tuple[str, str], ...] = ()
     delivery_partner_cohorts: Literal["string", "integer"] = "string"  # the `cohort` list of a partner
+    # A partnership update naming its current delivery partner is refused as a duplicate (RECT).
+    same_partner_refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,3 +155,5 @@ class Contract:
     # Whose rules NPQ writes and reads follow (applications, participants, declarations, outcomes,
     # delivery partners): the ECF service's, or the standalone NPQ service's. The domain holds both.
     npq_rules: Literal["ecf-service", "npq-service"] = "ecf-service"
+    # Where its days begin (milestone windows, "today", X-With-Server-Date without an offset).
+    time_zone: str = "UTC"

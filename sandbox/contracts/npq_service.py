@@ -17,6 +17,7 @@ from sandbox.contracts.model import (
     Queries,
     Shapes,
 )
+from sandbox.domain.declarations.reads import NPQ_SERVICE_DECLARATIONS
 from sandbox.domain.listing import SortKey
 
 API = "npq-registration"
@@ -126,6 +127,8 @@ DECLARATIONS = Declarations(
     ),
     csv_columns=None,
     requires_programme_side=False,
+    scope=NPQ_SERVICE_DECLARATIONS,
+    rules="npq",
 )
 OUTCOMES = Outcomes(
     ("state", "completion_date", "course_identifier", "participant_id", "created_at", "updated_at"),

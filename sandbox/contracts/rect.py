@@ -15,6 +15,7 @@ from sandbox.contracts.model import (
     Queries,
     Shapes,
 )
+from sandbox.domain.declarations.reads import DeclarationScope
 from sandbox.domain.listing import SortKey
 
 UPDATED_SINCE = Filter("updated_since", "updated_since", "since")
@@ -84,6 +85,8 @@ DECLARATIONS = Declarations(
     ),
     csv_columns=None,
     requires_programme_side=False,
+    scope=DeclarationScope(side="ecf", hidden_states=("ineligible",)),
+    rules="rect",
 )
 QUERIES = Queries(
     page_message="The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number",
@@ -125,6 +128,7 @@ SHAPES = Shapes(
         ("school_funded_fip", "school_led"),
         ("no_early_career_teachers", "not_yet_known"),
     ),
+    same_partner_refused=True,
 )
 
 RECT = Contract(
@@ -158,4 +162,5 @@ RECT = Contract(
     queries=QUERIES,
     shapes=SHAPES,
     sides="ecf",
+    time_zone="Europe/London",
 )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -18,9 +20,14 @@ class Page:
     number: int = 1
     size: int = DEFAULT_PER_PAGE
 
-    def slice(self, items: Sequence[T]) -> list[T]:
+    def slice(self, items: Iterable[T]) -> list[T]:
+        """The page's items; a lazy source is consumed only up to the page's end."""
         start = (self.number - 1) * self.size
-        return list(items[start : start + self.size])
+        if isinstance(items, Sequence):
+            return list(items[start : start + self.size])
+        if start >= sys.maxsize:  # a page number no list can reach (islice refuses such bounds)
+            return []
+        return list(islice(items, start, min(start + self.size, sys.maxsize)))
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,9 @@ BY_MODULE: dict[str, Section] = {
     "sandbox.domain.participants.npq_actions": Section("4.16", "NPQ participants"),
     "sandbox.domain.declarations.outcomes": Section("4.17", "NPQ outcomes"),
     "sandbox.domain.participants.visibility": Section("4.1", "ECF participants — visibility model"),
+    # RECT's variants implement sections of rect.md.
+    "sandbox.domain.declarations.rect_rules": Section("rect 6.2", "RECT declarations — POST"),
+    "sandbox.domain.declarations.rect_void": Section("rect 6.3", "RECT void / clawback"),
 }
 
 # When no rule module is on the traceback, the error's class says which convention refused it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sandbox.contracts import Contract
@@ -92,9 +93,14 @@ def nests_enrolments(contract: Contract) -> bool:
 
 def units(participants: list[Participant], contract: Contract) -> list[Participant] | list[Enrolment]:
     """What one list item is (pages count these): a user, or each profile the filter matched."""
+    return list(iter_units(participants, contract))
+
+
+def iter_units(participants: Iterable[Participant], contract: Contract) -> Iterator[Participant | Enrolment]:
+    """`units`, lazily, so that taking a page stops the read at the page's end."""
     if nests_enrolments(contract):
-        return participants
-    return [e for p in participants for e in p.rows]
+        return iter(participants)
+    return (e for p in participants for e in p.rows)
 
 
 def render(unit: Participant | Enrolment, contract: Contract) -> dict[str, Any]:

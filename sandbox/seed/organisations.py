@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from sandbox.domain.finance.ledger import create_statements
 from sandbox.domain.world.entities import LeadProvider, Partnership, School
 from sandbox.domain.world.registration import (
+    add_partnership,
     add_provider_relationship,
     create_delivery_partner,
     create_lead_provider,
     create_school,
     record_challenge,
-    record_partnership,
     set_school_cohort,
 )
 from sandbox.seed.context import SeedContext, at
@@ -150,7 +150,7 @@ def partner(
     relationship: bool = False,
 ) -> Partnership:
     opened = ctx.reference.cohort(cohort).registration_start_date  # type: ignore[union-attr]
-    partnership = record_partnership(
+    partnership = add_partnership(
         ctx.store,
         lead_provider_id=provider_id,
         school_id=plan.school.id,
@@ -196,7 +196,7 @@ def _challenged(ctx: SeedContext, layout: Layout) -> None:
         else:
             plan = new_school(ctx)
             layout.schools.append(plan)
-        partnership = record_partnership(
+        partnership = add_partnership(
             ctx.store,
             lead_provider_id=provider.id,
             school_id=plan.school.id,

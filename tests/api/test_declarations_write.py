@@ -383,7 +383,7 @@ def test_v3_needs_a_provider_with_either_side_and_v1_v2_do_not(api, store, provi
     sideless = LeadProvider(
         "0" * 8 + "-0000-4000-8000-" + "0" * 12, "Nobody", "sideless", False, False, TEST_NOW
     )
-    store.lead_providers[sideless.id] = sideless
+    store.add_lead_provider(sideless)
     profile, kind = claim(store, provider)
     response = api.post(f"/api/v3/{BASE}", json=body(profile, kind), headers=bearer(sideless))
     assert (response.status_code, response.content) == (403, b"")

@@ -163,7 +163,7 @@ def _scene(store: Store, provider: LeadProvider, other: LeadProvider, case: str)
     dp = dp_for(store, provider, 2024)
     school = untouched_school(store)
     if case == "not_set_up":
-        reg.record_partnership(
+        reg.add_partnership(
             store,
             lead_provider_id=other.id,
             school_id=school.id,
@@ -310,7 +310,7 @@ def _update_case(store: Store, provider: LeadProvider, case: str) -> tuple[str, 
     partnership = own_confirmed(store, provider, 2022 if case == "no_relationship" else 2024)
     if case == "duplicate":
         dp = dp_for(store, provider, 2024, skip=partnership.delivery_partner_id)
-        reg.record_partnership(
+        reg.add_partnership(
             store,
             lead_provider_id=provider.id,
             school_id=partnership.school_id,

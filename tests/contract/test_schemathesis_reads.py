@@ -12,12 +12,7 @@ from tests.contract.conftest import TOKEN
 v1 = schemathesis.pytest.from_fixture("v1_schema").include(method="GET")
 v2 = schemathesis.pytest.from_fixture("v2_schema").include(method="GET")
 v3 = schemathesis.pytest.from_fixture("v3_schema").include(method="GET")
-# RECT's declaration reads wait for the world to drop ECF1's `ineligible` duplicates (RECT has none).
-rect = (
-    schemathesis.pytest.from_fixture("rect_schema")
-    .include(method="GET")
-    .exclude(path_regex="participant-declarations")
-)
+rect = schemathesis.pytest.from_fixture("rect_schema").include(method="GET")
 
 
 def _schema(app, version: str):

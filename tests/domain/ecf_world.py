@@ -19,12 +19,12 @@ from sandbox.domain.world.entities import (
 )
 from sandbox.domain.world.reference import ReferenceData
 from sandbox.domain.world.registration import (
+    add_partnership,
     add_provider_relationship,
     create_delivery_partner,
     create_lead_provider,
     create_school,
     create_user,
-    record_partnership,
     record_registration,
 )
 from sandbox.store import Store
@@ -122,7 +122,7 @@ def build(seed: int = 7) -> World:
             add_provider_relationship(
                 store, lead_provider_id=lead.id, delivery_partner_id=partner.id, cohort=cohort
             )
-            world.partnerships[(lead.id, cohort)] = record_partnership(
+            world.partnerships[(lead.id, cohort)] = add_partnership(
                 store,
                 lead_provider_id=lead.id,
                 school_id=where.id,

@@ -15,9 +15,9 @@ from sandbox.domain.participants.change_schedule import (
 )
 from sandbox.domain.participants.ecf_actions import defer_participant, withdraw_participant
 from sandbox.domain.world.registration import (
+    add_partnership,
     change_cohort_after_payments_frozen,
     record_challenge,
-    record_partnership,
 )
 from tests.domain.ecf_world import NOW, Enrolled, World, at, build, snapshot
 
@@ -245,7 +245,7 @@ def test_target_cohort_needs_an_active_partnership_with_the_school(world: World)
 
 
 def test_a_relationship_partnership_serves_only_identifier_changes(world: World) -> None:
-    link = record_partnership(
+    link = add_partnership(
         world.store,
         lead_provider_id=world.provider.id,
         school_id=world.other_school.id,

@@ -25,6 +25,7 @@ from sandbox.domain.world.npq_registration import (
 )
 from sandbox.domain.world.reference import ReferenceData
 from sandbox.domain.world.registration import (
+    add_partnership,
     add_provider_relationship,
     create_delivery_partner,
     create_lead_provider,
@@ -32,7 +33,6 @@ from sandbox.domain.world.registration import (
     create_user,
     record_eligibility,
     record_mentor,
-    record_partnership,
     record_registration,
     record_training_status,
 )
@@ -128,7 +128,7 @@ def build() -> World:
             add_provider_relationship(
                 store, lead_provider_id=provider.id, delivery_partner_id=partner.id, cohort=cohort
             )
-            partnerships[(provider.id, cohort)] = record_partnership(
+            partnerships[(provider.id, cohort)] = add_partnership(
                 store,
                 lead_provider_id=provider.id,
                 school_id=school.id,

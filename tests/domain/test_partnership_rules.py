@@ -229,7 +229,7 @@ def partner(
     now: datetime = NOW,
 ) -> Partnership:
     """A partnership made DfE-side (the seed's way), to set a scene."""
-    return reg.record_partnership(
+    return reg.add_partnership(
         store,
         lead_provider_id=provider.id,
         school_id=school.id,

@@ -12,6 +12,7 @@ from sandbox.contracts import BY_NAME
 from sandbox.contracts.manage_cpd import QUERIES
 from sandbox.domain.declarations.reads import (
     DeclarationFilter,
+    DeclarationScope,
     declaration_view,
     get_declaration,
     has_passed,
@@ -117,6 +118,27 @@ def test_another_providers_npq_declarations_are_never_shared():
     profile = world.accept(world.application(mine))
     world.declaration(profile, mine, state="eligible")
     assert list_declarations(world.store, theirs, DeclarationFilter()) == []
+
+
+def test_a_scope_of_the_ecf_side_without_ineligible_hides_those_everywhere(moved):
+    world, old, _, _, _, _, declarations, _ = moved
+    scope = DeclarationScope(side="ecf", hidden_states=("ineligible",))
+    assert ids(list_declarations(world.store, old, DeclarationFilter(), scope)) == [
+        d.id for state, d in declarations.items() if state != "ineligible"
+    ]
+    with pytest.raises(NotFound):
+        get_declaration(world.store, old, declarations["ineligible"].id, scope)
+    assert get_declaration(world.store, old, declarations["ineligible"].id) is declarations["ineligible"]
+
+
+def test_an_ecf_scope_holds_no_npq_declaration():
+    world = World()
+    mine = world.provider()
+    world.statements(mine)
+    npq = world.declaration(world.accept(world.application(mine)), mine, state="eligible")
+    assert list_declarations(world.store, mine, DeclarationFilter(), DeclarationScope(side="ecf")) == []
+    with pytest.raises(NotFound):
+        get_declaration(world.store, mine, npq.id, DeclarationScope(side="ecf"))
 
 
 def test_the_list_is_ordered_by_created_at(moved):

@@ -216,3 +216,10 @@ def test_since_is_strict_or_inclusive_as_the_resource_says():
     assert Since(at, strict=False).admits(at) and not Since(at, strict=True).admits(at)
     later = datetime(2025, 1, 1, 0, 0, 1, tzinfo=UTC)
     assert Since(at, strict=True).admits(later) and Since(at, strict=False).admits(later)
+
+
+@pytest.mark.parametrize("source", [list, iter], ids=["sequence", "lazy"])
+def test_a_page_beyond_any_list_is_empty_whatever_its_number(source):
+    items = range(10)
+    assert Page(2, 3).slice(source(items)) == [3, 4, 5]
+    assert Page(10**30, 3000).slice(source(items)) == []

@@ -113,6 +113,19 @@ def test_an_ecf_only_provider_has_only_ecf_statements(ledger_world):
     assert {s.type for s in list_statements(world.store, ecf_only, StatementFilter())} == {"ecf"}
 
 
+def test_a_service_of_the_ecf_side_has_ecf_statements_only_and_no_type_filter(ledger_world):
+    world, mine, _, _ = ledger_world
+    for value in (None, "npq", "ecf"):
+        listed = list_statements(world.store, mine, StatementFilter(type=value, side="ecf"))
+        assert listed and {s.type for s in listed} == {"ecf"}
+    npq = next(
+        s for s in world.store.statements.values() if s.lead_provider_id == mine.id and s.type == "npq"
+    )
+    assert get_statement(world.store, mine, npq.id) is npq
+    with pytest.raises(NotFound):
+        get_statement(world.store, mine, npq.id, side="ecf")
+
+
 def test_next_output_statement_is_the_earliest_whose_deadline_has_not_passed(ledger_world):
     world, mine, _, _ = ledger_world
     outputs = sorted(

@@ -106,7 +106,7 @@ class World:
             for r in self.store.provider_relationships
         ):
             self.relate(provider, partner, cohort)
-        return reg.record_partnership(
+        return reg.add_partnership(
             self.store,
             lead_provider_id=provider.id,
             school_id=school.id,

@@ -74,10 +74,23 @@ def test_ecf_standard_january_2021_has_no_completed(ref: ReferenceData) -> None:
     assert schedule.declaration_types == ("started", "retained-1", "retained-2", "retained-3", "retained-4")
 
 
-def test_every_standard_milestone_has_an_end(ref: ReferenceData) -> None:
+def test_every_standard_milestone_has_an_end_until_2025(ref: ReferenceData) -> None:
     standard = [s for s in ref.schedules if s.identifier.startswith("ecf-standard-")]
-    assert len(standard) == 12
-    assert all(m.milestone_date is not None for s in standard for m in s.milestones)
+    assert len(standard) == 3 * 6
+    before = [s for s in standard if s.cohort < 2025]
+    assert all(m.milestone_date is not None for s in before for m in s.milestones)
+    # RECT's 2025 and 2026 milestones have a start only (rect.md §4.2).
+    assert all(m.milestone_date is None for s in standard if s.cohort >= 2025 for m in s.milestones)
+    assert ref.schedule("ecf-standard-september", 2025).milestone("completed").start_date == date(2025, 6, 1)
+    assert ref.schedule("ecf-standard-april", 2026).milestone("started").start_date == date(2027, 4, 1)
+
+
+def test_rect_contract_periods_say_what_each_year_allows(ref: ReferenceData) -> None:
+    assert ref.contract_period(2022).payments_frozen(date(2025, 6, 16))
+    assert not ref.contract_period(2022).payments_frozen(date(2025, 6, 15))
+    assert [y for y in range(2021, 2027) if ref.contract_period(y).mentor_funding] == [2025, 2026]
+    assert [y for y in range(2021, 2027) if ref.contract_period(y).enabled] == [2023, 2024, 2025, 2026]
+    assert ref.contract_period(2027) is None
 
 
 def test_non_standard_ecf_schedules_are_open_ended_from_their_start(ref: ReferenceData) -> None:
@@ -90,7 +103,7 @@ def test_non_standard_ecf_schedules_are_open_ended_from_their_start(ref: Referen
     assert ref.schedule("ecf-replacement-april", 2022).milestone("completed").start_date == date(2023, 4, 1)
     assert ref.schedule("ecf-reduced-april", 2023).milestone("extended-1") is None
     non_standard = [s for s in ref.schedules if s.type == "ecf" and "-standard-" not in s.identifier]
-    assert len(non_standard) == 3 * 3 * 4
+    assert len(non_standard) == 3 * 3 * 6
 
 
 def test_replacement_schedules_are_mentor_only(ref: ReferenceData) -> None:

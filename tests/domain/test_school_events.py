@@ -21,13 +21,13 @@ from sandbox.domain.participants.visibility import legacy_status
 from sandbox.domain.world.entities import ECFProfile, LeadProvider, Partnership
 from sandbox.domain.world.reference import ReferenceData
 from sandbox.domain.world.registration import (
+    add_partnership,
     add_provider_relationship,
     create_delivery_partner,
     create_lead_provider,
     create_school,
     create_user,
     record_challenge,
-    record_partnership,
     record_registration,
 )
 from sandbox.store import Store
@@ -82,7 +82,7 @@ def world() -> World:
             )
 
     def partnership(lead: LeadProvider, school: int, cohort: int = 2024) -> Partnership:
-        return record_partnership(
+        return add_partnership(
             store,
             lead_provider_id=lead.id,
             school_id=schools[school].id,

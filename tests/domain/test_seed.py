@@ -443,7 +443,7 @@ def small(ref: ReferenceData) -> tuple[Store, list[LeadProvider], list[str]]:
             store, lead_provider_id=provider.id, delivery_partner_id=partner.id, cohort=2024
         )
         school = reg.create_school(store, name=f"S{index}", urn=f"10000{index}", now=_t(1))
-        partnership = reg.record_partnership(
+        partnership = reg.add_partnership(
             store,
             lead_provider_id=provider.id,
             school_id=school.id,

@@ -10,6 +10,7 @@ import pytest
 
 from sandbox.app import create_app
 from sandbox.cli import main
+from sandbox.contracts import SERVED, Contract
 from sandbox.owner.load import load_document
 from sandbox.owner.serving import serving
 from sandbox.owner.verify import known_ids, with_known_ids
@@ -74,10 +75,10 @@ def test_real_ids_are_read_from_the_lists_first(sandbox_url) -> None:
     )
 
 
-@pytest.mark.parametrize("version", ["v1", "v2", "v3"])
-def test_the_sandbox_honours_every_contract(sandbox_url, version: str, tmp_path: Path, capsys) -> None:
+@pytest.mark.parametrize("contract", SERVED, ids=lambda c: c.name)
+def test_the_sandbox_honours_every_contract(sandbox_url, contract: Contract, tmp_path: Path, capsys) -> None:
     origin, token = sandbox_url
-    code = main(["verify", f"{origin}/api/{version}", "--token", token, *BUDGET, "--phases", "fuzzing",
+    code = main(["verify", f"{origin}{contract.mount}", "--token", token, *BUDGET, "--phases", "fuzzing",
                  "--report-dir", str(tmp_path)])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0, out

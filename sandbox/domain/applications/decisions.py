@@ -88,9 +88,7 @@ def _accepted_elsewhere(store: Store, application: NPQApplication) -> bool:
     user = store.users[application.user_id]
     people = {user.id}
     if user.teacher_reference_number:
-        people |= {
-            u.id for u in store.users.values() if u.teacher_reference_number == user.teacher_reference_number
-        }
+        people |= {u.id for u in store.users_with_trn(user.teacher_reference_number)}
     key = npq.course_family_key(application.course_identifier)
     return any(
         other.id != application.id

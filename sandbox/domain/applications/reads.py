@@ -9,7 +9,7 @@ from datetime import datetime
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since, SortKey, as_since, sort_records
 from sandbox.domain.world.entities import LeadProvider, NPQApplication, User
-from sandbox.store import Store
+from sandbox.store import Store, creation_order
 
 # The additional support offer and the early headship coaching offer count as one course when
 # deciding whether a person was already accepted or funded.
@@ -95,15 +95,27 @@ APPLICATION_COLUMNS = {
 }
 
 
+def _provider_applications(
+    store: Store, provider: LeadProvider, flt: ApplicationFilter
+) -> list[NPQApplication]:
+    """The provider's applications (one participant's, when filtered so) in the store's own order."""
+    if flt.participant_id is not None:
+        mine = [a for a in store.applications_of(flt.participant_id) if a.lead_provider_id == provider.id]
+    else:
+        entries = store.ordered("applications_by_provider", provider.id)
+        # An application DfE moved away keeps its old entry: whose it is now decides.
+        mine = [a for e in entries if (a := store.npq_applications[e[2]]).lead_provider_id == provider.id]
+    return sorted(mine, key=creation_order)
+
+
 def list_applications(
     store: Store, provider: LeadProvider, flt: ApplicationFilter, sort: Sequence[SortKey] = ()
 ) -> list[NPQApplication]:
     since = as_since(flt.updated_since, strict=True)
     result = [
         a
-        for a in store.npq_applications.values()
-        if a.lead_provider_id == provider.id
-        and (flt.cohorts is None or a.cohort in flt.cohorts)
+        for a in _provider_applications(store, provider, flt)
+        if (flt.cohorts is None or a.cohort in flt.cohorts)
         and (flt.participant_id is None or a.user_id == flt.participant_id)
         and (flt.participant_ids is None or a.user_id in flt.participant_ids)
         and (since is None or since.admits(application_updated_at(store, a)))

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sandbox.domain.declarations.reads import get_declaration
-from sandbox.domain.errors import Errors, NotFound, NotTheMaker
+from sandbox.domain.declarations.reads import NPQ_SERVICE_DECLARATIONS, get_declaration
+from sandbox.domain.errors import Errors, NotTheMaker
 from sandbox.domain.values import blank
 from sandbox.domain.world.entities import Declaration, LeadProvider, NPQApplication, NPQDeliveryPartnership
 from sandbox.domain.world.stamps import touch
@@ -94,9 +94,7 @@ def partner_rule_errors(
 
 def own_npq_declaration(store: Store, provider: LeadProvider, declaration_id: str) -> Declaration:
     """A declaration the provider can see (else not found) and made itself (else 403)."""
-    declaration = get_declaration(store, provider, declaration_id, "npq-service")
-    if not declaration.is_npq:
-        raise NotFound(declaration_id)  # the NPQ service holds no ECF declaration
+    declaration = get_declaration(store, provider, declaration_id, NPQ_SERVICE_DECLARATIONS)
     if declaration.lead_provider_id != provider.id:
         raise NotTheMaker(CANNOT_MODIFY, MADE_BY_ANOTHER)
     return declaration

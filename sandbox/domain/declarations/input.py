@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 # domain.md §1.3: RFC 3339 with optional fraction and zone; a date alone is refused.
@@ -56,19 +56,20 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def parse_declaration_date(raw: str | None) -> datetime | None:
-    """The instant named by an RFC 3339 `declaration_date` (UTC), or None when it is not a real one."""
+def parse_declaration_date(raw: str | None, zone: tzinfo = UTC) -> datetime | None:
+    """The instant named by an RFC 3339 `declaration_date` (UTC), or None when it is not a real one.
+    A time without an offset is read in `zone`, the service's own time zone."""
     if raw is None or not _RFC3339.fullmatch(raw):
         return None
     match = _PARTS.fullmatch(raw)
     assert match is not None  # the shape was checked above
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
     try:
         moment = datetime(
             int(year), int(month), int(day), int(hour), int(minute), int(second),
             int((fraction or "0")[:6].ljust(6, "0")),
         )  # fmt: skip
-        return moment.replace(tzinfo=_offset(zone)).astimezone(UTC)
+        return moment.replace(tzinfo=_offset(offset) if offset else zone).astimezone(UTC)
     except (ValueError, OverflowError):  # no such day or hour, or beyond the calendar in UTC
         return None
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE, PAID_OR_REFUNDABLE
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since
 from sandbox.domain.world.entities import Declaration, LeadProvider
-from sandbox.store import Store
+from sandbox.store import Store, creation_order
 
 NO_UPLIFT_COURSES = ("npq-additional-support-offer", "npq-early-headship-coaching-offer")
 
@@ -19,6 +21,28 @@ class DeclarationFilter:
     cohorts: list[int] | None = None
     delivery_partner_ids: list[str] | None = None
     updated_since: Since | None = None
+
+
+@dataclass(frozen=True)
+class DeclarationScope:
+    """Which declarations exist for a service. RECT serves only the ECF side, and its data migration
+    deleted the declarations ECF1 had left `ineligible` (RECT has no such state), so through it they are
+    not found at all: not listed, not shown, not voidable."""
+
+    side: Literal["any", "ecf", "npq"] = "any"
+    hidden_states: tuple[str, ...] = ()
+    # The NPQ service shows every declaration on an application now with the provider, in any state,
+    # whoever made it (an application DfE moved from another provider brings its history).
+    on_own_applications: bool = False
+
+    def holds(self, declaration: Declaration) -> bool:
+        if self.side != "any" and declaration.is_npq != (self.side == "npq"):
+            return False
+        return declaration.state not in self.hidden_states
+
+
+EVERY_DECLARATION = DeclarationScope()
+NPQ_SERVICE_DECLARATIONS = DeclarationScope(side="npq", on_own_applications=True)
 
 
 def _transferred_in(store: Store, provider: LeadProvider, declaration: Declaration) -> bool:
@@ -34,28 +58,48 @@ def _transferred_in(store: Store, provider: LeadProvider, declaration: Declarati
     )
 
 
-def _on_our_application(store: Store, provider: LeadProvider, declaration: Declaration) -> bool:
-    """The NPQ service shows every declaration on an application now with the provider, in any
-    state, whoever made it (an application DfE moved from another provider brings its history)."""
+def _on_own_application(store: Store, provider: LeadProvider, declaration: Declaration) -> bool:
     application = store.npq_applications.get(declaration.profile_id) if declaration.is_npq else None
     return application is not None and application.lead_provider_id == provider.id
 
 
 def visible_to(
-    store: Store, provider: LeadProvider, declaration: Declaration, rules: str = "ecf-service"
+    store: Store,
+    provider: LeadProvider,
+    declaration: Declaration,
+    scope: DeclarationScope = EVERY_DECLARATION,
 ) -> bool:
     if declaration.lead_provider_id == provider.id:
         return True
-    if rules == "npq-service":
-        return _on_our_application(store, provider, declaration)
+    if scope.on_own_applications:
+        return _on_own_application(store, provider, declaration)
     return _transferred_in(store, provider, declaration)
 
 
 def list_declarations(
-    store: Store, provider: LeadProvider, flt: DeclarationFilter, rules: str = "ecf-service"
+    store: Store, provider: LeadProvider, flt: DeclarationFilter, scope: DeclarationScope = EVERY_DECLARATION
 ) -> list[Declaration]:
-    result = []
-    for declaration in store.declarations.values():
+    return list(iter_declarations(store, provider, flt, scope))
+
+
+def iter_declarations(
+    store: Store, provider: LeadProvider, flt: DeclarationFilter, scope: DeclarationScope = EVERY_DECLARATION
+) -> Iterator[Declaration]:
+    """Oldest first, from the provider's maintained index (its own declarations and those on
+    profiles it has records on); lazily, so a page reads only as far as its end. `scope` is which
+    declarations the contract has at all."""
+    if flt.participant_ids is not None:
+        ids = dict.fromkeys(d for u in flt.participant_ids for d in store.declarations_by_user.get(u, ()))
+        candidates = sorted(
+            (store.declarations[d] for d in ids), key=lambda d: (d.created_at, creation_order(d))
+        )
+    else:
+        candidates = (
+            store.declarations[e[2]] for e in store.ordered("declarations_by_provider", provider.id)
+        )
+    for declaration in candidates:
+        if not scope.holds(declaration):
+            continue
         if flt.participant_ids is not None and declaration.user_id not in flt.participant_ids:
             continue
         if flt.cohorts is not None and declaration.cohort not in flt.cohorts:
@@ -67,16 +111,19 @@ def list_declarations(
             continue
         if flt.updated_since is not None and not flt.updated_since.admits(declaration.updated_at):
             continue
-        if visible_to(store, provider, declaration, rules):
-            result.append(declaration)
-    return sorted(result, key=lambda d: d.created_at)
+        if visible_to(store, provider, declaration, scope):
+            yield declaration
 
 
 def get_declaration(
-    store: Store, provider: LeadProvider, declaration_id: str, rules: str = "ecf-service"
+    store: Store, provider: LeadProvider, declaration_id: str, scope: DeclarationScope = EVERY_DECLARATION
 ) -> Declaration:
     declaration = store.declarations.get(declaration_id)
-    if declaration is None or not visible_to(store, provider, declaration, rules):
+    if (
+        declaration is None
+        or not scope.holds(declaration)
+        or not visible_to(store, provider, declaration, scope)
+    ):
         raise NotFound(declaration_id)
     return declaration
 

@@ -343,7 +343,7 @@ def _same_teacher_declared(store: Store, user: User, course_identifier: str, dec
         d.course_identifier == course_identifier
         and d.declaration_type == declaration_type
         and d.state in BILLABLE_OR_CHANGEABLE
-        for other in store.users.values()
-        if other.id != user.id and other.teacher_reference_number == trn
+        for other in store.users_with_trn(trn)
+        if other.id != user.id
         for d in store.declarations_of(other.id)
     )

@@ -4,7 +4,7 @@ names them (`ParticipantDeclaration`'s enum, scopes and predicates, `Finance::St
 from __future__ import annotations
 
 # The `state` enum, in upstream's order.
-STATES = (
+DECLARATION_STATES = (
     "submitted",
     "eligible",
     "payable",

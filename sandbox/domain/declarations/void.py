@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sandbox.domain.declarations.mentor_completion import recompute_mentor_completion
+from sandbox.domain.declarations.reads import EVERY_DECLARATION, DeclarationScope
 from sandbox.domain.declarations.rules import SUPPORT_OFFERS
 from sandbox.domain.declarations.states import VOIDABLE
 from sandbox.domain.errors import InvalidAction, NotFound
@@ -31,17 +32,25 @@ CLAWBACK_SUBJECT = "Participant declaration"
 ALREADY_REFUNDED = "will or has been be refunded"  # sic
 
 
-def own_declaration(store: Store, provider: LeadProvider, declaration_id: str) -> Declaration:
+def own_declaration(
+    store: Store, provider: LeadProvider, declaration_id: str, scope: DeclarationScope = EVERY_DECLARATION
+) -> Declaration:
     """Only the provider that made a declaration may void it; others' are not found, even if readable."""
     declaration = store.declarations.get(declaration_id)
-    if declaration is None or declaration.lead_provider_id != provider.id:
+    if declaration is None or not scope.holds(declaration) or declaration.lead_provider_id != provider.id:
         raise NotFound(declaration_id)
     return declaration
 
 
-def void_declaration(store: Store, provider: LeadProvider, declaration_id: str, now: datetime) -> Declaration:
+def void_declaration(
+    store: Store,
+    provider: LeadProvider,
+    declaration_id: str,
+    now: datetime,
+    scope: DeclarationScope = EVERY_DECLARATION,
+) -> Declaration:
     with store.lock:
-        declaration = own_declaration(store, provider, declaration_id)
+        declaration = own_declaration(store, provider, declaration_id, scope)
         if declaration.state == "paid":
             _claw_back(store, provider, declaration, now)
         else:

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE, ON_STATEMENT, REFUNDABLE, STATES
+from sandbox.domain.declarations.states import (
+    BILLABLE_OR_CHANGEABLE,
+    DECLARATION_STATES,
+    ON_STATEMENT,
+    REFUNDABLE,
+)
 from sandbox.domain.finance.statements import next_output_statement
 from sandbox.domain.world.entities import (
     Declaration,
@@ -106,7 +111,7 @@ def record_declaration(
     its last transition. Cohort, delivery partner, mentor and uplifts are copied as a POST would (§4.4).
     Unnamed statements are chosen by the rules: the line on the submission day, the clawback on the
     `updated_at` day; naming them saves the search (the seed does, for thousands of declarations)."""
-    if state not in STATES:
+    if state not in DECLARATION_STATES:
         raise ValueError(f"unknown declaration state {state!r}")
     if declaration_date > now:
         raise ValueError("a declaration cannot be dated after it was made")

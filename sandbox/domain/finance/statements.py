@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal
 
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since
@@ -16,6 +17,13 @@ class StatementFilter:
     cohorts: list[int] | None = None
     type: str | None = None
     updated_since: datetime | None = None
+    # A service with one side (RECT: "ecf") has statements of that side only and no `type` filter.
+    side: Literal["any", "ecf", "npq"] = "any"
+
+    def admits_type(self, statement: Statement) -> bool:
+        if self.side != "any":
+            return statement.type == self.side
+        return not self.type or statement.type == self.type  # a blank type is no filter
 
 
 def list_statements(store: Store, provider: LeadProvider, flt: StatementFilter) -> list[Statement]:
@@ -27,18 +35,23 @@ def list_statements(store: Store, provider: LeadProvider, flt: StatementFilter) 
         if s.lead_provider_id == provider.id
         and s.output_fee
         and (flt.cohorts is None or s.cohort in flt.cohorts)
-        and (not flt.type or s.type == flt.type)  # a blank type is no filter; any other value matches none
+        and flt.admits_type(s)
         and (since is None or since.admits(s.updated_at))
     ]
     return sorted(result, key=lambda s: (s.payment_date, s.created_at))
 
 
 def get_statement(
-    store: Store, provider: LeadProvider, statement_id: str, rules: str = "ecf-service"
+    store: Store,
+    provider: LeadProvider,
+    statement_id: str,
+    side: Literal["any", "ecf", "npq"] = "any",
+    rules: str = "ecf-service",
 ) -> Statement:
-    """One of the provider's statements; the NPQ service shows only output-fee ones, as it lists."""
+    """One of the provider's statements, of the contract's side; the NPQ service shows only output-fee
+    ones, as it lists."""
     statement = store.statements.get(statement_id)
-    if statement is None or statement.lead_provider_id != provider.id:
+    if statement is None or statement.lead_provider_id != provider.id or side not in ("any", statement.type):
         raise NotFound(statement_id)
     if rules == "npq-service" and not statement.output_fee:
         raise NotFound(statement_id)

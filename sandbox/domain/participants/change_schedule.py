@@ -109,11 +109,8 @@ def _school_partnership(
     school_id = store.partnerships[record.partnership_id].school_id
     candidates = [
         p
-        for p in store.partnerships.values()
-        if p.school_id == school_id
-        and p.cohort == target
-        and p.lead_provider_id == provider.id
-        and not p.challenged
+        for p in store.partnerships_of(provider.id)
+        if p.school_id == school_id and p.cohort == target and not p.challenged
     ]
     default = next((p for p in candidates if not p.relationship), None)
     if default is not None or not identifier_only:

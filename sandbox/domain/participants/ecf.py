@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since, SortKey, sort_records
 from sandbox.domain.participants.visibility import (
+    OpenPartnerships,
     latest_record,
-    latest_state_by,
     legacy_status,
-    open_partnership_ids,
     participant_status,
+    state_while,
 )
 from sandbox.domain.world.entities import (
     ECFProfile,
@@ -24,7 +24,7 @@ from sandbox.domain.world.entities import (
     School,
     User,
 )
-from sandbox.store import Store
+from sandbox.store import Store, creation_order
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class ParticipantFilter:
 
 
 def enrolments_of(
-    store: Store, provider: LeadProvider, user: User, now: datetime, partnership_ids: set[str]
+    store: Store, provider: LeadProvider, user: User, now: datetime, partnership_ids: Container[str]
 ) -> list[Enrolment]:
     enrolments = []
     for profile in store.ecf_profiles_of(user.id):
@@ -120,12 +120,8 @@ def enrolments_of(
                 mentor_user_id=mentor_user_id,
                 participant_status=participant_status(record, now),
                 # Upstream: the provider's latest withdrawal (deferral) while its record says so.
-                withdrawal=latest_state_by(profile.states, provider.id, "withdrawn")
-                if record.training_status == "withdrawn"
-                else None,
-                deferral=latest_state_by(profile.states, provider.id, "deferred")
-                if record.training_status == "deferred"
-                else None,
+                withdrawal=state_while(profile.states, provider.id, record.training_status, "withdrawn"),
+                deferral=state_while(profile.states, provider.id, record.training_status, "deferred"),
             )
         )
     return enrolments
@@ -158,26 +154,42 @@ def list_participants(
     sort: Sequence[SortKey] = (),
 ) -> list[Participant]:
     """Every user with at least one visible enrolment matching the filter, in the real order."""
-    partnership_ids = open_partnership_ids(store, provider)
-    participants = []
-    for user in store.users.values():
-        if not _user_matches(user, flt):
-            continue
+    return list(iter_participants(store, provider, flt, now, sort))
+
+
+def iter_participants(
+    store: Store,
+    provider: LeadProvider,
+    flt: ParticipantFilter,
+    now: datetime,
+    sort: Sequence[SortKey] = (),
+) -> Iterator[Participant]:
+    """`list_participants`, lazily: views are built only for the users a reader takes.
+
+    The provider's users come from its index, oldest first (the default order, maintained). A sort
+    or an `updated_since` orders only the provider's own users, by their user fields alone, before
+    any view is built."""
+    users: Iterable[User] = store.users_in(store.ordered("ecf_users_by_provider", provider.id))
+    if flt.updated_since is not None or flt.from_participant_id is not None:
+        users = [u for u in users if _user_matches(u, flt)]
+    if sort:
+        if [k for k in sort if k.column in USER_FIELDS] != [SortKey("created_at")]:
+            users = sort_records(sorted(users, key=creation_order), sort, USER_FIELDS)
+        # else: oldest first is the index's own order
+    elif flt.updated_since is not None:
+        users = sorted(users, key=lambda u: (u.updated_at, u.created_at))
+    partnership_ids = OpenPartnerships(store, provider)
+    for user in users:
         enrolments = enrolments_of(store, provider, user, now, partnership_ids)
         matched = [e for e in enrolments if _matches(e, flt)]
         if matched:
-            participants.append(Participant(user, enrolments, matched))
-    if sort:
-        return sort_records(participants, sort, USER_COLUMNS)
-    if flt.updated_since is not None:
-        return sorted(participants, key=lambda p: (p.user.updated_at, p.user.created_at))
-    return sorted(participants, key=lambda p: p.user.created_at)
+            yield Participant(user, enrolments, matched)
 
 
 def get_participant(store: Store, provider: LeadProvider, user_id: str, now: datetime) -> Participant:
     user = store.users.get(user_id)
     if user is not None:
-        enrolments = enrolments_of(store, provider, user, now, open_partnership_ids(store, provider))
+        enrolments = enrolments_of(store, provider, user, now, OpenPartnerships(store, provider))
         if enrolments:
             return Participant(user, enrolments)
     raise NotFound(user_id)
@@ -191,10 +203,10 @@ def preferred_enrolment(participant: Participant) -> Enrolment:
     return participant.enrolments[0]
 
 
-USER_COLUMNS = {
-    "created_at": lambda p: p.user.created_at,
-    "updated_at": lambda p: p.user.updated_at,
-    "full_name": lambda p: p.user.full_name,
-    "email": lambda p: p.user.email,
-    "id": lambda p: p.user.id,
+USER_FIELDS = {
+    "created_at": lambda u: u.created_at,
+    "updated_at": lambda u: u.updated_at,
+    "full_name": lambda u: u.full_name,
+    "email": lambda u: u.email,
+    "id": lambda u: u.id,
 }

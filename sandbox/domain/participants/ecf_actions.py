@@ -48,7 +48,7 @@ class Resolution:
 
 def provider_record(store: Store, provider: LeadProvider, profile: ECFProfile) -> InductionRecord | None:
     """The provider's latest record for the profile, old and challenged partnerships included."""
-    mine = {p.id for p in store.partnerships.values() if p.lead_provider_id == provider.id}
+    mine = {p.id for p in store.partnerships_of(provider.id)}
     return latest_record(store, profile, mine)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sandbox.domain.errors import NotFound, ParticipantIdChanged
 from sandbox.domain.listing import Since, SortKey, as_since, sort_records
-from sandbox.domain.participants.visibility import latest_state_by
+from sandbox.domain.participants.visibility import state_while
 from sandbox.domain.world.entities import (
     LeadProvider,
     NPQApplication,
@@ -17,7 +17,7 @@ from sandbox.domain.world.entities import (
     ProfileState,
     User,
 )
-from sandbox.store import Store
+from sandbox.store import Store, creation_order
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,12 @@ class NPQParticipantFilter:
     from_participant_id: str | None = None
 
 
+def _provider_users(store: Store, provider: LeadProvider) -> list[User]:
+    """Users with an application to the provider, in the store's own order (sorts break ties by it)."""
+    users = store.users_in(store.ordered("npq_users_by_provider", provider.id))
+    return sorted(users, key=creation_order)
+
+
 def _enrolments(store: Store, provider: LeadProvider, user: User) -> list[NPQEnrolment]:
     enrolments = []
     for application in store.applications_of(user.id):
@@ -57,12 +63,8 @@ def _enrolments(store: Store, provider: LeadProvider, user: User) -> list[NPQEnr
             NPQEnrolment(
                 profile=profile,
                 application=application,
-                withdrawal=latest_state_by(profile.states, provider.id, "withdrawn")
-                if profile.training_status == "withdrawn"
-                else None,
-                deferral=latest_state_by(profile.states, provider.id, "deferred")
-                if profile.training_status == "deferred"
-                else None,
+                withdrawal=state_while(profile.states, provider.id, profile.training_status, "withdrawn"),
+                deferral=state_while(profile.states, provider.id, profile.training_status, "deferred"),
                 email=user.email,
             )
         )
@@ -82,7 +84,7 @@ def list_participants(
 ) -> list[NPQParticipant]:
     since = as_since(flt.updated_since, strict=True)
     result = []
-    for user in store.users.values():
+    for user in _provider_users(store, provider):
         if flt.from_participant_id is not None and not any(
             c.from_participant_id == flt.from_participant_id for c in user.participant_id_changes
         ):
@@ -140,7 +142,7 @@ def list_enrolment_profiles(
     """The v2 enrolments CSV: one row per profile, oldest change first."""
     since = Since(updated_since, strict=True) if updated_since else None
     rows = []
-    for user in store.users.values():
+    for user in _provider_users(store, provider):
         for enrolment in _enrolments(store, provider, user):
             if since is None or since.admits(enrolment.profile.updated_at):
                 rows.append(enrolment)

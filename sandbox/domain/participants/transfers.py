@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since
 from sandbox.domain.world.entities import InductionRecord, LeadProvider, User
-from sandbox.store import Store
+from sandbox.store import Store, creation_order
 
 
 @dataclass(frozen=True)
@@ -108,15 +108,18 @@ def list_transfers(
     store: Store, provider: LeadProvider, updated_since: datetime | None, today: date
 ) -> list[ParticipantTransfers]:
     since = Since(updated_since, strict=False) if updated_since else None
+    # A transfer always involves one of the provider's records, so its own users are every candidate,
+    # already in creation order; a poll sorts only those that changed.
+    users = store.users_in(store.ordered("ecf_users_by_provider", provider.id))
+    if since is not None:
+        changed = [u for u in users if since.admits(u.updated_at)]
+        users = iter(sorted(changed, key=lambda u: (u.updated_at, creation_order(u))))
     result = []
-    for user in store.users.values():
-        if since is not None and not since.admits(user.updated_at):
-            continue
+    for user in users:
         transfers = _transfers_of(store, provider, user, today)
         if transfers:
             result.append(ParticipantTransfers(user, transfers))
-    key = (lambda p: p.user.updated_at) if since else (lambda p: p.user.created_at)
-    return sorted(result, key=key)
+    return result
 
 
 def get_transfers(store: Store, provider: LeadProvider, user_id: str, today: date) -> ParticipantTransfers:

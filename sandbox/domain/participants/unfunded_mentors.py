@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since, SortKey, sort_records
-from sandbox.domain.participants.visibility import latest_record, open_partnership_ids, recency
+from sandbox.domain.participants.visibility import OpenPartnerships, latest_record, recency
 from sandbox.domain.world.entities import LeadProvider, User
-from sandbox.store import Store
+from sandbox.store import Store, creation_order
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,12 @@ COLUMNS = {
 
 
 def _unfunded_mentors(store: Store, provider: LeadProvider) -> dict[str, UnfundedMentor]:
-    partnership_ids = open_partnership_ids(store, provider)
+    partnership_ids = OpenPartnerships(store, provider)
     mentors: dict[str, UnfundedMentor] = {}
-    for profile in store.ecf_profiles.values():
+    # Only the provider's own users can hold an ECT record it sees; their profiles in the store's order.
+    users = store.users_in(store.ordered("ecf_users_by_provider", provider.id))
+    profiles = sorted((p for u in users for p in store.ecf_profiles_of(u.id)), key=creation_order)
+    for profile in profiles:
         if profile.participant_type != "ect":
             continue
         record = latest_record(store, profile, partnership_ids)

@@ -7,6 +7,7 @@ a participant who moved to another provider, through its old record.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import datetime
 
 from sandbox.domain.world.entities import (
@@ -21,9 +22,23 @@ from sandbox.store import Store
 
 def open_partnership_ids(store: Store, provider: LeadProvider) -> set[str]:
     """The provider's unchallenged partnerships, relationship ones included."""
-    return {
-        p.id for p in store.partnerships.values() if p.lead_provider_id == provider.id and not p.challenged
-    }
+    return {p.id for p in store.partnerships_of(provider.id) if not p.challenged}
+
+
+class OpenPartnerships:
+    """`open_partnership_ids` as a membership test, asked one record's partnership at a time: a read
+    then costs what it returns, not the provider's number of schools."""
+
+    def __init__(self, store: Store, provider: LeadProvider) -> None:
+        self.store, self.provider_id = store, provider.id
+
+    def __contains__(self, partnership_id: object) -> bool:
+        partnership = self.store.partnerships.get(partnership_id)
+        return (
+            partnership is not None
+            and partnership.lead_provider_id == self.provider_id
+            and not partnership.challenged
+        )
 
 
 def recency(record: InductionRecord) -> tuple[bool, datetime, datetime]:
@@ -31,7 +46,9 @@ def recency(record: InductionRecord) -> tuple[bool, datetime, datetime]:
     return (record.end_date is None, record.start_date, record.created_at)
 
 
-def latest_record(store: Store, profile: ECFProfile, partnership_ids: set[str]) -> InductionRecord | None:
+def latest_record(
+    store: Store, profile: ECFProfile, partnership_ids: Container[str]
+) -> InductionRecord | None:
     candidates = [r for r in store.records_of(profile.id) if r.partnership_id in partnership_ids]
     return max(candidates, key=recency, default=None)
 
@@ -60,6 +77,14 @@ def latest_state_by(
     """The provider's latest recorded transition (of one kind, when `state` is given)."""
     mine = [s for s in profile_states if s.lead_provider_id == provider_id and state in (None, s.state)]
     return max(reversed(mine), key=lambda s: s.created_at, default=None)
+
+
+def state_while(
+    profile_states: list[ProfileState], provider_id: str, training_status: str, state: str
+) -> ProfileState | None:
+    """The provider's latest `state` transition (the `withdrawal` or `deferral` a read shows), only while
+    the training status still says so, as upstream shows it."""
+    return latest_state_by(profile_states, provider_id, state) if training_status == state else None
 
 
 def participant_status(record: InductionRecord, now: datetime) -> str:

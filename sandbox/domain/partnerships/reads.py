@@ -79,9 +79,8 @@ def list_partnerships(
     since = Since(flt.updated_since, strict=False) if flt.updated_since else None
     result = [
         p
-        for p in store.partnerships.values()
-        if p.lead_provider_id == provider.id
-        and not p.relationship
+        for p in store.partnerships_of(provider.id)
+        if not p.relationship
         and (flt.cohorts is None or p.cohort in flt.cohorts)
         and (flt.delivery_partner_ids is None or p.delivery_partner_id in flt.delivery_partner_ids)
         and (since is None or since.admits(partnership_updated_at(store, p)))

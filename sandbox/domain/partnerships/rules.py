@@ -15,7 +15,7 @@ from sandbox.domain.errors import Errors, ValidationFailed
 from sandbox.domain.partnerships.reads import get_partnership
 from sandbox.domain.values import absent, cohort_year
 from sandbox.domain.world.entities import LeadProvider, Partnership, ProviderRelationship, School
-from sandbox.domain.world.registration import record_partnership, set_school_cohort
+from sandbox.domain.world.registration import add_partnership, set_school_cohort
 from sandbox.domain.world.stamps import touch, touch_profile
 from sandbox.store import Store
 
@@ -170,11 +170,7 @@ def _earlier(
     """The record upstream's report reuses: first a relationship with this very delivery partner, then the
     provider's confirmed-or-challenged partnership for the school and cohort (the oldest, if several)."""
     mine = sorted(
-        (
-            p
-            for p in store.partnerships.values()
-            if p.lead_provider_id == provider.id and p.school_id == school.id and p.cohort == cohort
-        ),
+        (p for p in store.partnerships_of(provider.id) if p.school_id == school.id and p.cohort == cohort),
         key=lambda p: p.created_at,
     )
     for partnership in mine:
@@ -196,7 +192,7 @@ def _report(
     if partnership is None:
         partnership = _earlier(store, provider, school, cohort, delivery_partner_id)
     if partnership is None:
-        partnership = record_partnership(
+        partnership = add_partnership(
             store,
             lead_provider_id=provider.id,
             school_id=school.id,
@@ -240,10 +236,17 @@ def _touch_school(store: Store, school: School, now: datetime) -> None:
 
 
 def update_partnership(
-    store: Store, provider: LeadProvider, now: datetime, partnership_id: str, *, delivery_partner_id: Any
+    store: Store,
+    provider: LeadProvider,
+    now: datetime,
+    partnership_id: str,
+    *,
+    delivery_partner_id: Any,
+    same_partner_refused: bool = False,
 ) -> Partnership:
     """`PUT partnerships/ecf/{id}`: another delivery partner for the provider's active partnership. The same
-    delivery partner as now is answered with the partnership, unchanged."""
+    delivery partner as now is answered with the partnership, unchanged, or, where the contract says so
+    (RECT, rect.md §6.4), refused as a duplicate."""
     partnership = get_partnership(store, provider, partnership_id)
     if absent(delivery_partner_id):
         raise ValidationFailed.single("delivery_partner_id", DELIVERY_PARTNER_BLANK)
@@ -263,6 +266,8 @@ def update_partnership(
         and p.delivery_partner_id == delivery_partner.id
         for p in store.partnerships.values()
     ):
+        problem = DELIVERY_PARTNER_DUPLICATE
+    if problem is None and same_partner_refused and delivery_partner.id == partnership.delivery_partner_id:
         problem = DELIVERY_PARTNER_DUPLICATE
     if problem is not None:
         raise ValidationFailed.single("delivery_partner_id", problem)

@@ -94,6 +94,7 @@ def move_npq_application(store: Store, *, application_id: str, lead_provider_id:
         raise ValueError("the provider has no NPQ side")
     application.lead_provider_id = lead_provider_id
     touch(now, application)
+    store.note_application_move(application)
     profile = store.npq_profiles.get(application.id)
     if profile is not None:
         profile.lead_provider_id = lead_provider_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,6 +31,21 @@ class Cohort:
     registration_start_date: date
     academic_year_start_date: date
     payments_frozen_at: date | None = None
+
+
+@dataclass(frozen=True)
+class ContractPeriod:
+    """A year as RECT holds it (its API's `cohort`), with what that year allows."""
+
+    year: int
+    enabled: bool
+    payments_frozen_at: date | None
+    mentor_funding: bool
+    detailed_evidence: bool
+    uplift_fees: bool
+
+    def payments_frozen(self, today: date) -> bool:
+        return self.payments_frozen_at is not None and self.payments_frozen_at <= today
 
 
 @dataclass(frozen=True)
@@ -83,21 +98,23 @@ class StatementPlan:
         return calendar.month_name[self.month]
 
 
-def milestone_window_check(milestone: Milestone, declaration_datetime_utc: datetime) -> WindowProblem | None:
+def milestone_window_check(
+    milestone: Milestone, declaration_datetime_utc: datetime, zone: tzinfo = UTC
+) -> WindowProblem | None:
     """Where a declaration time falls against a milestone window (domain.md §2.4 / §4.4 step 4).
 
-    Day boundaries are UTC because the upstream server zone is UTC: a declaration at 00:30 BST on the start
-    day is still the previous day there. A naive datetime is taken to be UTC already.
+    Days begin at midnight in `zone`: UTC for the Manage-CPD service (a declaration at 00:30 BST on the start
+    day is still the previous day there), Europe/London for RECT. A naive datetime is taken to be UTC.
     """
     if not isinstance(declaration_datetime_utc, datetime):
         raise TypeError("declaration time must be a datetime")
     t = declaration_datetime_utc
     t = t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
-    if t < datetime.combine(milestone.start_date, time.min, tzinfo=UTC):
+    if t < datetime.combine(milestone.start_date, time.min, tzinfo=zone):
         return "before_start"
     # "< milestone_date 23:59:59.999…" is the same as "< next midnight" without sub-second edge cases.
     if milestone.milestone_date is not None:
-        if t >= datetime.combine(milestone.milestone_date + timedelta(days=1), time.min, tzinfo=UTC):
+        if t >= datetime.combine(milestone.milestone_date + timedelta(days=1), time.min, tzinfo=zone):
             return "after_end"
     return None
 
@@ -141,7 +158,9 @@ class ReferenceData:
         courses: list[Course],
         schedules: list[Schedule],
         statements: list[StatementPlan],
+        contract_periods: list[ContractPeriod] | None = None,
     ) -> None:
+        self._contract_periods = {c.year: c for c in contract_periods or ()}
         self._cohorts = {c.start_year: c for c in sorted(cohorts, key=lambda c: c.start_year)}
         self._courses = {c.identifier: c for c in courses}
         self._schedules = {(s.identifier, s.cohort): s for s in schedules}
@@ -161,7 +180,10 @@ class ReferenceData:
         courses += [Course(type="npq", **row) for row in course_doc["npq"]]
         schedules = _build_schedules(_read_yaml(root / "schedules.yaml"), courses)
         statements = _build_statements(_read_yaml(root / "statements.yaml"))
-        return cls(cohorts, courses, schedules, statements)
+        periods = [
+            ContractPeriod(**row) for row in _read_yaml(root / "contract_periods.yaml")["contract_periods"]
+        ]
+        return cls(cohorts, courses, schedules, statements, periods)
 
     # -- cohorts and courses ---------------------------------------------------------------------------------
 
@@ -171,6 +193,9 @@ class ReferenceData:
 
     def cohort(self, year: int) -> Cohort | None:
         return self._cohorts.get(year)
+
+    def contract_period(self, year: int) -> ContractPeriod | None:
+        return self._contract_periods.get(year)
 
     @property
     def courses(self) -> tuple[Course, ...]:

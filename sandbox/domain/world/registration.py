@@ -1,7 +1,10 @@
 """DfE- and school-side changes to the world (domain.md §7): what the seed builds the world with and
 what the control API calls for events.
 
-These are not the provider-facing verbs: they do not apply the API's validation rules. They keep the
+These are not the provider-facing verbs: they do not apply the API's validation rules. Where a
+provider or control-API verb exists for the same change, it checks the request and then calls the one
+here, which is named apart from it (`add_partnership` for `create_partnership`, `record_*` for the
+events). They keep the
 records, the store's indexes and the touch chain consistent, and refuse data that would break an
 invariant the reads rely on with ValueError, since such data is a caller's bug rather than a user error.
 Every timestamp is passed in; ids come from `store.new_id()`.
@@ -38,7 +41,7 @@ def create_lead_provider(
     if store.provider_by_token(token) is not None:
         raise ValueError("token already in use")
     provider = LeadProvider(store.new_id(), name, token, has_ecf, has_npq, now)
-    store.lead_providers[provider.id] = provider
+    store.add_lead_provider(provider)
     return provider
 
 
@@ -85,7 +88,7 @@ def set_school_cohort(
     return current
 
 
-def record_partnership(
+def add_partnership(
     store: Store,
     *,
     lead_provider_id: str,
@@ -113,7 +116,7 @@ def record_partnership(
         induction_tutor_name=induction_tutor_name,
         induction_tutor_email=induction_tutor_email,
     )
-    store.partnerships[partnership.id] = partnership
+    store.add_partnership(partnership)
     # A confirmed partnership means the school runs a provider-led programme (FIP) that cohort, as upstream.
     if not relationship and (school_id, cohort) not in store.school_cohorts:
         set_school_cohort(
@@ -260,6 +263,7 @@ def record_eligibility(
 def set_teacher_reference_number(store: Store, *, user_id: str, trn: str | None, now: datetime) -> User:
     user = require(store.users, user_id, "user")
     user.teacher_reference_number = trn
+    store.note_trn(user)
     touch(now, user)
     return user
 
@@ -438,5 +442,6 @@ def merge_users(store: Store, *, from_user_id: str, to_user_id: str, now: dateti
             store.retired_user_ids[retired] = survivor.id
     store.retired_user_ids[old.id] = survivor.id
     del store.users[old.id]
+    store.note_user_reach(survivor.id)
     touch(now, survivor)
     return survivor
