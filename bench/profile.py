@@ -20,6 +20,8 @@ from urllib.parse import parse_qsl
 
 import httpx
 
+from bench.common import freeze_world
+
 
 def _split(target: str) -> tuple[str, dict[str, str]]:
     path, _, query = target.partition("?")
@@ -61,6 +63,7 @@ def main() -> None:
     from sandbox.app import create_app
 
     app = create_app(participants=args.participants)
+    freeze_world()
     provider = next(p for p in app.state.store.lead_providers.values() if p.has_ecf and p.has_npq)
     profiler = cProfile.Profile()
     times = asyncio.run(_drive(app, provider.token, args.target, max(1, args.requests), profiler))

@@ -13,6 +13,7 @@ import time
 
 import httpx
 
+from bench.common import freeze_world
 from sandbox.app import create_app
 from sandbox.state import SandboxState
 
@@ -36,6 +37,7 @@ async def run(participants: int, requests: int) -> None:
     state = SandboxState(seed=1, participants=participants)
     print(f"build+state {time.perf_counter() - started:.1f} s")
     app = create_app(state=state)
+    freeze_world()
     provider = next(p for p in state.store.lead_providers.values() if p.has_ecf and p.has_npq)
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
     headers = {"Authorization": f"Bearer {provider.token}"}

@@ -20,6 +20,7 @@ from sandbox.clock import Clock
 from sandbox.contracts import SERVED, Contract
 from sandbox.domain.errors import DomainError
 from sandbox.limits import RequestLimits
+from sandbox.operations import decorate_once
 from sandbox.rate_limit import FixedWindowCounter, RateLimit, RateLimitMiddleware
 from sandbox.requests_journal.setup import DEFAULT_SIZE, add_request_journal
 from sandbox.routing import control_resolver_for, resolver_for
@@ -57,6 +58,9 @@ def spec_path(contract: Contract) -> Path:
 # Connexion logs an ERROR for every query parameter the spec does not define; such parameters are
 # ignored, as the real service ignores them, so the line is noise.
 logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
+# Connexion warns on every write to an operation whose spec lists several request media types; it
+# then reads the body by the request's own media type, so the line is noise too.
+logging.getLogger("connexion.operations.openapi").setLevel(logging.ERROR)
 
 
 def create_app(
@@ -75,6 +79,7 @@ def create_app(
     (`*` for any); `request_log_size` is how many requests the journal keeps (0: off)."""
     state = state or SandboxState(seed=seed, participants=participants, clock=clock, admin_token=admin_token)
     app = connexion.AsyncApp(__name__, specification_dir=str(SPECS_DIR))
+    decorate_once(app)
     app.state = state  # type: ignore[attr-defined]
     documents = [(c.mount, spec_path(c)) for c in SERVED]
     for contract in SERVED:

@@ -6,7 +6,6 @@ service never answers problem+json.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 
 from sandbox.api.body import DATA_STRUCTURE_MESSAGE
+from sandbox.api.responses import wire_json
 from sandbox.contracts import Contract, contract_at
 from sandbox.domain.errors import (
     BadRequest,
@@ -42,10 +42,6 @@ NEWER_NO_ROUTE = {"error": "Resource not found"}
 NEWER_SHAPES = ("rect-errors", "npq-errors")
 
 
-def _encode(payload: Any) -> bytes:
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def _json(
     payload: Any, status: int, headers: dict[str, str] | None = None, media_type: str = JSON_API
 ) -> ConnexionResponse:
@@ -53,7 +49,7 @@ def _json(
         status_code=status,
         mimetype=media_type.split(";")[0],
         content_type=media_type,
-        body=_encode(payload),
+        body=wire_json(payload),
         headers=headers or {},
     )
 
@@ -204,7 +200,7 @@ async def send_limit_error(
 ) -> None:
     """A refusal sent from outside Connexion (see `sandbox.limits`), in the shape of every other error
     of the API at `path`. The connection is closed after it: the rest of the body is never read."""
-    body = _encode({"errors": [{"title": LIMIT_TITLES[status], "detail": detail}]})
+    body = wire_json({"errors": [{"title": LIMIT_TITLES[status], "detail": detail}]})
     contract = contract_at(path)
     media = contract.content_type if contract is not None else JSON_API
     headers = [

@@ -79,6 +79,8 @@ class Store:
     applications_by_user: dict[str, tuple[str, ...]] = _recorded()
     outcomes_by_declaration: dict[str, tuple[str, ...]] = _recorded()
     partnerships_by_provider: dict[str, tuple[str, ...]] = _recorded()
+    partnerships_by_school: dict[str, tuple[str, ...]] = _recorded()
+    school_ids_by_urn: dict[str, str] = _recorded()
     users_by_trn: dict[str, tuple[str, ...]] = _recorded()
     providers_by_token: dict[str, str] = _recorded()
     # Ordered indexes: tuples of `Entry` sorted as the lists read them (creation stamp, then creation
@@ -159,9 +161,15 @@ class Store:
         self.providers_by_token[provider.token] = provider.id
         return provider
 
+    def add_school(self, school: School) -> School:
+        self.schools[school.id] = school
+        self.school_ids_by_urn[school.urn] = school.id
+        return school
+
     def add_partnership(self, partnership: Partnership) -> Partnership:
         self.partnerships[partnership.id] = partnership
         _append(self.partnerships_by_provider, partnership.lead_provider_id, partnership.id)
+        _append(self.partnerships_by_school, partnership.school_id, partnership.id)
         return partnership
 
     def add_user(self, user: User) -> User:
@@ -305,6 +313,14 @@ class Store:
     def partnerships_of(self, provider_id: str) -> list[Partnership]:
         """A provider's partnerships, relationship and challenged ones included, oldest first."""
         return [self.partnerships[pid] for pid in self.partnerships_by_provider.get(provider_id, ())]
+
+    def partnerships_at(self, school_id: str) -> list[Partnership]:
+        """A school's partnerships with every provider, relationship and challenged ones included."""
+        return [self.partnerships[pid] for pid in self.partnerships_by_school.get(school_id, ())]
+
+    def school_with_urn(self, urn: str) -> School | None:
+        school_id = self.school_ids_by_urn.get(urn)
+        return self.schools.get(school_id) if school_id else None
 
     def ordered(self, name: str, key: str) -> tuple[Entry, ...]:
         """One ordered index's entries, oldest first (sorted here only before the seal)."""

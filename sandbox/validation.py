@@ -14,8 +14,10 @@ from typing import Any
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
 from connexion.uri_parsing import OpenAPIURIParser
+from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
-from connexion.validators.parameter import ParameterValidator
+from connexion.validators.parameter import ParameterValidator, draft4_format_checker
+from jsonschema import Draft4Validator, ValidationError
 
 from sandbox.api.context import SERVER_DATE_HEADER, server_date_message
 from sandbox.api.params import (
@@ -71,6 +73,30 @@ def _readable_date(value: Any) -> Any:
 
 class RealParameterValidator(ParameterValidator):
     queries: Queries = QUERIES  # how the API served words its refusals
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Connexion deep-copies each parameter's schema and builds a new jsonschema validator for it on
+        # every request; the schemas are fixed once the spec is loaded, so each is built once here.
+        self._checkers = {
+            id(param): Draft4Validator(param.get("schema", param), format_checker=draft4_format_checker)
+            for params in self.parameters.values()
+            for param in params
+        }
+
+    def validate_parameter(  # type: ignore[override]
+        self, parameter_type: str, value: Any, param: dict, param_name: str | None = None
+    ) -> str | None:
+        checker = self._checkers.get(id(param))
+        if checker is None or value is None:
+            return super().validate_parameter(parameter_type, value, param, param_name)
+        if is_nullable(param) and is_null(value):
+            return None
+        try:
+            checker.validate(value)
+        except ValidationError as exception:
+            return str(exception)
+        return None
 
     def validate_query_parameter(self, param: dict, request: Any) -> str | None:
         value = request.query_params.get(param["name"])

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import orjson
 from starlette.responses import Response
 
 JSON_API = "application/vnd.api+json"
 
 
+def wire_json(payload: Any) -> bytes:
+    """Compact UTF-8 JSON, byte for byte what `json.dumps(separators=(",", ":"), ensure_ascii=False)`
+    writes for the bodies we send (strings, ints, bools, None, lists, dicts with string keys), about
+    ten times faster. The two differ on floats below 1e-4 (`1e-07` vs `1e-7`), which no body holds."""
+    return orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS)
+
+
 def json_body(payload: Any, status: int = 200) -> Response:
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    body = wire_json(payload)
     return Response(body, status_code=status, headers={"Content-Type": JSON_API})
 
 

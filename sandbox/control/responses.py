@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.responses import Response
 
+from sandbox.api.responses import wire_json
+
 
 def ok(data: Any) -> Response:
-    body = json.dumps({"data": data}, separators=(",", ":"), ensure_ascii=False).encode()
+    body = wire_json({"data": data})
     return Response(body, status_code=200, headers={"Content-Type": "application/json"})
 
 

@@ -112,13 +112,17 @@ def populate_provider(
     """`count` users who first registered with this provider, registered in time order so that mentor
     pools only ever hold mentors who were already there."""
     slots: list[tuple[datetime, str, int, SchoolPlan, str]] = []
+    # The provider's schools per cohort, found once: the layout does not change while it is populated.
+    schools: dict[int, list[SchoolPlan]] = {}
     for _ in range(count):
         role = ctx.weighted((("ect", 63.0), ("mentor", 32.0), ("dual", 5.0)))
         if role == "dual":
             cohort, schedule = ctx.pick((2021, 2022)), "ecf-standard-september"
         else:
             cohort, schedule = ctx.weighted(COHORT_WEIGHTS), _schedule(ctx, role)
-        plan = ctx.pick(layout.schools_of(provider.id, cohort))
+        if cohort not in schools:
+            schools[cohort] = layout.schools_of(provider.id, cohort)
+        plan = ctx.pick(schools[cohort])
         slots.append((registration_time(ctx, schedule, cohort), role, cohort, plan, schedule))
     slots.sort(key=lambda slot: slot[0])
     for when, role, cohort, plan, schedule in slots:

@@ -76,6 +76,8 @@ def _touches(participants: int) -> dict[str, int]:
         page = api.get("/api/v3/participants/ecf", params={"page[per_page]": "10"}, headers=headers)
         assert len(page.json()["data"]) == 10
         first = page.json()["data"][0]["id"]
+        in_2024 = {"filter[cohort]": "2024"}
+        school = api.get("/api/v3/schools/ecf", params=in_2024, headers=headers).json()["data"][0]
         requests = {
             "list page": lambda: api.get(
                 "/api/v3/participants/ecf", params={"page[per_page]": "10"}, headers=headers
@@ -83,6 +85,14 @@ def _touches(participants: int) -> dict[str, int]:
             "single read": lambda: api.get(f"/api/v3/participants/ecf/{first}", headers=headers),
             "declarations page": lambda: api.get(
                 "/api/v3/participant-declarations", params={"page[per_page]": "10"}, headers=headers
+            ),
+            "school single read": lambda: api.get(
+                f"/api/v3/schools/ecf/{school['id']}", params=in_2024, headers=headers
+            ),
+            "schools by URN": lambda: api.get(
+                "/api/v3/schools/ecf",
+                params={**in_2024, "filter[urn]": school["attributes"]["urn"]},
+                headers=headers,
             ),
             "declaration POST": lambda: api.post(
                 "/api/v3/participant-declarations", json=body(profile, kind), headers=headers
@@ -107,7 +117,17 @@ def touches() -> tuple[dict[str, int], dict[str, int]]:
     return _touches(20), _touches(200)
 
 
-@pytest.mark.parametrize("read", ["list page", "single read", "declarations page", "declaration POST"])
+@pytest.mark.parametrize(
+    "read",
+    [
+        "list page",
+        "single read",
+        "declarations page",
+        "school single read",
+        "schools by URN",
+        "declaration POST",
+    ],
+)
 def test_a_world_ten_times_larger_touches_no_more_records(touches, read) -> None:
     small, large = touches
     assert small[read] > 0, "the counter sees the read"

@@ -16,9 +16,9 @@ from sandbox.domain.declarations.reads import DeclarationScope
 from sandbox.domain.errors import InvalidAction, NotFound, ValidationFailed
 from sandbox.domain.messages import COURSE_NOT_RECOGNISED, PARTICIPANT_NOT_RECOGNISED
 from sandbox.domain.world.registration import (
+    add_partnership,
     add_provider_relationship,
     record_eligibility,
-    record_partnership,
     record_training_status,
 )
 from tests.domain.ecf_world import BUILT, NOW, Enrolled, World, at, build, snapshot
@@ -34,7 +34,7 @@ def world() -> World:
         add_provider_relationship(
             w.store, lead_provider_id=w.provider.id, delivery_partner_id=w.delivery_partner_id, cohort=year
         )
-        w.partnerships[(w.provider.id, year)] = record_partnership(
+        w.partnerships[(w.provider.id, year)] = add_partnership(
             w.store,
             lead_provider_id=w.provider.id,
             school_id=w.school.id,

@@ -114,14 +114,22 @@ class SchoolFilter:
     updated_since: datetime | None = None
 
 
-def _partnered_schools(store: Store, cohort: int, *, confirmed_only: bool) -> set[str]:
-    """Schools with an unchallenged partnership in the cohort. Listing needs a confirmed one;
-    `in_partnership` counts relationship partnerships too, as upstream's `School#partnered?` does."""
-    return {
-        p.school_id
-        for p in store.partnerships.values()
-        if p.cohort == cohort and not p.challenged and not (confirmed_only and p.relationship)
-    }
+def _partners(partnership: Partnership, cohort: int, confirmed_only: bool) -> bool:
+    """An unchallenged partnership in the cohort. Listing needs a confirmed one; `in_partnership`
+    counts relationship partnerships too, as upstream's `School#partnered?` does."""
+    p = partnership
+    return p.cohort == cohort and not p.challenged and not (confirmed_only and p.relationship)
+
+
+def _partnered_schools(
+    store: Store, cohort: int, confirmed_only: bool, school_ids: Sequence[str] | None = None
+) -> set[str]:
+    """The schools (of `school_ids`, or of the world) with such a partnership in the cohort."""
+    if school_ids is None:
+        partnerships: Iterable[Partnership] = store.partnerships.values()
+    else:
+        partnerships = (p for school_id in school_ids for p in store.partnerships_at(school_id))
+    return {p.school_id for p in partnerships if _partners(p, cohort, confirmed_only)}
 
 
 def _school_view(store: Store, school: School, cohort: int, partnered: set[str]) -> SchoolView:
@@ -147,14 +155,15 @@ def list_schools(store: Store, flt: SchoolFilter, sort: Sequence[SortKey] = ()) 
     """Schools a provider could partner with in a cohort; not scoped to the provider."""
     if flt.cohort is None or store.reference.cohort(flt.cohort) is None:
         return []
-    confirmed = _partnered_schools(store, flt.cohort, confirmed_only=True)
-    partnered = _partnered_schools(store, flt.cohort, confirmed_only=False)
+    schools: Iterable[School] = store.schools.values()
+    only: list[str] | None = None  # a URN names one school: only its partnerships are read
+    if flt.urn is not None:
+        schools = [s for s in [store.school_with_urn(flt.urn)] if s is not None]
+        only = [s.id for s in schools]
+    confirmed = _partnered_schools(store, flt.cohort, True, only)
+    partnered = _partnered_schools(store, flt.cohort, False, only)
     since = Since(flt.updated_since, strict=False) if flt.updated_since else None
-    views = [
-        _school_view(store, s, flt.cohort, partnered)
-        for s in store.schools.values()
-        if _listable(s, confirmed) and (flt.urn is None or s.urn == flt.urn)
-    ]
+    views = [_school_view(store, s, flt.cohort, partnered) for s in schools if _listable(s, confirmed)]
     views = [v for v in views if since is None or since.admits(v.updated_at)]
     columns = {name: (lambda v, g=getter: g(v.school)) for name, getter in SCHOOL_COLUMNS.items()}
     columns["updated_at"] = lambda v: v.updated_at
@@ -166,11 +175,11 @@ def get_school(store: Store, school_id: str, flt: SchoolFilter) -> SchoolView:
     school = store.schools.get(school_id)
     if school is None or flt.cohort is None or store.reference.cohort(flt.cohort) is None:
         raise NotFound(school_id)
-    partnered = _partnered_schools(store, flt.cohort, confirmed_only=False)
+    partnered = _partnered_schools(store, flt.cohort, False, [school.id])
     view = _school_view(store, school, flt.cohort, partnered)
     since = Since(flt.updated_since, strict=False) if flt.updated_since else None
     if (
-        not _listable(school, _partnered_schools(store, flt.cohort, confirmed_only=True))
+        not _listable(school, _partnered_schools(store, flt.cohort, True, [school.id]))
         or (flt.urn is not None and school.urn != flt.urn)
         or (since is not None and not since.admits(view.updated_at))
     ):

@@ -82,8 +82,8 @@ def _confirmed(store: Store, school_id: str, cohort: int) -> list[Partnership]:
     `school.lead_provider(year)`."""
     return [
         p
-        for p in store.partnerships.values()
-        if p.school_id == school_id and p.cohort == cohort and not p.relationship and not p.challenged
+        for p in store.partnerships_at(school_id)
+        if p.cohort == cohort and not p.relationship and not p.challenged
     ]
 
 
@@ -224,7 +224,7 @@ def _touch_school(store: Store, school: School, now: datetime) -> None:
     """Upstream touches the school and every ECF participant trained there when a partnership is saved:
     their delivery partner, or whether the provider sees them at all, may just have changed."""
     touch(now, school)
-    partnership_ids = {p.id for p in store.partnerships.values() if p.school_id == school.id}
+    partnership_ids = {p.id for p in store.partnerships_at(school.id)}
     touched: set[str] = set()
     for record in store.induction_records.values():
         if record.partnership_id in partnership_ids and record.profile_id not in touched:
@@ -261,10 +261,9 @@ def update_partnership(
     elif any(
         p.id != partnership.id
         and p.lead_provider_id == provider.id
-        and p.school_id == partnership.school_id
         and p.cohort == partnership.cohort
         and p.delivery_partner_id == delivery_partner.id
-        for p in store.partnerships.values()
+        for p in store.partnerships_at(partnership.school_id)
     ):
         problem = DELIVERY_PARTNER_DUPLICATE
     if problem is None and same_partner_refused and delivery_partner.id == partnership.delivery_partner_id:

@@ -66,11 +66,9 @@ def add_provider_relationship(
 def create_school(
     store: Store, *, name: str, urn: str, now: datetime, eligible: bool = True, cip_only: bool = False
 ) -> School:
-    if any(s.urn == urn for s in store.schools.values()):
+    if store.school_with_urn(urn) is not None:
         raise ValueError(f"URN {urn} already in use")
-    school = School(store.new_id(), urn, name, eligible, cip_only, now, now)
-    store.schools[school.id] = school
-    return school
+    return store.add_school(School(store.new_id(), urn, name, eligible, cip_only, now, now))
 
 
 def set_school_cohort(

@@ -1,0 +1,95 @@
+"""Where one default page of v3 `participants/ecf` spends its CPU, without a profiler's distortion.
+
+    .venv/bin/python -m bench.breakdown --participants 3000
+
+Each layer is timed alone, `--repeats` times, and the difference between layers is what the layer
+between them costs: the whole request through the app (`bench.requests_inprocess`'s ASGI driver), the
+handler called directly, the domain read of the page's 100 users, presenting them, and writing the
+JSON. cProfile is kept for finding hot functions (`bench.profile`): it slows each Python call several
+times, so it overstates the share of code made of many small calls (presenters) against C code (JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections.abc import Callable
+from itertools import islice
+from typing import Any
+
+from bench.common import freeze_world
+from bench.requests_inprocess import Driver
+from sandbox.api import ecf_participants as handlers
+from sandbox.api.context import build_context
+from sandbox.api.responses import wire_json
+from sandbox.app import create_app
+from sandbox.clock import Clock
+from sandbox.contracts import SERVED
+from sandbox.domain.participants import ecf as domain
+from sandbox.presenters import ecf_participants as present
+from sandbox.state import SandboxState
+from tests.conftest import TEST_NOW
+
+
+def _ms(work: Callable[[], Any], repeats: int) -> float:
+    work()
+    started = time.process_time()
+    for _ in range(repeats):
+        work()
+    return (time.process_time() - started) / repeats * 1000
+
+
+async def run(participants: int, repeats: int) -> None:
+    state = SandboxState(seed=1, participants=participants, clock=Clock(lambda: TEST_NOW))
+    app = create_app(state=state)
+    freeze_world()
+    provider = next(p for p in state.store.lead_providers.values() if p.has_ecf and p.has_npq)
+    contract = next(c for c in SERVED if c.mount == "/api/v3")
+    drive = Driver(app, provider.token)
+    await drive("GET", "/api/v3/participants/ecf")
+    started = time.process_time()
+    for _ in range(repeats):
+        await drive("GET", "/api/v3/participants/ecf")
+    whole = (time.process_time() - started) / repeats * 1000
+
+    def context() -> Any:
+        return build_context(state, contract, provider.id, None)
+
+    flt = domain.ParticipantFilter()
+
+    def read() -> list[Any]:
+        return list(islice(domain.iter_participants(state.store, provider, flt, TEST_NOW), 100))
+
+    page = read()
+    items = [present.render(p, contract) for p in page]
+    layers = {
+        "whole request through the app": whole,
+        "handler alone (read, present, JSON, Response)": _ms(
+            lambda: handlers.list_participants(context()), repeats
+        ),
+        "domain: the page's 100 users and their enrolments": _ms(read, repeats),
+        "presenting 100 items": _ms(lambda: [present.render(p, contract) for p in page], repeats),
+        "JSON (orjson)": _ms(lambda: wire_json({"data": items}), repeats),
+    }
+    print(f"participants={participants}, v3 participants/ecf default page, CPU ms per request:")
+    for name, ms in layers.items():
+        print(f"  {name:52} {ms:7.3f}")
+    framework = (
+        layers["whole request through the app"] - layers["handler alone (read, present, JSON, Response)"]
+    )
+    print(f"  {'=> outside the handler (Connexion, middleware)':52} {framework:7.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--participants", type=int, default=300)
+    parser.add_argument("--repeats", type=int, default=200)
+    args = parser.parse_args()
+    asyncio.run(run(args.participants, args.repeats))
+
+
+if __name__ == "__main__":
+    main()

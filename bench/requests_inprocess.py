@@ -1,0 +1,226 @@
+"""CPU per request of the app itself, in process, at one world size: every list (default page,
+`per_page=3000` first and last page, an `updated_since` poll), single reads, a declaration POST and
+its void, and one provider's full sync in pages of 3,000.
+
+    .venv/bin/python -m bench.requests_inprocess --participants 3000
+    .venv/bin/python -m bench.requests_inprocess --participants 300 --json bench/results/requests-300.json
+
+Requests go straight into the ASGI app (`create_app`, as `cpd-sandbox serve` builds it, with the world
+frozen out of the collector's full passes as `serve` does) through a few lines of ASGI driver, so that
+no HTTP client or server shares the figure: `time.process_time()` around a batch is the app's CPU
+(routing, security, validation, handler, presenting, JSON). A served request adds uvicorn's parsing
+and writing, about 0.1-0.2 ms. The clock is fixed (the tests' instant), so writes answer as in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from bench.common import freeze_world, maxrss_mb
+from sandbox.app import create_app
+from sandbox.clock import Clock
+from sandbox.state import SandboxState
+from tests.api.test_declarations_write import body as declaration_body
+from tests.api.test_declarations_write import open_claims
+from tests.conftest import TEST_NOW
+
+FULL = {"page[per_page]": "3000"}
+# Lists of the first provider holding both ECF and NPQ contracts; schools are not scoped to it.
+LISTS = [
+    ("v3 participants/ecf", "/api/v3/participants/ecf", {}),
+    ("v1 participants/ecf", "/api/v1/participants/ecf", {}),
+    ("v3 participant-declarations", "/api/v3/participant-declarations", {}),
+    ("v3 npq-applications", "/api/v3/npq-applications", {}),
+    ("v3 participants/npq", "/api/v3/participants/npq", {}),
+    ("v3 participants/ecf/transfers", "/api/v3/participants/ecf/transfers", {}),
+    ("v3 unfunded-mentors/ecf", "/api/v3/unfunded-mentors/ecf", {}),
+    ("v3 partnerships/ecf", "/api/v3/partnerships/ecf", {}),
+    ("v3 schools/ecf (2024)", "/api/v3/schools/ecf", {"filter[cohort]": "2024"}),
+]
+POLL_SINCE = (TEST_NOW - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Driver:
+    """One ASGI exchange at a time into the app, as a server would make it (ASGI spec 2.4)."""
+
+    def __init__(self, app: Any, token: str) -> None:
+        self.app = app
+        self.auth = f"Bearer {token}".encode()
+
+    async def __call__(
+        self, method: str, path: str, params: dict[str, str] | None = None, payload: Any = None
+    ) -> tuple[int, bytes]:
+        content = b"" if payload is None else json.dumps(payload).encode()
+        headers = [(b"host", b"127.0.0.1"), (b"authorization", self.auth), (b"accept", b"*/*")]
+        if payload is not None:
+            headers += [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(content)).encode()),
+            ]
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.4"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "root_path": "",
+            "query_string": urlencode(params or {}).encode(),
+            "headers": headers,
+            "client": ("127.0.0.1", 50000),
+            "server": ("127.0.0.1", 8000),
+        }
+        done = asyncio.Event()
+        status, chunks, delivered = 0, [], False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": content, "more_body": False}
+            await done.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    done.set()
+
+        await self.app(scope, receive, send)
+        return status, b"".join(chunks)
+
+
+async def _cpu_ms(call: Any, count: int, budget_s: float) -> tuple[float, int]:
+    """Mean CPU ms of `call()` over up to `count` calls or `budget_s` seconds of CPU."""
+    started, done = time.process_time(), 0
+    while done < count and time.process_time() - started < budget_s:
+        await call()
+        done += 1
+    return (time.process_time() - started) / done * 1000, done
+
+
+async def _pages(drive: Driver, path: str, params: dict[str, str]) -> int:
+    """How many pages of 3,000 the list has (counted before timing)."""
+    page = 1
+    while True:
+        status, content = await drive("GET", path, {**params, **FULL, "page[page]": str(page)})
+        if status != 200 or len(json.loads(content)["data"]) < 3000:
+            return page
+        page += 1
+
+
+async def run(participants: int, count: int, budget_s: float) -> dict[str, Any]:
+    started = time.perf_counter()
+    state = SandboxState(seed=1, participants=participants, clock=Clock(lambda: TEST_NOW))
+    app = create_app(state=state)
+    freeze_world()
+    built = time.perf_counter() - started
+    store = state.store
+    provider = next(p for p in store.lead_providers.values() if p.has_ecf and p.has_npq)
+    drive = Driver(app, provider.token)
+    rows: list[dict[str, Any]] = []
+
+    async def measure(name: str, method: str, path: str, params: dict[str, str] | None = None, **kw: Any):
+        status, content = await drive(method, path, params, kw.get("payload"))
+        await drive(method, path, params, kw.get("payload"))
+        ms, n = await _cpu_ms(lambda: drive(method, path, params, kw.get("payload")), count, budget_s)
+        rows.append({"read": name, "status": status, "bytes": len(content), "cpu_ms": round(ms, 3), "n": n})
+        print(f"{name:58} {status} {len(content):>9} B {ms:9.2f} ms CPU  (n={n})", flush=True)
+        return content
+
+    for name, path, params in LISTS:
+        await measure(f"{name} default page", "GET", path, params)
+        last = await _pages(drive, path, params)
+        await measure(f"{name} per_page=3000 page 1", "GET", path, {**params, **FULL})
+        if last > 1:
+            await measure(
+                f"{name} per_page=3000 page {last} (last)",
+                "GET",
+                path,
+                {**params, **FULL, "page[page]": str(last)},
+            )
+        await measure(
+            f"{name} updated_since poll", "GET", path, {**params, "filter[updated_since]": POLL_SINCE}
+        )
+
+    first = json.loads((await drive("GET", "/api/v3/participants/ecf"))[1])["data"][0]["id"]
+    await measure("v3 participants/ecf/{id}", "GET", f"/api/v3/participants/ecf/{first}")
+    declaration = json.loads((await drive("GET", "/api/v3/participant-declarations"))[1])["data"][0]["id"]
+    await measure(
+        "v3 participant-declarations/{id}", "GET", f"/api/v3/participant-declarations/{declaration}"
+    )
+
+    # A declaration POST and its void, in turn on the same open claim: a voided claim is open again.
+    profile, kind = next(open_claims(store, provider))
+    payload = declaration_body(profile, kind)
+    post_cpu = void_cpu = 0.0
+    writes = 0
+    while writes < count and post_cpu + void_cpu < budget_s:
+        cpu = time.process_time()
+        status, content = await drive("POST", "/api/v3/participant-declarations", payload=payload)
+        post_cpu += time.process_time() - cpu
+        assert status == 200, (status, content[:300])
+        made = json.loads(content)["data"]["id"]
+        cpu = time.process_time()
+        status, content = await drive("PUT", f"/api/v3/participant-declarations/{made}/void")
+        void_cpu += time.process_time() - cpu
+        assert status == 200, (status, content[:300])
+        writes += 1
+    for name, cpu in (("declaration POST", post_cpu), ("declaration void", void_cpu)):
+        rows.append({"read": name, "status": 200, "cpu_ms": round(cpu / writes * 1000, 3), "n": writes})
+        print(f"{name:58} 200 {'':>11} {cpu / writes * 1000:9.2f} ms CPU  (n={writes})", flush=True)
+
+    # One provider's full sync of its ECF participants in pages of 3,000.
+    wall, cpu, page, items = time.perf_counter(), time.process_time(), 1, 0
+    while True:
+        status, content = await drive("GET", "/api/v3/participants/ecf", {**FULL, "page[page]": str(page)})
+        got = len(json.loads(content)["data"])
+        items += got
+        if got < 3000:
+            break
+        page += 1
+    sync = {
+        "pages": page,
+        "participants": items,
+        "cpu_s": round(time.process_time() - cpu, 3),
+        "wall_s": round(time.perf_counter() - wall, 3),
+    }
+    print(f"full sync of v3 participants/ecf: {sync}")
+    return {
+        "participants": participants,
+        "build_and_app_s": round(built, 1),
+        "maxrss_mb": maxrss_mb(),
+        "provider": provider.name,
+        "rows": rows,
+        "full_sync": sync,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--participants", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=50, help="at most this many of each request")
+    parser.add_argument("--budget", type=float, default=3.0, help="and at most this many CPU seconds each")
+    parser.add_argument("--json", help="also write the figures here")
+    args = parser.parse_args()
+    result = asyncio.run(run(args.participants, args.requests, args.budget))
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(result, out, indent=1)
+
+
+if __name__ == "__main__":
+    main()

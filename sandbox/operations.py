@@ -1,0 +1,55 @@
+"""Connexion's per-operation work done once rather than on every request.
+
+Connexion 3.3's `AsyncOperation` builds a new decorator for its handler on every call, and that
+decorator builds a URI parser and re-decorates the handler (inspecting its signature) each time. None
+of it depends on the request: the handler, the operation's parameters and the app's options are
+fixed once the spec is loaded. The operations here build them on their first request and keep them;
+routing, security and request validation run as before.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import connexion
+from connexion.apps.asynchronous import AsyncApi, AsyncOperation
+from connexion.context import receive, scope
+from connexion.decorators import StarletteDecorator
+from connexion.operations import AbstractOperation
+
+
+class _DecoratedOnce(StarletteDecorator):
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        built: list[Any] = []  # [uri parser, decorated handler], filled on the first request
+
+        @functools.wraps(function)
+        async def wrapper(*_args: Any, **_kwargs: Any) -> Any:
+            if not built:
+                # The parser reads the routed operation, known only inside a request; it is the same
+                # operation on every request that reaches this handler.
+                built.extend((self.uri_parser, self.decorate(function)))
+            parser, decorated = built
+            request = self.framework.get_request(uri_parser=parser, scope=scope, receive=receive)
+            return await decorated(request)
+
+        return wrapper
+
+
+class _OperationOnce(AsyncOperation):
+    @functools.cached_property
+    def fn(self) -> Callable[..., Any]:  # type: ignore[override]
+        return _DecoratedOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(self._fn)
+
+
+class _ApiOnce(AsyncApi):
+    def make_operation(self, operation: AbstractOperation) -> AsyncOperation:
+        return _OperationOnce.from_operation(
+            operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
+        )
+
+
+def decorate_once(app: connexion.AsyncApp) -> None:
+    """Makes the APIs added to `app` from now on keep their handlers' decoration between requests."""
+    app._middleware_app.api_cls = _ApiOnce  # type: ignore[attr-defined]
