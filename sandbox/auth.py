@@ -10,6 +10,7 @@ from connexion.exceptions import OAuthProblem
 from connexion.security import BearerSecurityHandler
 
 from sandbox.contracts import Contract
+from sandbox.domain.world.entities import LeadProvider
 from sandbox.journal import ADMIN
 from sandbox.state import SandboxState
 
@@ -21,8 +22,8 @@ def security_handler_for(
 ) -> type[BearerSecurityHandler]:
     """A Connexion security handler class bound to this sandbox's tokens; with `admin`, the admin
     token is accepted too (the control API), never on the Lead Provider API itself. A contract that
-    knows only ECF providers' tokens treats any other provider's token as unknown."""
-    ecf_only = contract is not None and contract.sides == "ecf"
+    serves one programme treats the token of a provider without that side as unknown."""
+    side = contract.sides if contract is not None else "any"
 
     class ProviderTokenHandler(BearerSecurityHandler):
         def get_fn(self, security_scheme: dict, required_scopes: Any) -> Callable:
@@ -35,10 +36,14 @@ def security_handler_for(
                 if admin and secrets.compare_digest(token, state.admin_token):
                     return {"sub": ADMIN}
                 provider = state.store.provider_by_token(token)
-                if provider is None or (ecf_only and not provider.has_ecf):
+                if provider is None or not _has_side(provider, side):
                     raise OAuthProblem(detail="HTTP Token: Access denied")
                 return {"sub": provider.id}
 
             return verify
 
     return ProviderTokenHandler
+
+
+def _has_side(provider: LeadProvider, side: str) -> bool:
+    return {"any": True, "ecf": provider.has_ecf, "npq": provider.has_npq}[side]

@@ -22,8 +22,11 @@ from sandbox.domain.errors import (
     InvalidAction,
     NotFound,
     NotPermitted,
+    NotTheMaker,
+    ParticipantIdChanged,
     ValidationFailed,
 )
+from sandbox.presenters.formats import timestamp
 from sandbox.requests_journal.recorder import note_refusal
 
 log = logging.getLogger(__name__)
@@ -32,9 +35,11 @@ JSON_API = "application/vnd.api+json"
 UNAUTHORISED = {"error": "HTTP Token: Access denied"}
 NOT_FOUND = {"error": "Resource not Found"}
 INTERNAL = {"error": "Internal server error"}
-# The "rect-errors" shape: a record it cannot find, a path it does not route.
+# The newer services' shapes ("rect-errors", "npq-errors") share everything but the body of a record
+# not found; a path they do not route is the same for both.
 RECT_NOT_FOUND = [("Resource not found", "Nothing could be found for the provided details")]
-RECT_NO_ROUTE = {"error": "Resource not found"}
+NEWER_NO_ROUTE = {"error": "Resource not found"}
+NEWER_SHAPES = ("rect-errors", "npq-errors")
 
 
 def _json(
@@ -54,14 +59,17 @@ def error_list(status: int, entries: list[tuple[str, str]], media_type: str = JS
 
 
 def _rect(request: ConnexionRequest) -> Contract | None:
-    """The contract of the request when it answers in the "rect-errors" shape."""
+    """The contract of the request when it answers in one of the newer services' shapes."""
     contract = contract_at(request.url.path)
-    return contract if contract is not None and contract.error_shape == "rect-errors" else None
+    return contract if contract is not None and contract.error_shape in NEWER_SHAPES else None
 
 
 def _rect_error(contract: Contract, exc: DomainError) -> ConnexionResponse | None:
-    """RECT's bodies: a record not found is an error list, and a 422 has one entry per message."""
+    """The newer services' bodies: a 422 has one entry per message; RECT's record not found is an
+    error list, the NPQ service's its route-not-found body."""
     media = contract.content_type
+    if isinstance(exc, NotFound) and contract.error_shape == "npq-errors":
+        return _json(NEWER_NO_ROUTE, 404, media_type=media)
     if isinstance(exc, NotFound):
         return error_list(404, RECT_NOT_FOUND, media)
     if isinstance(exc, BadRequest):
@@ -75,6 +83,8 @@ def _rect_error(contract: Contract, exc: DomainError) -> ConnexionResponse | Non
 
 def domain_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     note_refusal(_request.scope, exc)
+    if isinstance(exc, NotTheMaker | ParticipantIdChanged):
+        return _answer_of_the_newer_services(_request, exc)
     rect = _rect(_request)
     if rect is not None and isinstance(exc, DomainError) and (answer := _rect_error(rect, exc)):
         return answer
@@ -94,6 +104,28 @@ def domain_error(_request: ConnexionRequest, exc: Exception) -> ConnexionRespons
     return unexpected(_request, exc)
 
 
+def _answer_of_the_newer_services(
+    request: ConnexionRequest, exc: NotTheMaker | ParticipantIdChanged
+) -> ConnexionResponse:
+    """Refusals only the NPQ service's rules raise: another maker's declaration (403) and a merged
+    participant id (410, naming the id that replaced it)."""
+    contract = contract_at(request.url.path)
+    media = contract.content_type if contract is not None else JSON_API
+    if isinstance(exc, NotTheMaker):
+        return error_list(403, [(exc.title, exc.detail)], media)
+    change = {
+        "from_participant_id": exc.from_id,
+        "to_participant_id": exc.to_id,
+        "changed_at": timestamp(exc.changed_at),
+    }
+    entry = {
+        "title": "Participant ID has been changed",
+        "detail": exc.detail,
+        "participant_id_changes": [change],
+    }
+    return _json({"errors": [entry]}, 410, media_type=media)
+
+
 def unauthorised(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
     if rect := _rect(_request):
         return _json(UNAUTHORISED, 401, media_type=rect.content_type)  # no WWW-Authenticate
@@ -102,7 +134,7 @@ def unauthorised(_request: ConnexionRequest, _exc: Exception) -> ConnexionRespon
 
 def not_found(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
     if rect := _rect(_request):
-        return _json(RECT_NO_ROUTE, 404, media_type=rect.content_type)
+        return _json(NEWER_NO_ROUTE, 404, media_type=rect.content_type)
     return _json(NOT_FOUND, 404)
 
 
@@ -123,7 +155,7 @@ def method_not_allowed_for(allowed: Callable[[str], list[str]]) -> Callable:
 
 def unsupported_media_type(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     if rect := _rect(_request):
-        # RECT parses JSON only: any other body is no body at all.
+        # The newer services parse JSON only: any other body is no body at all.
         return error_list(400, [("Bad request", rect.queries.structure_message)], rect.content_type)
     return error_list(
         415, [("Bad request", _first_paragraph(getattr(exc, "detail", "")) or "Unsupported media type")]

@@ -26,6 +26,7 @@ from sandbox.domain.world.entities import (
     LeadProvider,
     NPQApplication,
     NPQContract,
+    NPQDeliveryPartnership,
     NPQProfile,
     Outcome,
     Partnership,
@@ -66,6 +67,7 @@ class Store:
     npq_applications: dict[str, NPQApplication] = _recorded()
     npq_profiles: dict[str, NPQProfile] = _recorded()
     npq_contracts: set[NPQContract] = _recorded()
+    npq_delivery_partnerships: set[NPQDeliveryPartnership] = _recorded()
     statements: dict[str, Statement] = _recorded()
     declarations: dict[str, Declaration] = _recorded()
     outcomes: dict[str, Outcome] = _recorded()
@@ -210,6 +212,9 @@ class Store:
         if not declaration.is_npq:
             for provider_id in self._providers_with_records(declaration.profile_id):
                 self._enter("declarations_by_provider", provider_id, declaration)
+        elif (application := self.npq_applications.get(declaration.profile_id)) is not None:
+            # The NPQ service lists declarations on an application now with the provider, whoever made them.
+            self._enter("declarations_by_provider", application.lead_provider_id, declaration)
         return declaration
 
     def add_outcome(self, outcome: Outcome) -> Outcome:
@@ -232,6 +237,16 @@ class Store:
                 self._enter("ecf_users_by_provider", provider_id, user)
         for application in self.applications_of(user_id):
             self._enter("npq_users_by_provider", application.lead_provider_id, user)
+
+    def note_application_move(self, application: NPQApplication) -> None:
+        """Call after an application moves to another provider: that provider reaches it, its applicant and
+        the declarations on it (the old provider's entries stay; readers check whose records they are)."""
+        provider_id = application.lead_provider_id
+        self._enter("applications_by_provider", provider_id, application)
+        self._enter("npq_users_by_provider", provider_id, self.users.get(application.user_id))
+        for declaration in self.declarations_of(application.user_id):
+            if declaration.profile_id == application.id:
+                self._enter("declarations_by_provider", provider_id, declaration)
 
     def _providers_with_records(self, profile_id: str) -> set[str]:
         return {self.partnerships[r.partnership_id].lead_provider_id for r in self.records_of(profile_id)}
@@ -322,7 +337,7 @@ class Store:
 
 Entry = tuple  # (created_at, creation serial, id): the order lists read records in
 
-_SETS = ("provider_relationships", "npq_contracts")
+_SETS = ("provider_relationships", "npq_contracts", "npq_delivery_partnerships")
 _ORDERED = (
     "ecf_users_by_provider",
     "npq_users_by_provider",

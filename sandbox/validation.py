@@ -20,7 +20,12 @@ from connexion.validators.parameter import ParameterValidator, draft4_format_che
 from jsonschema import Draft4Validator, ValidationError
 
 from sandbox.api.context import SERVER_DATE_HEADER, server_date_message
-from sandbox.api.params import TRAINING_STATUS_MESSAGE, TRAINING_STATUSES, parse_filter_datetime
+from sandbox.api.params import (
+    TRAINING_STATUS_MESSAGE,
+    TRAINING_STATUSES,
+    UUID_LIST_MESSAGE,
+    parse_filter_datetime,
+)
 from sandbox.contracts.manage_cpd import QUERIES
 from sandbox.contracts.model import Queries
 from sandbox.domain.errors import BadRequest
@@ -41,7 +46,8 @@ def query_refusal(name: str, value: Any, error: str, queries: Queries = QUERIES)
         if value is None:
             return BadRequest("The filter '#/cohort' must be included in your request", title="Bad parameter")
         if not isinstance(value, dict):
-            return BadRequest("Filter must be a hash", title="Bad parameter")
+            title, detail = queries.filter_not_hash
+            return BadRequest(detail, title=title)
         missing = [k for k in ("cohort",) if f"'{k}' is a required property" in error]
         if missing:
             return BadRequest(
@@ -52,6 +58,9 @@ def query_refusal(name: str, value: Any, error: str, queries: Queries = QUERIES)
         for key in DATE_FILTERS:
             if key in value and parse_filter_datetime(str(value[key])) is None:
                 return BadRequest(queries.since_message.format(key=key))
+        if "participant_id" in value and "does not match" in error:
+            # Only a document that lists UUIDs by pattern refuses them here (the NPQ service's).
+            return BadRequest(UUID_LIST_MESSAGE.format(key="participant_id"))
     return BadRequest(f"The '#/{name}' parameter is not valid: {_first_line(error)}")
 
 

@@ -29,7 +29,9 @@ def _require_side(ctx: RequestContext) -> None:
 
 
 def _render(ctx: RequestContext, declaration: Declaration) -> dict[str, Any]:
-    return present.render(domain.declaration_view(ctx.store, declaration), ctx.contract)
+    return present.render(
+        domain.declaration_view(ctx.store, declaration, ctx.contract.npq_rules), ctx.contract
+    )
 
 
 def list_declarations(ctx: RequestContext, **query: Any) -> Response:

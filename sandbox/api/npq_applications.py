@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 from starlette.responses import Response
@@ -10,7 +11,7 @@ from sandbox.api import params
 from sandbox.api.body import DATA_STRUCTURE_MESSAGE, attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body, many, single
-from sandbox.domain.applications import decisions
+from sandbox.domain.applications import decisions, npq_service
 from sandbox.domain.applications import reads as domain
 from sandbox.domain.errors import BadRequest
 from sandbox.domain.world.entities import NPQApplication
@@ -21,6 +22,11 @@ def _filter(ctx: RequestContext, raw: Any) -> domain.ApplicationFilter:
     return domain.ApplicationFilter(
         **params.read_filters(ctx.contract.npq_applications.listing, raw, ctx.contract.queries)
     )
+
+
+def _decisions(ctx: RequestContext) -> ModuleType:
+    """The rules the contract's NPQ decisions follow: the ECF service's or the NPQ service's."""
+    return npq_service if ctx.contract.npq_rules == "npq-service" else decisions
 
 
 def _render(ctx: RequestContext, application: NPQApplication) -> dict[str, Any]:
@@ -77,7 +83,7 @@ def accept_attributes(ctx: RequestContext, body: Any) -> dict[str, Any]:
 def accept_application(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_npq()
     attrs = accept_attributes(ctx, body)
-    application = decisions.accept_application(
+    application = _decisions(ctx).accept_application(
         ctx.store,
         ctx.provider,
         id,
@@ -90,14 +96,18 @@ def accept_application(ctx: RequestContext, id: str, body: Any = None, **_: Any)
 
 def reject_application(ctx: RequestContext, id: str, **_: Any) -> Response:
     ctx.require_npq()
-    application = decisions.reject_application(ctx.store, ctx.provider, id, ctx.now)
+    application = _decisions(ctx).reject_application(ctx.store, ctx.provider, id, ctx.now)
     return single(_render(ctx, application))
 
 
 def change_funded_place(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_npq()
-    funded_place = attributes(body).get("funded_place")
+    # The NPQ service reads a body without `data` as no attributes at all (then refused with 422).
+    no_data = not isinstance(body, dict) or "data" not in body
+    funded_place = (
+        None if no_data and ctx.contract.npq_rules == "npq-service" else attributes(body).get("funded_place")
+    )
     # Rails drops objects and lists from permitted params: such a value arrives as missing (422).
     funded_place = funded_place if isinstance(funded_place, _SCALARS) else None
-    application = decisions.change_funded_place(ctx.store, ctx.provider, id, funded_place, ctx.now)
+    application = _decisions(ctx).change_funded_place(ctx.store, ctx.provider, id, funded_place, ctx.now)
     return single(_render(ctx, application))

@@ -29,13 +29,14 @@ def list_participants(ctx: RequestContext, **query: Any) -> Response:
 
 def show_participant(ctx: RequestContext, id: str, **_: Any) -> Response:
     ctx.require_npq()
-    participant = domain.get_participant(ctx.store, ctx.provider, id)
+    participant = domain.get_participant(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
     return single(present.render_participant(participant, ctx.contract))
 
 
 def withdraw(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_npq()
     attrs = attributes(body)
+    domain.require_participant(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
     participant = actions.withdraw_participant(
         ctx.store,
         ctx.provider,
@@ -50,6 +51,7 @@ def withdraw(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Respon
 def defer(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_npq()
     attrs = attributes(body)
+    domain.require_participant(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
     participant = actions.defer_participant(
         ctx.store,
         ctx.provider,
@@ -64,6 +66,7 @@ def defer(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
 def resume(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_npq()
     attrs = attributes(body)
+    domain.require_participant(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
     participant = actions.resume_participant(
         ctx.store, ctx.provider, id, course_identifier=attrs.get("course_identifier"), now=ctx.now
     )
@@ -73,6 +76,7 @@ def resume(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response
 def change_schedule(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_npq()
     attrs = attributes(body)
+    domain.require_participant(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
     participant = actions.change_schedule(
         ctx.store,
         ctx.provider,

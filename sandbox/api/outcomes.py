@@ -26,17 +26,29 @@ def list_outcomes(ctx: RequestContext, **query: Any) -> Response:
     return many(present.render_outcome(o, ctx.contract) for o in outcomes)
 
 
-def participant_outcomes(ctx: RequestContext, participant_id: str, **_: Any) -> Response:
-    outcomes = domain.participant_outcomes(ctx.store, ctx.provider, participant_id)
+# The participant is `{participant_id}` in the ECF service's paths and `{id}` in the NPQ service's.
+
+
+def participant_outcomes(
+    ctx: RequestContext, participant_id: str = "", id: str = "", **query: Any
+) -> Response:
+    outcomes = domain.participant_outcomes(
+        ctx.store, ctx.provider, participant_id or id, ctx.contract.npq_rules
+    )
+    if ctx.contract.outcomes.participant_list_paged:
+        outcomes = params.page(query.get("page"), ctx.contract.queries).slice(outcomes)
     return many(present.render_outcome(o, ctx.contract) for o in outcomes)
 
 
-def create_outcome(ctx: RequestContext, participant_id: str, body: Any = None, **_: Any) -> Response:
+def create_outcome(
+    ctx: RequestContext, participant_id: str = "", id: str = "", body: Any = None, **_: Any
+) -> Response:
     attrs = attributes(body)
+    domain.require_participant(ctx.store, ctx.provider, participant_id or id, ctx.contract.npq_rules)
     outcome = outcome_rules.create_outcome(
         ctx.store,
         ctx.provider,
-        participant_id,
+        participant_id or id,
         course_identifier=attrs.get("course_identifier"),
         state=attrs.get("state"),
         completion_date=attrs.get("completion_date"),

@@ -10,11 +10,12 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from sandbox.contracts.model import Listing, Queries
-from sandbox.domain.errors import BadRequest
+from sandbox.domain.errors import BadRequest, InvalidAction
 from sandbox.domain.listing import MAX_PER_PAGE, Page, Since, SortKey
 from sandbox.domain.values import blank  # filters are read with Rails' `present?`: a blank value is no filter
 
 TRAINING_STATUSES = ("active", "deferred", "withdrawn")
+UUID_LIST_MESSAGE = "The filter '#/{key}' must be a comma-delimited list of valid UUIDs"
 TRAINING_STATUS_MESSAGE = "The filter '#/training_status' must be " + '["active", "deferred", "withdrawn"]'
 # A training status no enrolment can have: the filter then matches nothing.
 NO_TRAINING_STATUS = "none"
@@ -131,6 +132,8 @@ def training_status(flt: dict[str, Any], queries: Queries) -> str | None:
     if raw not in TRAINING_STATUSES:
         if queries.unknown_training_status == "match_nothing":
             return NO_TRAINING_STATUS
+        if queries.unknown_training_status == "unpermitted":
+            raise InvalidAction(TRAINING_STATUS_MESSAGE, title="Unpermitted parameters")
         raise BadRequest(TRAINING_STATUS_MESSAGE)
     return raw
 
@@ -173,6 +176,14 @@ def _uuid_list(flt: dict[str, Any], key: str, _queries: Queries) -> list[str] | 
     return None if items is None else [i for i in items if _UUID.match(i)]
 
 
+def _uuid_list_strict(flt: dict[str, Any], key: str, _queries: Queries) -> list[str] | None:
+    """Every id must be UUID-shaped, or the whole filter is refused."""
+    items = text_list(flt, key)
+    if items is not None and not all(_UUID.match(i) for i in items):
+        raise BadRequest(UUID_LIST_MESSAGE.format(key=key))
+    return items
+
+
 _READERS: dict[str, Any] = {
     "cohort_list": lambda flt, _key, _q: cohorts(flt),
     "cohort_single": lambda flt, _key, _q: cohorts(flt, single=True),
@@ -181,6 +192,7 @@ _READERS: dict[str, Any] = {
     "since_inclusive": _since_compared(False),
     "text_list": lambda flt, key, _q: text_list(flt, key),
     "uuid_list": _uuid_list,
+    "uuid_list_strict": _uuid_list_strict,
     "text_single": _text_single,
     "one": lambda flt, key, _q: one(flt, key),
     "training_status": lambda flt, _key, q: training_status(flt, q),

@@ -27,5 +27,5 @@ def list_statements(ctx: RequestContext, **query: Any) -> Response:
 
 
 def show_statement(ctx: RequestContext, id: str, **_: Any) -> Response:
-    statement = domain.get_statement(ctx.store, ctx.provider, id, ctx.contract.sides)
+    statement = domain.get_statement(ctx.store, ctx.provider, id, ctx.contract.sides, ctx.contract.npq_rules)
     return single(render_statement(statement, ctx.contract))

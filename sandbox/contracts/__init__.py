@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from sandbox.contracts.manage_cpd import V1, V2, V3
 from sandbox.contracts.model import Contract
+from sandbox.contracts.npq_service import NPQ_V3
 from sandbox.contracts.rect import RECT
 
-SERVED: tuple[Contract, ...] = (V1, V2, V3, RECT)
+SERVED: tuple[Contract, ...] = (V1, V2, V3, RECT, NPQ_V3)
 BY_NAME: dict[str, Contract] = {c.name: c for c in SERVED}
 # The control API answers with resources as the newest Lead Provider contract shows them.
 CONTROL_VIEW: Contract = V3

@@ -18,6 +18,7 @@ from sandbox.domain.listing import SortKey
 #   since_inclusive   a date-time compared inclusively (at or after it)
 #   text_list         comma list of ids             text_single      the whole value as a one-id list
 #   uuid_list         comma list of ids, items that are not UUIDs dropped
+#   uuid_list_strict  comma list of ids, refused (400) when any item is not a UUID
 #   one               the value as it is            training_status  one of active/deferred/withdrawn
 FilterKind = Literal[
     "cohort_list",
@@ -27,6 +28,7 @@ FilterKind = Literal[
     "since_inclusive",
     "text_list",
     "uuid_list",
+    "uuid_list_strict",
     "text_single",
     "one",
     "training_status",
@@ -70,9 +72,10 @@ class Declarations:
     csv_columns: tuple[str, ...] | None
     requires_programme_side: bool  # a token without ECF or NPQ is refused (403)
     scope: DeclarationScope = EVERY_DECLARATION  # which declarations exist through this contract
-    # Whose submit and void rules apply: the Manage-CPD service's, or RECT's (2025 sequence, evidence per
-    # type, no `ineligible`, one message per refusal).
-    rules: Literal["manage-cpd", "rect"] = "manage-cpd"
+    # Whose submit and void rules apply: the Manage-CPD service's, RECT's (2025 sequence, evidence per
+    # type, no `ineligible`, one message per refusal), or the NPQ service's (delivery partners, 403 to
+    # another maker, refusals titled `declaration`).
+    rules: Literal["manage-cpd", "rect", "npq"] = "manage-cpd"
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class NPQParticipants:
 @dataclass(frozen=True)
 class Outcomes:
     fields: tuple[str, ...]
+    participant_list_paged: bool = False  # whether one participant's outcomes read `page[...]`
 
 
 @dataclass(frozen=True)
@@ -103,9 +107,11 @@ class Queries:
 
     page_message: str
     since_message: str  # `{key}` is the filter's name
-    unknown_training_status: Literal["refuse", "match_nothing"]
+    # "refuse": 400; "unpermitted": 422 titled `Unpermitted parameters`; "match_nothing": no error.
+    unknown_training_status: Literal["refuse", "unpermitted", "match_nothing"]
     structure_message: str  # a write body without `data` (or, when required, known attributes)
     attributes_required: bool  # a write with no attribute the operation reads is refused (400)
+    filter_not_hash: tuple[str, str] = ("Bad parameter", "Filter must be a hash")  # (title, detail)
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,7 @@ class Shapes:
     school: tuple[str, ...]
     # Induction programme choices this contract words otherwise (RECT has three).
     programme_choice_words: tuple[tuple[str, str], ...] = ()
+    delivery_partner_cohorts: Literal["string", "integer"] = "string"  # the `cohort` list of a partner
     # A partnership update naming its current delivery partner is refused as a duplicate (RECT).
     same_partner_refused: bool = False
 
@@ -142,8 +149,11 @@ class Contract:
     outcomes: Outcomes
     queries: Queries
     shapes: Shapes
-    # The programmes it serves: "ecf" knows only the tokens of providers with an ECF side (others get
-    # 401) and shows only ECF statements and declarations.
-    sides: Literal["any", "ecf"] = "any"
+    # The programmes it serves: "ecf" (or "npq") knows only the tokens of providers with an ECF (NPQ)
+    # side, others getting 401, and shows only that programme's statements and declarations.
+    sides: Literal["any", "ecf", "npq"] = "any"
+    # Whose rules NPQ writes and reads follow (applications, participants, declarations, outcomes,
+    # delivery partners): the ECF service's, or the standalone NPQ service's. The domain holds both.
+    npq_rules: Literal["ecf-service", "npq-service"] = "ecf-service"
     # Where its days begin (milestone windows, "today", X-With-Server-Date without an offset).
     time_zone: str = "UTC"

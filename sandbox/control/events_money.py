@@ -93,3 +93,13 @@ def create_npq_application(ctx: ControlContext, body: Any = None, **_: Any) -> R
     return ok(
         {"npq_application": render_application(npq.application_view(ctx.store, application), CONTROL_VIEW)}
     )
+
+
+@journaled
+def change_npq_application_provider(
+    ctx: ControlContext, application_id: str, body: Any = None, **_: Any
+) -> Response:
+    application = npq_application_event.change_lead_provider(ctx.store, ctx, application_id, _object(body))
+    return ok(
+        {"npq_application": render_application(npq.application_view(ctx.store, application), CONTROL_VIEW)}
+    )

@@ -3,6 +3,8 @@ them into HTTP responses."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class DomainError(Exception):
     """Base of every error the domain raises on purpose."""
@@ -52,6 +54,24 @@ class InvalidAction(DomainError):
         super().__init__(detail)
         self.title = title
         self.detail = detail
+
+
+class NotTheMaker(DomainError):
+    """The record is visible to the provider, but only the provider that made it may change it."""
+
+    def __init__(self, title: str, detail: str) -> None:
+        super().__init__(detail)
+        self.title = title
+        self.detail = detail
+
+
+class ParticipantIdChanged(DomainError):
+    """The id was retired when its person was merged into another id (the NPQ service answers 410)."""
+
+    def __init__(self, from_id: str, to_id: str, changed_at: datetime) -> None:
+        super().__init__(f"The participant_id '{from_id}' has been replaced with '{to_id}'.")
+        self.from_id, self.to_id, self.changed_at = from_id, to_id, changed_at
+        self.detail = str(self)
 
 
 class Errors(dict[str, list[str]]):

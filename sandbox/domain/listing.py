@@ -42,6 +42,14 @@ class Since:
         return value > self.at if self.strict else value >= self.at
 
 
+def as_since(value: Since | datetime | None, strict: bool) -> Since | None:
+    """A threshold the contract already compared (a `Since`), else `value` compared as the resource
+    compares by default."""
+    if value is None or isinstance(value, Since):
+        return value
+    return Since(value, strict)
+
+
 @dataclass(frozen=True)
 class SortKey:
     column: str

@@ -156,7 +156,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "and report per request whether status and body agree. Without --url, a seeded sandbox is "
         "started in-process on 127.0.0.1 at a fixed instant, so the report is the same on every run.",
     )
-    twin.add_argument("--mapping", default="v2-v3", help="a mapping file, or a shipped one: v2-v3 (default)")
+    twin.add_argument(
+        "--mapping", default="v2-v3", help="a mapping file, or a shipped one: v2-v3 (default), v3-npq"
+    )
     twin.add_argument("--url", help="a running server holding both contracts (default: in-process sandbox)")
     twin.add_argument("--token", help="a lead provider's token (default: the seeded world's first provider)")
     twin.add_argument("--seed", type=int, default=1, help="seed of the in-process world (default 1)")

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-MAPPINGS = {"v2-v3": "parity-v2-v3.yaml"}
+MAPPINGS = {"v2-v3": "parity-v2-v3.yaml", "v3-npq": "parity-v3-npq.yaml"}
 DEFAULT_AT = "2026-11-27T12:00:00+00:00"  # the in-process world's fixed instant
 
 

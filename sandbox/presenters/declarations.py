@@ -27,6 +27,11 @@ FIELDS = {
     "uplift_paid": lambda v: v.uplift_paid,
     "evidence_held": lambda v: v.evidence_held,
     "lead_provider_name": lambda v: v.lead_provider_name,
+    "delivery_partner_name": lambda v: v.delivery_partner_name,
+    "secondary_delivery_partner_id": lambda v: v.declaration.secondary_delivery_partner_id,
+    "secondary_delivery_partner_name": lambda v: v.secondary_delivery_partner_name,
+    # An NPQ training record shares its application's id.
+    "application_id": lambda v: v.declaration.profile_id,
 }
 
 

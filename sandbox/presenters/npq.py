@@ -10,6 +10,7 @@ from sandbox.domain.participants.npq import NPQEnrolment, NPQParticipant
 from sandbox.domain.world.entities import Outcome
 from sandbox.presenters.formats import (
     cohort,
+    iso_date,
     midnight,
     participant_id_changes,
     pick,
@@ -48,6 +49,10 @@ APPLICATION_FIELDS = {
     "itt_provider": lambda v: v.application.itt_provider,
     "lead_mentor": lambda v: v.application.lead_mentor,
     "schedule_identifier": lambda v: v.application.schedule_identifier,
+    "reason_for_rejection": lambda v: v.application.reason_for_rejection,
+    "cohort_suffix": lambda v: v.application.cohort_suffix,
+    "works_as_senco": lambda v: v.application.works_as_senco,
+    "senco_start_date": lambda v: iso_date(v.application.senco_start_date),
 }
 ENROLMENT_FIELDS = {
     "course_identifier": lambda e: e.profile.course_identifier,
@@ -65,6 +70,7 @@ ENROLMENT_FIELDS = {
     "deferral": lambda e: profile_state(e.deferral),
     "created_at": lambda e: timestamp(e.profile.created_at),
     "participant_id": lambda e: e.profile.user_id,
+    "cohort_suffix": lambda e: e.application.cohort_suffix,
 }
 PARTICIPANT_FIELDS = {
     "full_name": lambda p, _c: p.user.full_name,
@@ -83,6 +89,7 @@ PARTICIPANT_FIELDS = {
     ],
     "npq_enrolments": lambda p, c: [enrolment_attributes(e, c) for e in p.enrolments],
     "participant_id_changes": lambda p, _c: participant_id_changes(p.user),
+    "previous_names": lambda p, _c: list(p.user.previous_names),
 }
 OUTCOME_FIELDS = {
     "state": lambda o: o.state,

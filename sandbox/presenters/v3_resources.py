@@ -90,14 +90,17 @@ def render_school(view: SchoolView, contract: Contract) -> dict[str, Any]:
     return resource(view.school.id, "school", shown)
 
 
-def render_delivery_partner(view: DeliveryPartnerView) -> dict[str, Any]:
-    partner = view.delivery_partner
+COHORT_LISTS = {"string": cohort, "integer": lambda year: year}
+
+
+def render_delivery_partner(view: DeliveryPartnerView, contract: Contract) -> dict[str, Any]:
+    partner, year = view.delivery_partner, COHORT_LISTS[contract.shapes.delivery_partner_cohorts]
     return resource(
         partner.id,
         "delivery-partner",
         {
             "name": partner.name,
-            "cohort": [cohort(c) for c in view.cohorts],
+            "cohort": [year(c) for c in view.cohorts],
             "created_at": timestamp(partner.created_at),
             "updated_at": timestamp(partner.updated_at),
         },

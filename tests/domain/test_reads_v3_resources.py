@@ -359,7 +359,7 @@ def test_delivery_partners_related_in_the_filtered_cohorts_with_every_cohort_sho
     assert listed(None) == [(both.id, [2022, 2024]), (recent.id, [2024])]
     assert listed([2022]) == [(both.id, [2022, 2024])]
     assert listed([2021, 2023]) == []
-    assert render_delivery_partner(get_delivery_partner(world.store, mine, both.id))["attributes"][
+    assert render_delivery_partner(get_delivery_partner(world.store, mine, both.id), V3)["attributes"][
         "cohort"
     ] == [
         "2022",

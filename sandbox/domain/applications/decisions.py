@@ -181,7 +181,7 @@ def reject_application(
     return reject_npq_application(store, application_id=application.id, now=now)
 
 
-def _has_billable_declarations(store: Store, application: NPQApplication) -> bool:
+def has_billable_declarations(store: Store, application: NPQApplication) -> bool:
     return any(
         d.profile_id == application.id and d.state in BILLABLE_OR_CHANGEABLE
         for d in store.declarations_of(application.user_id)
@@ -212,7 +212,7 @@ def change_funded_place(
     if _truthy(funded_place) and not application.eligible_for_funding:
         errors.add("npq_application", NOT_ELIGIBLE_TO_CHANGE)
     profile = store.npq_profiles.get(application.id)
-    if profile is not None and not _truthy(funded_place) and _has_billable_declarations(store, application):
+    if profile is not None and not _truthy(funded_place) and has_billable_declarations(store, application):
         errors.add("npq_application", VOID_BEFORE_UNFUNDING)
     if not errors:
         contract = npq_contract(store, provider.id, application.cohort, application.course_identifier)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sandbox.domain.errors import NotFound
-from sandbox.domain.listing import Since, SortKey, sort_records
+from sandbox.domain.listing import Since, SortKey, as_since, sort_records
 from sandbox.domain.world.entities import LeadProvider, NPQApplication, User
 from sandbox.store import Store, creation_order
 
@@ -81,8 +81,9 @@ def application_view(store: Store, application: NPQApplication) -> ApplicationVi
 @dataclass(frozen=True)
 class ApplicationFilter:
     cohorts: list[int] | None = None
-    updated_since: datetime | None = None
+    updated_since: Since | datetime | None = None  # a datetime is compared strictly (after it)
     participant_id: str | None = None
+    participant_ids: list[str] | None = None
 
 
 APPLICATION_COLUMNS = {
@@ -102,19 +103,21 @@ def _provider_applications(
         mine = [a for a in store.applications_of(flt.participant_id) if a.lead_provider_id == provider.id]
     else:
         entries = store.ordered("applications_by_provider", provider.id)
-        mine = [store.npq_applications[e[2]] for e in entries]
+        # An application DfE moved away keeps its old entry: whose it is now decides.
+        mine = [a for e in entries if (a := store.npq_applications[e[2]]).lead_provider_id == provider.id]
     return sorted(mine, key=creation_order)
 
 
 def list_applications(
     store: Store, provider: LeadProvider, flt: ApplicationFilter, sort: Sequence[SortKey] = ()
 ) -> list[NPQApplication]:
-    since = Since(flt.updated_since, strict=True) if flt.updated_since else None
+    since = as_since(flt.updated_since, strict=True)
     result = [
         a
         for a in _provider_applications(store, provider, flt)
         if (flt.cohorts is None or a.cohort in flt.cohorts)
         and (flt.participant_id is None or a.user_id == flt.participant_id)
+        and (flt.participant_ids is None or a.user_id in flt.participant_ids)
         and (since is None or since.admits(application_updated_at(store, a)))
     ]
     return sort_records(result, sort or [SortKey("created_at")], APPLICATION_COLUMNS)

@@ -29,6 +29,8 @@ class DeclarationRequest:
     course_identifier: str | None = None
     evidence_held: str | None = None
     has_passed: bool | str | None = None
+    delivery_partner_id: str | None = None  # the NPQ service's only
+    secondary_delivery_partner_id: str | None = None
 
     @classmethod
     def from_attributes(cls, attributes: Mapping[str, Any]) -> DeclarationRequest:
@@ -40,6 +42,8 @@ class DeclarationRequest:
             course_identifier=_text(attributes.get("course_identifier")),
             evidence_held=_text(attributes.get("evidence_held")),
             has_passed=passed if isinstance(passed, bool) else _text(passed),
+            delivery_partner_id=_text(attributes.get("delivery_partner_id")),
+            secondary_delivery_partner_id=_text(attributes.get("secondary_delivery_partner_id")),
         )
 
 

@@ -29,16 +29,20 @@ class DeclarationScope:
     deleted the declarations ECF1 had left `ineligible` (RECT has no such state), so through it they are
     not found at all: not listed, not shown, not voidable."""
 
-    side: Literal["any", "ecf"] = "any"
+    side: Literal["any", "ecf", "npq"] = "any"
     hidden_states: tuple[str, ...] = ()
+    # The NPQ service shows every declaration on an application now with the provider, in any state,
+    # whoever made it (an application DfE moved from another provider brings its history).
+    on_own_applications: bool = False
 
     def holds(self, declaration: Declaration) -> bool:
-        if self.side == "ecf" and declaration.is_npq:
+        if self.side != "any" and declaration.is_npq != (self.side == "npq"):
             return False
         return declaration.state not in self.hidden_states
 
 
 EVERY_DECLARATION = DeclarationScope()
+NPQ_SERVICE_DECLARATIONS = DeclarationScope(side="npq", on_own_applications=True)
 
 
 def _transferred_in(store: Store, provider: LeadProvider, declaration: Declaration) -> bool:
@@ -54,8 +58,22 @@ def _transferred_in(store: Store, provider: LeadProvider, declaration: Declarati
     )
 
 
-def visible_to(store: Store, provider: LeadProvider, declaration: Declaration) -> bool:
-    return declaration.lead_provider_id == provider.id or _transferred_in(store, provider, declaration)
+def _on_own_application(store: Store, provider: LeadProvider, declaration: Declaration) -> bool:
+    application = store.npq_applications.get(declaration.profile_id) if declaration.is_npq else None
+    return application is not None and application.lead_provider_id == provider.id
+
+
+def visible_to(
+    store: Store,
+    provider: LeadProvider,
+    declaration: Declaration,
+    scope: DeclarationScope = EVERY_DECLARATION,
+) -> bool:
+    if declaration.lead_provider_id == provider.id:
+        return True
+    if scope.on_own_applications:
+        return _on_own_application(store, provider, declaration)
+    return _transferred_in(store, provider, declaration)
 
 
 def list_declarations(
@@ -93,7 +111,7 @@ def iter_declarations(
             continue
         if flt.updated_since is not None and not flt.updated_since.admits(declaration.updated_at):
             continue
-        if visible_to(store, provider, declaration):
+        if visible_to(store, provider, declaration, scope):
             yield declaration
 
 
@@ -101,7 +119,11 @@ def get_declaration(
     store: Store, provider: LeadProvider, declaration_id: str, scope: DeclarationScope = EVERY_DECLARATION
 ) -> Declaration:
     declaration = store.declarations.get(declaration_id)
-    if declaration is None or not scope.holds(declaration) or not visible_to(store, provider, declaration):
+    if (
+        declaration is None
+        or not scope.holds(declaration)
+        or not visible_to(store, provider, declaration, scope)
+    ):
         raise NotFound(declaration_id)
     return declaration
 
@@ -147,6 +169,9 @@ class DeclarationView:
     has_passed: bool | None
     uplift_paid: bool
     lead_provider_name: str
+    rules: str = "ecf-service"  # the ECF service never showed a delivery partner on an NPQ declaration
+    delivery_partner_name: str | None = None
+    secondary_delivery_partner_name: str | None = None
 
     @property
     def mentor_id(self) -> str | None:
@@ -168,17 +193,26 @@ class DeclarationView:
 
     @property
     def delivery_partner_id(self) -> str | None:
-        return None if self.declaration.is_npq else self.declaration.delivery_partner_id
+        hidden = self.declaration.is_npq and self.rules != "npq-service"
+        return None if hidden else self.declaration.delivery_partner_id
 
     @property
     def evidence_held(self) -> str | None:
         return None if self.declaration.is_npq else self.declaration.evidence_held
 
 
-def declaration_view(store: Store, declaration: Declaration) -> DeclarationView:
+def declaration_view(store: Store, declaration: Declaration, rules: str = "ecf-service") -> DeclarationView:
     return DeclarationView(
         declaration,
         has_passed=has_passed(store, declaration),
         uplift_paid=uplift_paid(store, declaration),
         lead_provider_name=lead_provider_name(store, declaration),
+        rules=rules,
+        delivery_partner_name=_partner_name(store, declaration.delivery_partner_id),
+        secondary_delivery_partner_name=_partner_name(store, declaration.secondary_delivery_partner_id),
     )
+
+
+def _partner_name(store: Store, delivery_partner_id: str | None) -> str | None:
+    partner = store.delivery_partners.get(delivery_partner_id) if delivery_partner_id else None
+    return partner.name if partner else None

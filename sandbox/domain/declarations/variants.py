@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Literal
 
-from sandbox.domain.declarations import rect_rules, rect_void, rules, void
+from sandbox.domain.declarations import npq_void, rect_rules, rect_void, rules, void
 from sandbox.domain.declarations.input import DeclarationRequest
 from sandbox.domain.declarations.reads import DeclarationScope
 from sandbox.domain.world.entities import Declaration, LeadProvider
 from sandbox.store import Store
 
-Rules = Literal["manage-cpd", "rect"]
+Rules = Literal["manage-cpd", "rect", "npq"]
 
 
 def submit_declaration(
@@ -25,6 +25,8 @@ def submit_declaration(
 ) -> Declaration:
     if variant == "rect":
         return rect_rules.submit_declaration(store, provider, request, now, zone)
+    if variant == "npq":
+        return rules.submit_declaration(store, provider, request, now, "npq-service")
     return rules.submit_declaration(store, provider, request, now)
 
 
@@ -39,4 +41,6 @@ def void_declaration(
 ) -> Declaration:
     if variant == "rect":
         return rect_void.void_declaration(store, provider, declaration_id, now, scope, zone)
+    if variant == "npq":
+        return npq_void.void_declaration(store, provider, declaration_id, now)
     return void.void_declaration(store, provider, declaration_id, now, scope)

@@ -19,7 +19,7 @@ from sandbox.domain.errors import Errors, NotFound
 from sandbox.domain.events.money import EventActor, one_of
 from sandbox.domain.values import text
 from sandbox.domain.world.entities import LeadProvider, NPQApplication, User
-from sandbox.domain.world.npq_registration import create_npq_application
+from sandbox.domain.world.npq_registration import create_npq_application, move_npq_application
 from sandbox.domain.world.registration import create_user
 from sandbox.store import Store
 
@@ -207,3 +207,28 @@ def _details(attributes: Mapping[str, object]) -> dict[str, object]:
     details = {name: attributes[name] for name in (*_TEXTS, *_CHOICES) if name in attributes}
     details.update({name: attributes[name] for name in _FLAGS if attributes.get(name) is not None})
     return details
+
+
+def change_lead_provider(
+    store: Store, actor: EventActor, application_id: str, attributes: Mapping[str, object]
+) -> NPQApplication:
+    """DfE moves an application to another provider (npq.md §6.4): the new provider sees it, its training
+    record and every declaration on it; only the provider that made a declaration may void it. A
+    provider's token may move applications into or out of itself."""
+    application = store.npq_applications.get(application_id)
+    if application is None:
+        raise NotFound(application_id)
+    target = text(attributes.get("lead_provider_id"))
+    errors = Errors()
+    provider = store.lead_providers.get(target) if target else None
+    if provider is None or not provider.has_npq:
+        errors.add("lead_provider_id", "Name a lead provider with an NPQ side.")
+    elif provider.id == application.lead_provider_id:
+        errors.add("lead_provider_id", "The application is already with this lead provider.")
+    errors.raise_any()
+    assert provider is not None
+    actor.may_act_for({application.lead_provider_id, provider.id})
+    move_npq_application(
+        store, application_id=application.id, lead_provider_id=provider.id, now=actor.now_for(provider.id)
+    )
+    return application

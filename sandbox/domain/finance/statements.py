@@ -18,7 +18,7 @@ class StatementFilter:
     type: str | None = None
     updated_since: datetime | None = None
     # A service with one side (RECT: "ecf") has statements of that side only and no `type` filter.
-    side: Literal["any", "ecf"] = "any"
+    side: Literal["any", "ecf", "npq"] = "any"
 
     def admits_type(self, statement: Statement) -> bool:
         if self.side != "any":
@@ -42,10 +42,18 @@ def list_statements(store: Store, provider: LeadProvider, flt: StatementFilter) 
 
 
 def get_statement(
-    store: Store, provider: LeadProvider, statement_id: str, side: Literal["any", "ecf"] = "any"
+    store: Store,
+    provider: LeadProvider,
+    statement_id: str,
+    side: Literal["any", "ecf", "npq"] = "any",
+    rules: str = "ecf-service",
 ) -> Statement:
+    """One of the provider's statements, of the contract's side; the NPQ service shows only output-fee
+    ones, as it lists."""
     statement = store.statements.get(statement_id)
     if statement is None or statement.lead_provider_id != provider.id or side not in ("any", statement.type):
+        raise NotFound(statement_id)
+    if rules == "npq-service" and not statement.output_fee:
         raise NotFound(statement_id)
     return statement
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sandbox.domain.errors import NotFound
-from sandbox.domain.listing import Since, SortKey, sort_records
+from sandbox.domain.errors import NotFound, ParticipantIdChanged
+from sandbox.domain.listing import Since, SortKey, as_since, sort_records
 from sandbox.domain.participants.visibility import state_while
 from sandbox.domain.world.entities import (
     LeadProvider,
@@ -41,7 +41,7 @@ class NPQParticipant:
 
 @dataclass(frozen=True)
 class NPQParticipantFilter:
-    updated_since: datetime | None = None
+    updated_since: Since | datetime | None = None  # a datetime is compared strictly (after it)
     training_status: str | None = None
     from_participant_id: str | None = None
 
@@ -56,7 +56,8 @@ def _enrolments(store: Store, provider: LeadProvider, user: User) -> list[NPQEnr
     enrolments = []
     for application in store.applications_of(user.id):
         profile = store.npq_profiles.get(application.id)
-        if profile is None or profile.lead_provider_id != provider.id:
+        # An application the NPQ service let the provider reject after accepting it is no enrolment.
+        if profile is None or profile.lead_provider_id != provider.id or application.status != "accepted":
             continue
         enrolments.append(
             NPQEnrolment(
@@ -81,7 +82,7 @@ USER_COLUMNS = {
 def list_participants(
     store: Store, provider: LeadProvider, flt: NPQParticipantFilter, sort: Sequence[SortKey] = ()
 ) -> list[NPQParticipant]:
-    since = Since(flt.updated_since, strict=True) if flt.updated_since else None
+    since = as_since(flt.updated_since, strict=True)
     result = []
     for user in _provider_users(store, provider):
         if flt.from_participant_id is not None and not any(
@@ -99,7 +100,34 @@ def list_participants(
     return sort_records(result, sort or [SortKey("created_at")], USER_COLUMNS)
 
 
-def get_participant(store: Store, provider: LeadProvider, user_id: str) -> NPQParticipant:
+def refuse_retired_id(store: Store, participant_id: str) -> None:
+    """The NPQ service answers a participant id retired by a merge with the id that replaced it
+    (whichever provider asks), where the ECF service read it as the surviving person."""
+    surviving = store.retired_user_ids.get(participant_id)
+    if surviving is None:
+        return
+    changes = store.users[surviving].participant_id_changes
+    change = next((c for c in changes if c.from_participant_id == participant_id), None)
+    changed_at = change.changed_at if change else store.users[surviving].updated_at
+    raise ParticipantIdChanged(participant_id, surviving, changed_at)
+
+
+def require_participant(store: Store, provider: LeadProvider, participant_id: str, rules: str) -> None:
+    """The NPQ service finds the participant of an action or outcome among the provider's own before it
+    checks anything else: a retired id, or someone else's participant, is not found (the ECF service
+    resolved retired ids and answered others with 422)."""
+    if rules != "npq-service":
+        return
+    if participant_id in store.retired_user_ids:
+        raise NotFound(participant_id)
+    get_participant(store, provider, participant_id)
+
+
+def get_participant(
+    store: Store, provider: LeadProvider, user_id: str, rules: str = "ecf-service"
+) -> NPQParticipant:
+    if rules == "npq-service":
+        refuse_retired_id(store, user_id)
     user = store.users.get(user_id)
     if user is not None:
         enrolments = _enrolments(store, provider, user)
@@ -134,8 +162,14 @@ def list_outcomes(store: Store, provider: LeadProvider, created_since: datetime 
     return sorted(result, key=lambda o: o.created_at)
 
 
-def participant_outcomes(store: Store, provider: LeadProvider, participant_id: str) -> list[Outcome]:
-    user_id = store.resolve_user_id(participant_id)
+def participant_outcomes(
+    store: Store, provider: LeadProvider, participant_id: str, rules: str = "ecf-service"
+) -> list[Outcome]:
+    if rules == "npq-service":
+        # A retired id is gone; an id the provider has no participant for is not found.
+        user_id = get_participant(store, provider, participant_id, rules).user.id
+    else:
+        user_id = store.resolve_user_id(participant_id)
     result = [
         o for o in store.outcomes.values() if o.lead_provider_id == provider.id and o.user_id == user_id
     ]

@@ -8,7 +8,14 @@ from datetime import datetime
 
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since, SortKey, sort_records
-from sandbox.domain.world.entities import DeliveryPartner, LeadProvider, Partnership, School
+from sandbox.domain.world.entities import (
+    DeliveryPartner,
+    LeadProvider,
+    NPQDeliveryPartnership,
+    Partnership,
+    ProviderRelationship,
+    School,
+)
 from sandbox.store import Store
 
 PARTNERSHIP_COLUMNS = {
@@ -189,34 +196,51 @@ class DeliveryPartnerView:
     cohorts: list[int]
 
 
-def _cohorts_with(store: Store, provider: LeadProvider, delivery_partner_id: str) -> list[int]:
+def _relationships(store: Store, rules: str) -> Iterable[ProviderRelationship | NPQDeliveryPartnership]:
+    """Which records make a delivery partner the provider's: the ECF service's school-partnership
+    relationships, or the NPQ service's own delivery partnerships (one per exact cohort)."""
+    return store.npq_delivery_partnerships if rules == "npq-service" else store.provider_relationships
+
+
+def _cohorts_with(store: Store, provider: LeadProvider, delivery_partner_id: str, rules: str) -> list[int]:
     return sorted(
-        r.cohort
-        for r in store.provider_relationships
-        if r.lead_provider_id == provider.id and r.delivery_partner_id == delivery_partner_id
+        {
+            r.cohort
+            for r in _relationships(store, rules)
+            if r.lead_provider_id == provider.id and r.delivery_partner_id == delivery_partner_id
+        }
     )
 
 
 def list_delivery_partners(
-    store: Store, provider: LeadProvider, cohorts: list[int] | None, sort: Sequence[SortKey] = ()
+    store: Store,
+    provider: LeadProvider,
+    cohorts: list[int] | None,
+    sort: Sequence[SortKey] = (),
+    rules: str = "ecf-service",
 ) -> list[DeliveryPartnerView]:
+    if rules == "npq-service" and cohorts:
+        cohorts = cohorts[:1]  # the NPQ service reads `filter[cohort]` as one integer
     ids = {
         r.delivery_partner_id
-        for r in store.provider_relationships
+        for r in _relationships(store, rules)
         if r.lead_provider_id == provider.id and (cohorts is None or r.cohort in cohorts)
     }
-    views = [DeliveryPartnerView(store.delivery_partners[i], _cohorts_with(store, provider, i)) for i in ids]
+    views = [
+        DeliveryPartnerView(store.delivery_partners[i], _cohorts_with(store, provider, i, rules)) for i in ids
+    ]
     columns = {
         name: (lambda v, g=getter: g(v.delivery_partner)) for name, getter in DELIVERY_PARTNER_COLUMNS.items()
     }
-    return sort_records(views, sort or [SortKey("created_at"), SortKey("id")], columns)
+    default = [SortKey("name")] if rules == "npq-service" else [SortKey("created_at")]
+    return sort_records(views, sort or [*default, SortKey("id")], columns)
 
 
 def get_delivery_partner(
-    store: Store, provider: LeadProvider, delivery_partner_id: str
+    store: Store, provider: LeadProvider, delivery_partner_id: str, rules: str = "ecf-service"
 ) -> DeliveryPartnerView:
     delivery_partner = store.delivery_partners.get(delivery_partner_id)
-    cohorts = _cohorts_with(store, provider, delivery_partner_id) if delivery_partner else []
+    cohorts = _cohorts_with(store, provider, delivery_partner_id, rules) if delivery_partner else []
     if not cohorts:
         raise NotFound(delivery_partner_id)
     return DeliveryPartnerView(delivery_partner, cohorts)

@@ -43,6 +43,17 @@ class ProviderRelationship:
     cohort: int
 
 
+@dataclass(frozen=True)
+class NPQDeliveryPartnership:
+    """The NPQ service's own record that a delivery partner delivers a provider's NPQ courses in one
+    exact cohort (start year and suffix: 2025a and 2025b are two cohorts)."""
+
+    lead_provider_id: str
+    delivery_partner_id: str
+    cohort: int
+    cohort_suffix: str = "a"
+
+
 @dataclass
 class School(Recorded):
     id: str
@@ -107,6 +118,7 @@ class User(Recorded):
     created_at: datetime
     updated_at: datetime
     participant_id_changes: tuple[ParticipantIdChange, ...] = ()
+    previous_names: tuple[str, ...] = ()  # earlier full names from the Teaching Record System
 
 
 @dataclass(frozen=True)
@@ -195,6 +207,13 @@ class NPQApplication(Recorded):
     itt_provider: str | None = None
     lead_mentor: bool = False
     schedule_identifier: str | None = None
+    # The NPQ service's cohorts: a start year and a suffix (2025a spring, 2025b autumn).
+    cohort_suffix: str = "a"
+    # registration_expired | rejected_by_provider | other_application_in_this_cohort_accepted
+    reason_for_rejection: str | None = None
+    # yes | no_but_i_plan_to_become_one | no_i_do_not_plan_to_be_a_SENCO (SENCO course applicants)
+    works_as_senco: str | None = None
+    senco_start_date: date | None = None
 
 
 @dataclass
@@ -251,6 +270,7 @@ class Declaration(Recorded):
     ineligible_for_funding_reason: str | None = None
     statement_id: str | None = None
     clawback_statement_id: str | None = None
+    secondary_delivery_partner_id: str | None = None  # NPQ only
 
     @property
     def is_npq(self) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from sandbox.domain.world.entities import (
     NPQApplication,
     NPQContract,
+    NPQDeliveryPartnership,
     NPQProfile,
 )
 from sandbox.domain.world.stamps import require, require_cohort, touch, touch_profile
@@ -23,7 +24,7 @@ from sandbox.store import Store
 # but its identity, its status and what accepting it sets. Each keeps the entity's default when not given.
 _SET_BY_THE_SERVICE = (
     "id", "user_id", "lead_provider_id", "course_identifier", "cohort", "status", "created_at", "updated_at",
-    "funded_place", "schedule_identifier",
+    "funded_place", "schedule_identifier", "cohort_suffix", "reason_for_rejection",
 )  # fmt: skip
 APPLICATION_DETAILS = tuple(f.name for f in fields(NPQApplication) if f.name not in _SET_BY_THE_SERVICE)
 
@@ -71,6 +72,33 @@ def create_npq_contract(
     contract = NPQContract(lead_provider_id, cohort, course_identifier, funding_cap)
     store.npq_contracts.add(contract)
     return contract
+
+
+def record_npq_delivery_partnership(
+    store: Store, *, lead_provider_id: str, delivery_partner_id: str, cohort: int, cohort_suffix: str = "a"
+) -> NPQDeliveryPartnership:
+    """DfE records that a delivery partner delivers a provider's NPQ courses in one exact cohort."""
+    require(store.lead_providers, lead_provider_id, "lead provider")
+    require(store.delivery_partners, delivery_partner_id, "delivery partner")
+    require_cohort(store, cohort)
+    partnership = NPQDeliveryPartnership(lead_provider_id, delivery_partner_id, cohort, cohort_suffix)
+    store.npq_delivery_partnerships.add(partnership)
+    return partnership
+
+
+def move_npq_application(store: Store, *, application_id: str, lead_provider_id: str, now: datetime) -> None:
+    """DfE moves an application (and its training record) to another provider; the declarations the
+    first provider made stay its own."""
+    application = require(store.npq_applications, application_id, "application")
+    if not require(store.lead_providers, lead_provider_id, "lead provider").has_npq:
+        raise ValueError("the provider has no NPQ side")
+    application.lead_provider_id = lead_provider_id
+    touch(now, application)
+    store.note_application_move(application)
+    profile = store.npq_profiles.get(application.id)
+    if profile is not None:
+        profile.lead_provider_id = lead_provider_id
+        touch_profile(store, profile, now)
 
 
 def _capped(store: Store, application: NPQApplication) -> bool:

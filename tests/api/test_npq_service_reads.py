@@ -1,0 +1,165 @@
+"""The NPQ service's API at /npq/api/v3 over the seeded world: every read validated against our NPQ
+document, the same person through both contracts, its tokens, media type, error bodies and the 400s
+of its filters worded as the NPQ service words them."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from sandbox.domain.world.entities import LeadProvider
+from tests.conftest import bearer
+from tests.support.openapi import validate_exchange
+
+NPQ = "/npq/api/v3"
+SPEC = "npq-v3"
+
+
+def _get(client, provider: LeadProvider, path: str, **params):
+    response = client.get(NPQ + path, headers=bearer(provider), params=params)
+    validate_exchange(SPEC, response)
+    return response
+
+
+@pytest.fixture(scope="module")
+def npq_provider(providers: list[LeadProvider]) -> LeadProvider:
+    return next(p for p in providers if p.has_npq)
+
+
+@pytest.fixture(scope="module")
+def no_npq(providers: list[LeadProvider]) -> LeadProvider:
+    return next(p for p in providers if not p.has_npq)
+
+
+LISTS = (
+    "/npq-applications",
+    "/participants/npq",
+    "/participant-declarations",
+    "/participants/npq/outcomes",
+    "/statements",
+    "/delivery-partners",
+)
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_every_list_and_every_item_of_it_honours_the_npq_document(client, providers, path):
+    seen = 0
+    for provider in (p for p in providers if p.has_npq):
+        listed = _get(client, provider, path, **{"page[per_page]": 3000})
+        assert listed.status_code == 200
+        assert listed.headers["content-type"] == "application/json"
+        items = listed.json()["data"]
+        seen += len(items)
+        if path == "/participants/npq/outcomes":
+            continue
+        for item in items[:40]:
+            shown = _get(client, provider, f"{path}/{item['id']}")
+            assert shown.status_code == 200
+            assert shown.json()["data"] == item
+    assert seen, f"the seeded world has no {path} for any NPQ provider"
+
+
+def test_one_participants_outcomes_are_paged(client, providers):
+    for provider in (p for p in providers if p.has_npq):
+        outcomes = _get(client, provider, "/participants/npq/outcomes").json()["data"]
+        if outcomes:
+            pid = outcomes[0]["attributes"]["participant_id"]
+            first = _get(client, provider, f"/participants/npq/{pid}/outcomes", **{"page[per_page]": 1})
+            assert first.status_code == 200 and len(first.json()["data"]) == 1
+            return
+    pytest.fail("no outcome in the seeded world")
+
+
+def test_an_applicant_is_the_same_person_through_both_contracts(client, npq_provider):
+    applications = _get(client, npq_provider, "/npq-applications").json()["data"]
+    assert applications
+    for application in applications[:10]:
+        old = client.get(f"/api/v3/npq-applications/{application['id']}", headers=bearer(npq_provider))
+        new = _get(client, npq_provider, f"/npq-applications/{application['id']}")
+        assert old.status_code == new.status_code == 200
+        before, after = old.json()["data"]["attributes"], new.json()["data"]["attributes"]
+        for shared in (
+            "participant_id",
+            "full_name",
+            "course_identifier",
+            "status",
+            "cohort",
+            "funded_place",
+        ):
+            assert before[shared] == after[shared], shared
+    accepted = next(a for a in applications if a["attributes"]["status"] == "accepted")
+    participant = accepted["attributes"]["participant_id"]
+    old = client.get(f"/api/v3/participants/npq/{participant}", headers=bearer(npq_provider)).json()["data"]
+    new = _get(client, npq_provider, f"/participants/npq/{participant}").json()["data"]
+    assert old["id"] == new["id"] == participant
+    assert {e["npq_application_id"] for e in old["attributes"]["npq_enrolments"]} == {
+        e["npq_application_id"] for e in new["attributes"]["npq_enrolments"]
+    }
+
+
+def test_a_provider_without_an_npq_side_is_unknown_to_the_npq_api(client, no_npq):
+    response = client.get(f"{NPQ}/npq-applications", headers=bearer(no_npq))
+    validate_exchange(SPEC, response)
+    assert response.status_code == 401
+    assert response.json() == {"error": "HTTP Token: Access denied"}
+    assert "www-authenticate" not in response.headers
+    assert response.headers["content-type"] == "application/json"
+    assert client.get("/api/v3/participants/ecf", headers=bearer(no_npq)).status_code == 200
+
+
+def test_an_unknown_id_is_not_found_in_the_npq_services_words(client, npq_provider):
+    for path in ("/npq-applications/nope", "/participants/npq/nope", "/statements/nope", "/no-such-route"):
+        response = client.get(NPQ + path, headers=bearer(npq_provider))
+        assert response.status_code == 404, path
+        assert response.json() == {"error": "Resource not found"}
+        assert response.headers["content-type"] == "application/json"
+
+
+REFUSALS = [
+    ("/npq-applications", {"filter": "x"}, 400, "Bad request", "'#/filter' is not a valid field"),
+    (
+        "/npq-applications",
+        {"page[page]": "0"},
+        400,
+        "Bad request",
+        "The '#/page[page]' and '#/page[per_page]' parameter values must be a valid positive number",
+    ),
+    (
+        "/participant-declarations",
+        {"filter[updated_since]": "yesterday"},
+        400,
+        "Bad request",
+        "The filter '#/updated_since' must be a valid ISO 8601 date",
+    ),
+    (
+        "/npq-applications",
+        {"filter[participant_id]": "not-a-uuid"},
+        400,
+        "Bad request",
+        "The filter '#/participant_id' must be a comma-delimited list of valid UUIDs",
+    ),
+    (
+        "/participants/npq",
+        {"filter[training_status]": "asleep"},
+        422,
+        "Unpermitted parameters",
+        'The filter \'#/training_status\' must be ["active", "deferred", "withdrawn"]',
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "query", "status", "title", "detail"), REFUSALS)
+def test_bad_queries_are_refused_in_the_npq_services_words(
+    client, npq_provider, path, query, status, title, detail
+):
+    response = _get(client, npq_provider, path, **query)
+    assert response.status_code == status
+    assert response.json() == {"errors": [{"title": title, "detail": detail}]}
+
+
+def test_the_document_is_served_beside_the_api_and_at_the_real_path_under_the_mount(client):
+    beside = client.get(f"{NPQ}/openapi.json").json()
+    assert beside["servers"] == [{"url": "http://testserver/npq/api/v3"}]
+    real = yaml.safe_load(client.get("/npq/api/docs/v3/swagger.yaml").text)
+    assert set(real["paths"]) == set(beside["paths"])
+    assert client.get(f"{NPQ}/ui/").status_code == 200
