@@ -157,7 +157,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         "started in-process on 127.0.0.1 at a fixed instant, so the report is the same on every run.",
     )
     twin.add_argument(
-        "--mapping", default="v2-v3", help="a mapping file, or a shipped one: v2-v3 (default), v3-npq"
+        "--mapping",
+        default="v2-v3",
+        help="a mapping file, or a shipped one: v2-v3 (default), v3-npq, v3-rect",
     )
     twin.add_argument("--url", help="a running server holding both contracts (default: in-process sandbox)")
     twin.add_argument("--token", help="a lead provider's token (default: the seeded world's first provider)")

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-MAPPINGS = {"v2-v3": "parity-v2-v3.yaml", "v3-npq": "parity-v3-npq.yaml"}
+MAPPINGS = {"v2-v3": "parity-v2-v3.yaml", "v3-npq": "parity-v3-npq.yaml", "v3-rect": "parity-v3-rect.yaml"}
 DEFAULT_AT = "2026-11-27T12:00:00+00:00"  # the in-process world's fixed instant
 
 
@@ -137,13 +137,15 @@ def run(
     report = Report(name + mapping.left, name + mapping.right, [], Counter(), set(), set())
     first_ids: dict[str, str] = {}
     for step in mapping.requests:
-        path = step["path"]
+        # `right_path`: the right contract's path where it differs (RECT dropped `/ecf`, say).
+        path, right_path = step["path"], step.get("right_path", step["path"])
         if "{id}" in path:
             if step.get("id_from") not in first_ids:
                 continue  # the list it reads from was empty: nothing to ask for
             path = path.replace("{id}", first_ids[step["id_from"]])
+            right_path = right_path.replace("{id}", first_ids[step["id_from"]])
         left_status, left_body = fetch(left_base + path, token, headers)
-        right_status, right_body = fetch(right_base + path, token, headers)
+        right_status, right_body = fetch(right_base + right_path, token, headers)
         left, right = _records(left_body), _records(right_body)
         if left:
             first_ids[step["name"]] = next(iter(left))

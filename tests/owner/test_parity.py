@@ -56,3 +56,13 @@ def test_a_mapping_file_can_be_given_by_path(tmp_path: Path) -> None:
     mapping = load_mapping(str(path))
     assert (mapping.left, mapping.right, mapping.fields) == ("/api/v1", "/api/v2", {})
     assert load_mapping("v2-v3").fields["training_status"] == "ecf_enrolments/0/training_status"
+
+
+def test_v3_against_rect_follows_rects_own_paths_and_names_what_only_one_side_shows(capsys) -> None:
+    report = _report(capsys, "--mapping", "v3-rect")
+    assert (report["left"], report["right"]) == ("/api/v3", "/rect/api/v3")
+    assert len(report["requests"]) == len(load_mapping("v3-rect").requests)
+    assert all(r["status"] == [200, 200] for r in report["requests"])
+    assert report["match_rate"] == 1.0
+    assert "ecf_enrolments/0/teacher_reference_number_validated" in report["only_left"]
+    assert "ecf_enrolments/0/working_pattern" in report["only_right"]
