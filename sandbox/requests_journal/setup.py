@@ -17,7 +17,7 @@ __all__ = ["DEFAULT_SIZE", "add_request_journal", "lead_provider_apis"]
 
 def lead_provider_apis() -> list[Api]:
     """Every served Lead Provider contract, as the journal records and checks it."""
-    return [Api(c.mount, "lead-provider", c.version, resources.spec_path(c.spec)) for c in SERVED]
+    return [Api(c.mount, c.name, c.version, resources.spec_path(c.spec)) for c in SERVED]
 
 
 def add_request_journal(app: connexion.AsyncApp, state: SandboxState, size: int) -> None:

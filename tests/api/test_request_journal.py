@@ -67,7 +67,7 @@ def test_each_kind_of_request_reads_back_with_its_verdicts(world):
     newest_first = listed(client, bearer(provider))
     assert [(r["method"], r["status"]) for r in newest_first] == [("POST", 422), ("GET", 400), ("GET", 200)]
     assert {(r["api"], r["contract"], r["version"]) for r in newest_first} == {
-        ("/api/v3", "lead-provider", "v3")
+        ("/api/v3", "v3", "v3")
     }
     assert all(r["lead_provider_id"] == provider.id for r in newest_first)
 
@@ -273,3 +273,18 @@ def test_control_api_requests_are_not_recorded(world):
     client.get("/sandbox/world", headers=bearer(provider))
     client.get("/healthcheck")
     assert listed(client, ADMIN) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "contract"),
+    [("/rect/api/v3/participants", "rect-v3"), ("/npq/api/v3/npq-applications", "npq-v3")],
+)
+def test_the_successor_apis_are_recorded_under_their_own_contract_and_checked_against_its_spec(
+    world, path: str, contract: str
+):
+    _, client, provider, _ = world  # the first provider has both sides: every API knows its token
+    assert client.get(path, headers=bearer(provider)).status_code == 200
+    [entry] = listed(client, bearer(provider), contract=contract)
+    assert (entry["path"], entry["contract"], entry["version"]) == (path, contract, "v3")
+    verdicts = detail(client, bearer(provider), entry["id"])["verdicts"]
+    assert verdicts["request"]["conforms"] and verdicts["response"]["conforms"], verdicts

@@ -29,7 +29,7 @@ def exchange(
         "provider_time": NOW,
         "lead_provider_id": "p1",
         "api": "/api/v3",
-        "contract": "lead-provider",
+        "contract": "v3",
         "version": "v3",
         "query": "",
         "request_headers": [("authorization", "Bearer ***abcd")],
