@@ -4,11 +4,11 @@ one, then chained statefully, against a world of its own, as a provider whose to
 from __future__ import annotations
 
 import schemathesis
-from hypothesis import HealthCheck, settings
 
 from sandbox.app import create_app
 from tests.conftest import TEST_PARTICIPANTS, make_state
 from tests.contract.conftest import TOKEN
+from tests.support.fuzzing import FUZZ, STATEFUL
 
 STATE = make_state()
 APP = create_app(state=STATE)
@@ -18,14 +18,6 @@ PROVIDER = next(p for p in STATE.store.lead_providers.values() if p.has_npq)
 TOKEN["token"] = PROVIDER.token
 SCHEMA = schemathesis.openapi.from_asgi("/npq/api/v3/openapi.json", APP)
 
-FUZZ = settings(max_examples=20, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
-STATEFUL = settings(
-    max_examples=15,
-    stateful_step_count=6,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
 
 
 def _authenticate() -> None:

@@ -4,11 +4,11 @@ world of its own (so the shared read fixtures never see its changes)."""
 from __future__ import annotations
 
 import schemathesis
-from hypothesis import HealthCheck, settings
 
 from sandbox.app import create_app
 from tests.conftest import TEST_PARTICIPANTS, make_state
 from tests.contract.conftest import TOKEN
+from tests.support.fuzzing import FUZZ, STATEFUL
 
 STATE = make_state()
 APP = create_app(state=STATE)
@@ -21,14 +21,6 @@ SCHEMAS = {
     for version in ("v1", "v2", "v3")
 }
 
-FUZZ = settings(max_examples=20, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
-STATEFUL = settings(
-    max_examples=15,
-    stateful_step_count=6,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
 
 
 def _authenticate() -> None:
