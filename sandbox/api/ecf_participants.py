@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from starlette.responses import Response
 
@@ -10,9 +10,8 @@ from sandbox.api import params
 from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body, many, single
-from sandbox.domain.participants import change_schedule as schedules
 from sandbox.domain.participants import ecf as domain
-from sandbox.domain.participants import ecf_actions
+from sandbox.domain.participants import ecf_actions, variants
 from sandbox.presenters import ecf_participants as present
 
 
@@ -51,39 +50,42 @@ def _acted(ctx: RequestContext, result: ecf_actions.ActionResult) -> Response:
     return single(present.item(result.participant, result.enrolment, ctx.contract))
 
 
-def withdraw(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
+def _end_training(ctx: RequestContext, id: str, body: Any, action: Literal["withdraw", "defer"]) -> Response:
     ctx.require_ecf()
     attrs = attributes(body, ctx.contract.queries, reads=("reason", "course_identifier"))
-    result = ecf_actions.withdraw_participant(
+    result = variants.end_training(
         ctx.store,
         ctx.provider,
         id,
+        action,
         course_identifier=attrs.get("course_identifier"),
         reason=attrs.get("reason"),
         now=ctx.now,
+        variant=ctx.contract.ecf_participants.actions,
+        zone=ctx.zone,
     )
     return _acted(ctx, result)
+
+
+def withdraw(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
+    return _end_training(ctx, id, body, "withdraw")
 
 
 def defer(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
-    ctx.require_ecf()
-    attrs = attributes(body, ctx.contract.queries, reads=("reason", "course_identifier"))
-    result = ecf_actions.defer_participant(
-        ctx.store,
-        ctx.provider,
-        id,
-        course_identifier=attrs.get("course_identifier"),
-        reason=attrs.get("reason"),
-        now=ctx.now,
-    )
-    return _acted(ctx, result)
+    return _end_training(ctx, id, body, "defer")
 
 
 def resume(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_ecf()
     attrs = attributes(body, ctx.contract.queries, reads=("course_identifier",))
-    result = ecf_actions.resume_participant(
-        ctx.store, ctx.provider, id, course_identifier=attrs.get("course_identifier"), now=ctx.now
+    result = variants.resume(
+        ctx.store,
+        ctx.provider,
+        id,
+        course_identifier=attrs.get("course_identifier"),
+        now=ctx.now,
+        variant=ctx.contract.ecf_participants.actions,
+        zone=ctx.zone,
     )
     return _acted(ctx, result)
 
@@ -93,7 +95,7 @@ def change_schedule(ctx: RequestContext, id: str, body: Any = None, **_: Any) ->
     attrs = attributes(
         body, ctx.contract.queries, reads=("schedule_identifier", "course_identifier", "cohort")
     )
-    result = schedules.change_schedule(
+    result = variants.change_schedule(
         ctx.store,
         ctx.provider,
         id,
@@ -101,6 +103,8 @@ def change_schedule(ctx: RequestContext, id: str, body: Any = None, **_: Any) ->
         schedule_identifier=attrs.get("schedule_identifier"),
         cohort=attrs.get("cohort"),
         now=ctx.now,
+        variant=ctx.contract.ecf_participants.actions,
+        zone=ctx.zone,
     )
     return _acted(ctx, result)
 

@@ -63,6 +63,9 @@ class ECFParticipants:
     # Participant statuses this contract words otherwise (RECT has no `withdrawn`: that training has
     # ended, so the person has `left`).
     participant_status_words: tuple[tuple[str, str], ...] = ()
+    # Whose withdraw, defer, resume and change-schedule rules apply: the Manage-CPD service's (a status
+    # on the profile and its record) or RECT's (training periods ended or started, rect.md §6.1).
+    actions: Literal["manage-cpd", "rect"] = "manage-cpd"
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ PARTICIPANTS = ECFParticipants(
     enrolment_fields=ENROLMENT_FIELDS,
     csv_columns=None,
     participant_status_words=(("withdrawn", "left"),),
+    actions="rect",
 )
 DECLARATIONS = Declarations(
     listing=Listing(
