@@ -11,7 +11,7 @@ from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import many, single
 from sandbox.domain.partnerships import reads as domain
-from sandbox.domain.partnerships import rules
+from sandbox.domain.partnerships import rect_rules, rules
 from sandbox.presenters.v3_resources import render_partnership
 
 
@@ -42,10 +42,12 @@ def show_partnership(ctx: RequestContext, id: str, **_: Any) -> Response:
 def create_partnership(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
     ctx.require_ecf()
     attrs = attributes(body, ctx.contract.queries, reads=("cohort", "school_id", "delivery_partner_id"))
-    partnership = rules.create_partnership(
+    partnership = rect_rules.create(
         ctx.store,
         ctx.provider,
         ctx.now,
+        ctx.zone,
+        ctx.contract.shapes.partnership_rules,
         cohort=attrs.get("cohort"),
         school_id=attrs.get("school_id"),
         delivery_partner_id=attrs.get("delivery_partner_id"),
@@ -62,7 +64,7 @@ def update_partnership(ctx: RequestContext, id: str, body: Any = None, **_: Any)
         ctx.now,
         id,
         delivery_partner_id=attrs.get("delivery_partner_id"),
-        same_partner_refused=ctx.contract.shapes.same_partner_refused,
+        variant=ctx.contract.shapes.partnership_rules,
     )
     return single(render_partnership(domain.partnership_view(ctx.store, partnership), ctx.contract))
 

@@ -127,8 +127,9 @@ class Shapes:
     # Induction programme choices this contract words otherwise (RECT has three).
     programme_choice_words: tuple[tuple[str, str], ...] = ()
     delivery_partner_cohorts: Literal["string", "integer"] = "string"  # the `cohort` list of a partner
-    # A partnership update naming its current delivery partner is refused as a duplicate (RECT).
-    same_partner_refused: bool = False
+    # Whose partnership create and update rules apply: the Manage-CPD service's (challenges, one provider
+    # per school and cohort) or RECT's (no challenges, several providers, same-partner update refused).
+    partnership_rules: Literal["manage-cpd", "rect"] = "manage-cpd"
 
 
 @dataclass(frozen=True)

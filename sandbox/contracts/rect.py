@@ -129,7 +129,7 @@ SHAPES = Shapes(
         ("school_funded_fip", "school_led"),
         ("no_early_career_teachers", "not_yet_known"),
     ),
-    same_partner_refused=True,
+    partnership_rules="rect",
 )
 
 RECT = Contract(

@@ -9,7 +9,7 @@ order it was first refused. Nothing changes and no id is drawn until every check
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sandbox.domain.errors import Errors, ValidationFailed
 from sandbox.domain.partnerships.reads import get_partnership
@@ -87,7 +87,7 @@ def _confirmed(store: Store, school_id: str, cohort: int) -> list[Partnership]:
     ]
 
 
-def _works_with(store: Store, provider: LeadProvider, delivery_partner_id: str, cohort: int | None) -> bool:
+def works_with(store: Store, provider: LeadProvider, delivery_partner_id: str, cohort: int | None) -> bool:
     if cohort is None:
         return False
     return ProviderRelationship(provider.id, delivery_partner_id, cohort) in store.provider_relationships
@@ -155,13 +155,13 @@ def create_partnership(
         delivery_partner = _lookup(store.delivery_partners, delivery_partner_id)
         if delivery_partner is None:
             errors.add("delivery_partner_id", DELIVERY_PARTNER_INVALID)
-        elif not _works_with(store, provider, delivery_partner.id, year):
+        elif not works_with(store, provider, delivery_partner.id, year):
             # As upstream: without a valid cohort there is no relationship to find either.
             errors.add("delivery_partner_id", DELIVERY_PARTNER_NO_RELATIONSHIP)
 
     errors.raise_any()
     assert school is not None and delivery_partner is not None and year is not None
-    return _report(store, provider, school, year, delivery_partner.id, now)
+    return report_partnership(store, provider, school, year, delivery_partner.id, now)
 
 
 def _earlier(
@@ -179,7 +179,7 @@ def _earlier(
     return next((p for p in mine if not p.relationship), None)
 
 
-def _report(
+def report_partnership(
     store: Store,
     provider: LeadProvider,
     school: School,
@@ -242,11 +242,11 @@ def update_partnership(
     partnership_id: str,
     *,
     delivery_partner_id: Any,
-    same_partner_refused: bool = False,
+    variant: Literal["manage-cpd", "rect"] = "manage-cpd",
 ) -> Partnership:
     """`PUT partnerships/ecf/{id}`: another delivery partner for the provider's active partnership. The same
-    delivery partner as now is answered with the partnership, unchanged, or, where the contract says so
-    (RECT, rect.md §6.4), refused as a duplicate."""
+    delivery partner as now is answered with the partnership, unchanged; under RECT's rules (rect.md §6.4)
+    it is refused as a duplicate, and nothing is ever refused for a challenge (RECT has none)."""
     partnership = get_partnership(store, provider, partnership_id)
     if absent(delivery_partner_id):
         raise ValidationFailed.single("delivery_partner_id", DELIVERY_PARTNER_BLANK)
@@ -254,9 +254,9 @@ def update_partnership(
     problem = None
     if delivery_partner is None:
         problem = DELIVERY_PARTNER_INVALID
-    elif not _works_with(store, provider, delivery_partner.id, partnership.cohort):
+    elif not works_with(store, provider, delivery_partner.id, partnership.cohort):
         problem = DELIVERY_PARTNER_NO_RELATIONSHIP
-    elif partnership.challenged:
+    elif partnership.challenged and variant == "manage-cpd":
         problem = PARTNERSHIP_CHALLENGED
     elif any(
         p.id != partnership.id
@@ -266,11 +266,13 @@ def update_partnership(
         for p in store.partnerships_at(partnership.school_id)
     ):
         problem = DELIVERY_PARTNER_DUPLICATE
-    if problem is None and same_partner_refused and delivery_partner.id == partnership.delivery_partner_id:
+    if problem is None and variant == "rect" and delivery_partner.id == partnership.delivery_partner_id:
         problem = DELIVERY_PARTNER_DUPLICATE
     if problem is not None:
         raise ValidationFailed.single("delivery_partner_id", problem)
     if delivery_partner.id == partnership.delivery_partner_id:
         return partnership
     school = store.schools[partnership.school_id]
-    return _report(store, provider, school, partnership.cohort, delivery_partner.id, now, partnership)
+    return report_partnership(
+        store, provider, school, partnership.cohort, delivery_partner.id, now, partnership
+    )
