@@ -60,9 +60,9 @@ class ECFParticipants:
     fields: tuple[str, ...]  # of the unit
     enrolment_fields: tuple[str, ...]  # of each nested enrolment, when the unit is "participant"
     csv_columns: tuple[str, ...] | None  # None: no CSV
-    # Participant statuses this contract words otherwise (RECT has no `withdrawn`: that training has
-    # ended, so the person has `left`).
-    participant_status_words: tuple[tuple[str, str], ...] = ()
+    # What `participant_status` is read from: the induction record (the Manage-CPD service), or the
+    # record as a RECT training period (withdrawn and deferred ones have `left`; rect.md §5.1).
+    participant_status_of: Literal["induction_record", "training_period"] = "induction_record"
     # Whose withdraw, defer, resume and change-schedule rules apply: the Manage-CPD service's (a status
     # on the profile and its record) or RECT's (training periods ended or started, rect.md §6.1).
     actions: Literal["manage-cpd", "rect"] = "manage-cpd"

@@ -54,7 +54,7 @@ PARTICIPANTS = ECFParticipants(
     fields=cpd.ECF_PARTICIPANTS_V3.fields,
     enrolment_fields=ENROLMENT_FIELDS,
     csv_columns=None,
-    participant_status_words=(("withdrawn", "left"),),
+    participant_status_of="training_period",
     actions="rect",
 )
 DECLARATIONS = Declarations(

@@ -58,9 +58,8 @@ def _ect_only(enrolment: Enrolment, value: Any) -> Any:
 
 def _enrolment(enrolment: Enrolment, contract: Contract) -> dict[str, Any]:
     shown = pick(ENROLMENT_FIELDS, contract.ecf_participants.enrolment_fields, enrolment)
-    words = dict(contract.ecf_participants.participant_status_words)
-    if "participant_status" in shown:
-        shown["participant_status"] = words.get(shown["participant_status"], shown["participant_status"])
+    if "participant_status" in shown and contract.ecf_participants.participant_status_of == "training_period":
+        shown["participant_status"] = enrolment.period_status
     return shown
 
 

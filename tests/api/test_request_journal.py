@@ -66,9 +66,7 @@ def test_each_kind_of_request_reads_back_with_its_verdicts(world):
 
     newest_first = listed(client, bearer(provider))
     assert [(r["method"], r["status"]) for r in newest_first] == [("POST", 422), ("GET", 400), ("GET", 200)]
-    assert {(r["api"], r["contract"], r["version"]) for r in newest_first} == {
-        ("/api/v3", "v3", "v3")
-    }
+    assert {(r["api"], r["contract"], r["version"]) for r in newest_first} == {("/api/v3", "v3", "v3")}
     assert all(r["lead_provider_id"] == provider.id for r in newest_first)
 
     refused_entry, invalid_entry, good_entry = (

@@ -19,7 +19,6 @@ TOKEN["token"] = PROVIDER.token
 SCHEMA = schemathesis.openapi.from_asgi("/npq/api/v3/openapi.json", APP)
 
 
-
 def _authenticate() -> None:
     TOKEN["token"] = PROVIDER.token
 

@@ -22,7 +22,6 @@ SCHEMAS = {
 }
 
 
-
 def _authenticate() -> None:
     TOKEN["token"] = FIRST.token
 

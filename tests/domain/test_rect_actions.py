@@ -12,7 +12,8 @@ import pytest
 
 from sandbox.domain.errors import NotFound, ValidationFailed
 from sandbox.domain.participants import rect_actions as actions
-from sandbox.domain.participants.training_periods import COURSE_MISSING, COURSE_NOT_RECOGNISED, period_status
+from sandbox.domain.participants.training_periods import COURSE_MISSING, COURSE_NOT_RECOGNISED
+from sandbox.domain.participants.visibility import period_status
 from sandbox.domain.world.registration import add_partnership, record_school_transfer
 from tests.domain.ecf_world import NOW, Enrolled, World, at, build, snapshot
 

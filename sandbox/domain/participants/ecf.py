@@ -13,6 +13,7 @@ from sandbox.domain.participants.visibility import (
     latest_record,
     legacy_status,
     participant_status,
+    period_status,
     state_while,
 )
 from sandbox.domain.world.entities import (
@@ -37,7 +38,8 @@ class Enrolment:
     partnership: Partnership
     school: School
     mentor_user_id: str | None
-    participant_status: str
+    participant_status: str  # of the induction record (the Manage-CPD service)
+    period_status: str  # of the same record read as a RECT training period
     withdrawal: ProfileState | None
     deferral: ProfileState | None
 
@@ -119,6 +121,7 @@ def enrolments_of(
                 school=store.schools[partnership.school_id],
                 mentor_user_id=mentor_user_id,
                 participant_status=participant_status(record, now),
+                period_status=period_status(profile, record, now),
                 # Upstream: the provider's latest withdrawal (deferral) while its record says so.
                 withdrawal=state_while(profile.states, provider.id, record.training_status, "withdrawn"),
                 deferral=state_while(profile.states, provider.id, record.training_status, "deferred"),

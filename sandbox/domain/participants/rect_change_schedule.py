@@ -21,11 +21,11 @@ from sandbox.domain.participants.training_periods import (
     completed_training,
     day_start,
     local_day,
-    period_status,
     resolve,
     school_of,
     started_on,
 )
+from sandbox.domain.participants.visibility import period_status
 from sandbox.domain.values import blank, cohort_year
 from sandbox.domain.world.entities import ECFProfile, InductionRecord, LeadProvider, Partnership
 from sandbox.domain.world.reference import Schedule, milestone_window_check

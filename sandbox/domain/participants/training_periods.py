@@ -17,6 +17,7 @@ from datetime import date, datetime, time, tzinfo
 from sandbox.domain.errors import Errors
 from sandbox.domain.participants.ecf import get_participant
 from sandbox.domain.participants.ecf_actions import ECF_COURSES, provider_record
+from sandbox.domain.participants.visibility import training_end
 from sandbox.domain.world.entities import ECFProfile, InductionRecord, LeadProvider, User
 from sandbox.store import Store
 
@@ -50,30 +51,8 @@ def ongoing_on(record: InductionRecord, day: date, zone: tzinfo) -> bool:
     return started_on(record, zone) <= day and (ends is None or ends >= day)
 
 
-def training_end(profile: ECFProfile) -> date | None:
-    """When the role's training ended: an ECT's induction, a mentor's funding."""
-    return (
-        profile.induction_end_date if profile.participant_type == "ect" else profile.mentor_funding_end_date
-    )
-
-
 def completed_training(profile: ECFProfile) -> bool:
     return training_end(profile) is not None
-
-
-def period_status(profile: ECFProfile, record: InductionRecord, now: datetime) -> str:
-    """RECT's `participant_status` of a TP (rect.md §5.1): a withdrawn or deferred TP is `leaving` until
-    its end and `left` after (an open one is already `left`); a finished ECT or mentor is `active` while
-    the end of training lies within the TP; otherwise the dates decide."""
-    ends_later = record.end_date is not None and record.end_date > now
-    if record.training_status != "active":
-        return "leaving" if ends_later else "left"
-    done = training_end(profile)
-    if done is not None and (record.end_date is None or done <= record.end_date.date()):
-        return "active"
-    if record.end_date is not None:
-        return "leaving" if ends_later else "left"
-    return "joining" if record.start_date > now else "active"
 
 
 def school_of(store: Store, record: InductionRecord) -> str:

@@ -8,7 +8,7 @@ a participant who moved to another provider, through its old record.
 from __future__ import annotations
 
 from collections.abc import Container
-from datetime import datetime
+from datetime import date, datetime
 
 from sandbox.domain.world.entities import (
     ECFProfile,
@@ -94,6 +94,28 @@ def participant_status(record: InductionRecord, now: datetime) -> str:
     if record.start_date > now:
         return "joining"
     return "active" if record.induction_status in ("active", "completed", "leaving") else "withdrawn"
+
+
+def training_end(profile: ECFProfile) -> date | None:
+    """When the role's training ended: an ECT's induction, a mentor's funding."""
+    return (
+        profile.induction_end_date if profile.participant_type == "ect" else profile.mentor_funding_end_date
+    )
+
+
+def period_status(profile: ECFProfile, record: InductionRecord, now: datetime) -> str:
+    """RECT's `participant_status` of a TP (rect.md §5.1): a withdrawn or deferred TP is `leaving` until
+    its end and `left` after (an open one is already `left`); a finished ECT or mentor is `active` while
+    the end of training lies within the TP; otherwise the dates decide."""
+    ends_later = record.end_date is not None and record.end_date > now
+    if record.training_status != "active":
+        return "leaving" if ends_later else "left"
+    done = training_end(profile)
+    if done is not None and (record.end_date is None or done <= record.end_date.date()):
+        return "active"
+    if record.end_date is not None:
+        return "leaving" if ends_later else "left"
+    return "joining" if record.start_date > now else "active"
 
 
 def legacy_status(record: InductionRecord) -> str:
