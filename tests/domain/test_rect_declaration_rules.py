@@ -15,6 +15,7 @@ from sandbox.domain.declarations.input import DeclarationRequest
 from sandbox.domain.declarations.reads import DeclarationScope
 from sandbox.domain.errors import InvalidAction, NotFound, ValidationFailed
 from sandbox.domain.messages import COURSE_NOT_RECOGNISED, PARTICIPANT_NOT_RECOGNISED
+from sandbox.domain.participants.visibility import period_status
 from sandbox.domain.world.registration import (
     add_partnership,
     add_provider_relationship,
@@ -323,3 +324,23 @@ def test_the_future_check_uses_the_request_instant(world):
     assert refusals(world, request(ect), now=moment - timedelta(seconds=1)) == {
         "declaration_date": [rect.DATE_IN_FUTURE]
     }
+
+
+def test_a_mentors_completion_ends_their_training_period_and_voiding_it_reopens_one(world):
+    mentor = world.enrol(2025, participant_type="mentor")
+    done = submit(
+        world,
+        request(
+            mentor,
+            declaration_type="completed",
+            declaration_date="2026-10-01T10:00:00Z",
+            evidence_held="75-percent-engagement-met",
+        ),
+    )
+    assert mentor.record.end_date == at("2026-10-01T10:00:00")
+    assert mentor.profile.mentor_funding_end_date is not None
+    assert period_status(mentor.profile, mentor.record, NOW) == "active"  # by the completion rule
+    void(world, done.id)
+    assert mentor.profile.mentor_funding_end_date is None
+    records = world.store.records_of(mentor.profile.id)
+    assert len(records) == 2 and records[-1].start_date == NOW and records[-1].end_date is None

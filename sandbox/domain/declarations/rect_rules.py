@@ -19,6 +19,7 @@ from sandbox.domain.errors import Errors, ValidationFailed
 from sandbox.domain.finance.ledger import record_declaration
 from sandbox.domain.finance.statements import next_output_statement
 from sandbox.domain.messages import COURSE_NOT_RECOGNISED, PARTICIPANT_NOT_RECOGNISED
+from sandbox.domain.participants.training_periods import end_at_completion
 from sandbox.domain.participants.visibility import latest_record, latest_state_by
 from sandbox.domain.values import blank
 from sandbox.domain.world.entities import Declaration, ECFProfile, InductionRecord, LeadProvider, User
@@ -301,4 +302,6 @@ def submit_declaration(
         )
         if request.declaration_type == "completed":
             recompute_mentor_completion(store, tp.profile, now)
+            if tp.profile.participant_type == "mentor":
+                end_at_completion(store, tp.record, when, now)
         return declaration

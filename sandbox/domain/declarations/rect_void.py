@@ -10,10 +10,12 @@ from datetime import datetime, tzinfo
 
 from sandbox.domain.declarations.mentor_completion import recompute_mentor_completion
 from sandbox.domain.declarations.reads import DeclarationScope
+from sandbox.domain.declarations.rect_rules import training_period
 from sandbox.domain.declarations.states import REFUNDABLE
 from sandbox.domain.declarations.void import own_declaration
 from sandbox.domain.errors import InvalidAction
 from sandbox.domain.finance.statements import next_output_statement
+from sandbox.domain.participants.training_periods import reopen_after_completion_void
 from sandbox.domain.world.entities import Declaration, LeadProvider
 from sandbox.domain.world.stamps import touch
 from sandbox.store import Store
@@ -57,4 +59,8 @@ def void_declaration(
         profile = store.ecf_profiles.get(declaration.profile_id)
         if profile is not None and declaration.declaration_type == "completed":
             recompute_mentor_completion(store, profile, now)
+            if profile.participant_type == "mentor" and profile.mentor_funding_end_date is None:
+                tp = training_period(store, provider, store.users[profile.user_id], "mentor")
+                if tp is not None:
+                    reopen_after_completion_void(store, tp.record, now, zone)
         return declaration

@@ -11,7 +11,7 @@ actions ask, with "today" the contract's local day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, tzinfo
 
 from sandbox.domain.errors import Errors
@@ -19,6 +19,7 @@ from sandbox.domain.participants.ecf import get_participant
 from sandbox.domain.participants.ecf_actions import ECF_COURSES, provider_record
 from sandbox.domain.participants.visibility import training_end
 from sandbox.domain.world.entities import ECFProfile, InductionRecord, LeadProvider, User
+from sandbox.domain.world.stamps import touch_profile
 from sandbox.store import Store
 
 COURSE_MISSING = "Enter a '#/course_identifier'."
@@ -108,3 +109,22 @@ def resolve(
     if target.record is None:
         target.errors.add("course_identifier", COURSE_NOT_RECOGNISED)
     return target
+
+
+def end_at_completion(store: Store, record: InductionRecord, completed_on: datetime, now: datetime) -> None:
+    """A mentor's `completed` declaration ends their training period at its date (rect.md §6.2); the
+    completion rule keeps them `active`."""
+    if record.end_date is None or record.end_date > completed_on:
+        record.end_date = completed_on
+        touch_profile(store, store.ecf_profiles[record.profile_id], now, record)
+
+
+def reopen_after_completion_void(store: Store, record: InductionRecord, now: datetime, zone: tzinfo) -> None:
+    """Voiding the mentor's last `completed` declaration: training goes on, in a new period from today
+    when the old one no longer holds today."""
+    if ongoing_on(record, local_day(now, zone), zone):
+        return
+    fresh = store.add_induction_record(
+        replace(record, id=store.new_id(), start_date=now, end_date=None, created_at=now, updated_at=now)
+    )
+    touch_profile(store, store.ecf_profiles[record.profile_id], now, fresh)
