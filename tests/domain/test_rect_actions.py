@@ -166,11 +166,14 @@ def test_a_participant_not_started_yet_cannot_be_withdrawn_or_deferred(world):
 
 
 def test_a_training_period_started_today_in_london_cannot_be_ended_until_tomorrow(world):
-    # 00:30 on 27 Nov in London is the same day as noon: today there.
-    who = world.enrol(start=at("2026-11-27T00:30:00+00:00"))
-    assert refused(world, withdraw, who) == {"participant_id": [actions.STARTED_TODAY]}
-    assert refused(world, defer, who) == {"participant_id": [actions.STARTED_TODAY]}
-    withdraw(world, who, now=at("2026-11-28T00:10:00+00:00"))
+    # 23:30 UTC on 1 June is 00:30 BST on 2 June: at 11:00 BST that day it started today in London
+    # (in UTC it started yesterday).
+    who = world.enrol(cohort=2024, start=at("2026-06-01T23:30:00+00:00"))
+    morning = at("2026-06-02T10:00:00+00:00")
+    assert refused(world, withdraw, who, now=morning) == {"participant_id": [actions.STARTED_TODAY]}
+    assert refused(world, defer, who, now=morning) == {"participant_id": [actions.STARTED_TODAY]}
+    # 23:10 UTC on 2 June is already 3 June in London.
+    withdraw(world, who, now=at("2026-06-02T23:10:00+00:00"))
 
 
 def test_an_ect_is_not_withdrawn_as_a_mentor(world):
