@@ -27,6 +27,9 @@ class Mapping:
     requests: list[dict[str, Any]]
     fields: dict[str, str] = field(default_factory=dict)
     ignore: list[str] = field(default_factory=list)
+    # Fields both sides show but derive by different rules (named by their last path segment): neither
+    # compared nor reported as shown by one side only.
+    derived_otherwise: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -64,7 +67,12 @@ def load_mapping(name_or_path: str) -> Mapping:
         text = Path(name_or_path).read_text()
     data = yaml.safe_load(text)
     return Mapping(
-        data["left"], data["right"], data["requests"], data.get("fields") or {}, data.get("ignore") or []
+        data["left"],
+        data["right"],
+        data["requests"],
+        data.get("fields") or {},
+        data.get("ignore") or [],
+        data.get("derived_otherwise") or [],
     )
 
 
@@ -115,6 +123,9 @@ def compare_records(
         target = mapping.fields.get(key, key)
         if target not in right:  # a mapping names where one resource moved a field; others keep it
             target = key
+        if key.rsplit("/", 1)[-1] in mapping.derived_otherwise:
+            used.add(target)
+            continue
         if target not in right:
             report.only_left.add(key)
             continue

@@ -50,6 +50,15 @@ def test_a_mapped_field_is_compared_where_the_other_contract_keeps_it() -> None:
     assert (report.only_left, report.only_right) == ({"email"}, {"trn"})
 
 
+def test_a_field_derived_otherwise_is_neither_compared_nor_one_sided() -> None:
+    mapping = Mapping("/a", "/b", [], derived_otherwise=["status"])
+    report = Report("/a", "/b", [], Counter(), set(), set())
+    left = flatten({"rows": [{"status": "active", "name": "Ada"}]})
+    right = flatten({"rows": [{"status": "left", "name": "Ada"}]})
+    assert compare_records(left, right, mapping, report) == []
+    assert (report.only_left, report.only_right) == (set(), set())
+
+
 def test_a_mapping_file_can_be_given_by_path(tmp_path: Path) -> None:
     path = tmp_path / "map.yaml"
     path.write_text("left: /api/v1\nright: /api/v2\nrequests:\n  - {name: p, path: /participants/ecf}\n")

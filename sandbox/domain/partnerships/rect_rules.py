@@ -63,9 +63,8 @@ def create_errors(
         if absent(value):
             errors.add(attribute, message)
     year = None if absent(cohort) else _cohort(store, errors, cohort, today)
-    school = (
-        None if absent(school_id) else store.schools.get(school_id) if isinstance(school_id, str) else None
-    )
+    # Ids are strings: a number or a list names no record.
+    school = store.schools.get(school_id) if isinstance(school_id, str) else None
     if not absent(school_id):
         if school is None:
             errors.add("school_id", rules.SCHOOL_INVALID)
