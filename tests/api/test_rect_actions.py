@@ -225,3 +225,21 @@ def test_a_refused_partnership_names_each_problem(api, sandbox, provider):
             {"title": "delivery_partner_id", "detail": rules.DELIVERY_PARTNER_INVALID},
         ],
     )
+
+
+def test_a_withdrawal_through_the_manage_cpd_api_reads_as_left_in_rect(api, sandbox, provider):
+    user_id, _ = arrange(sandbox, provider)
+    body = {
+        "data": {
+            "type": "participant",
+            "attributes": {"course_identifier": "ecf-induction", "reason": "other"},
+        }
+    }
+    done = api.put(f"/api/v3/participants/ecf/{user_id}/withdraw", headers=bearer(provider), json=body)
+    validate_exchange("v3", done)
+    v3 = done.json()["data"]["attributes"]["ecf_enrolments"][0]
+    assert (v3["training_status"], v3["participant_status"]) == ("withdrawn", "active")
+    read = api.get(f"{BASE}/participants/{user_id}", headers=bearer(provider))
+    validate_exchange("rect", read)
+    shown = enrolment(read)
+    assert (shown["training_status"], shown["participant_status"]) == ("withdrawn", "left")
