@@ -56,6 +56,16 @@ TARGET = f"{PATH}?{QUERY}"
 PRISM = ROOT / "bench" / ".node" / "node_modules" / ".bin" / "prism"
 PRISM_SPEC = ROOT / "bench" / "prism_v3_api_spec.json"
 NPM_INSTALL = "cd bench/.node && npm install @stoplight/prism-cli@5.14.2"
+# `--miss`: each request adds a filter no server applies (`filter[n]`, counted up; unknown filters are
+# ignored, as the real service ignores them), so that no two requests are alike and our page cache
+# never answers. Every server gets the same requests.
+MISS_SCRIPT = """
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, wrk.path .. "&filter[n]=" .. counter)
+end
+"""
 
 
 class Spawned:
@@ -127,12 +137,17 @@ def parse_wrk(output: str) -> dict[str, Any]:
     return found
 
 
-def _wrk(url: str, token: str, connections: int, duration_s: float) -> dict[str, Any]:
+def _wrk(url: str, token: str, connections: int, duration_s: float, miss: bool) -> dict[str, Any]:
     command = [
         "wrk", "-t1", f"-c{connections}", f"-d{duration_s:g}s", "--latency", "--timeout", "10s",
         "-H", f"Authorization: Bearer {token}", url,
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=duration_s + 60, check=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if miss:
+            script.write(MISS_SCRIPT)
+            script.flush()
+            command[1:1] = ["-s", script.name]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=duration_s + 60, check=True)
     return parse_wrk(done.stdout)
 
 
@@ -172,13 +187,13 @@ def _raw(port: int, token: str, connections: int, duration_s: float) -> dict[str
 
 
 def measure(
-    server: Spawned, token: str, connections: int, duration_s: float, use_wrk: bool
+    server: Spawned, token: str, connections: int, duration_s: float, use_wrk: bool, miss: bool = False
 ) -> dict[str, Any]:
     before_load = busy_share(1.0)
     cpu_before = proc_cpu_seconds(server.pid)
     busy_before, total_before = _cpu_ticks()
     if use_wrk:
-        result = _wrk(server.base_url + TARGET, token, connections, duration_s)
+        result = _wrk(server.base_url + TARGET, token, connections, duration_s, miss)
     else:
         result = _raw(server.port, token, connections, duration_s)
     busy_after, total_after = _cpu_ticks()
@@ -205,12 +220,15 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--only", action="append", choices=("sandbox", "prism", "bare"))
     parser.add_argument("--serve-arg", action="append", default=[], help="extra `serve` option")
+    parser.add_argument("--miss", action="store_true", help="every request unique: no page cache hit")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     names = args.only or ["sandbox", "prism", "bare"]
     if "prism" in names and not PRISM.exists():
         raise SystemExit(f"Prism is not installed: {NPM_INSTALL}")
     use_wrk = shutil.which("wrk") is not None
+    if args.miss and not use_wrk:
+        raise SystemExit("--miss needs wrk")
     provider = next(p for p in provider_tokens(1, 300) if p["ecf"] and p["npq"])
     token = provider["token"]
     servers: dict[str, Spawned] = {}
@@ -238,7 +256,7 @@ def main() -> None:
         order = list(servers)
         for number in range(args.rounds):
             for name in order[number % len(order):] + order[: number % len(order)]:
-                result = measure(servers[name], token, args.connections, args.duration, use_wrk)
+                result = measure(servers[name], token, args.connections, args.duration, use_wrk, args.miss)
                 result["round"] = number + 1
                 runs[name].append(result)
                 print(name, json.dumps(result), flush=True)
@@ -259,6 +277,7 @@ def main() -> None:
         "bytes": len(body),
         "provider": provider["name"],
         "client": "wrk -t1" if use_wrk else "raw client",
+        "every_request_unique": args.miss,
         "connections": args.connections,
         "duration_s": args.duration,
         "rounds": args.rounds,

@@ -21,7 +21,10 @@ def wire_json(payload: Any) -> bytes:
 
 
 def json_body(payload: Any, status: int = 200) -> Response:
-    body = wire_json(payload)
+    return json_bytes(wire_json(payload), status)
+
+
+def json_bytes(body: bytes, status: int = 200) -> Response:
     return Response(body, status_code=status, headers={"Content-Type": JSON_API})
 
 

@@ -143,6 +143,11 @@ def render(unit: Participant | Enrolment, contract: Contract) -> dict[str, Any]:
     return row_item(unit, contract)
 
 
+def enrolments_shown(unit: Participant | Enrolment) -> list[Enrolment]:
+    """Every enrolment an item shows: a user's nested ones, or the one a row is."""
+    return unit.enrolments if isinstance(unit, Participant) else [unit]
+
+
 def csv_rows(participants: list[Participant], contract: Contract) -> list[dict[str, Any]]:
     return [{"id": e.user.id, **row_attributes(e, contract)} for p in participants for e in p.rows]
 
