@@ -10,7 +10,7 @@ from sandbox.api import params
 from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.page_cache import Entry, pages_of
-from sandbox.api.responses import csv_body, json_bytes, single, wire_json
+from sandbox.api.responses import CHUNK_ITEMS, csv_body, json_bytes, many, single, wire_json
 from sandbox.domain.participants import change_schedule as schedules
 from sandbox.domain.participants import ecf as domain
 from sandbox.domain.participants import ecf_actions
@@ -37,6 +37,8 @@ def list_participants(ctx: RequestContext, **query: Any) -> Response:
     sort = params.list_sort(ctx.contract.ecf_participants.listing, query.get("sort"))
     participants = domain.iter_participants(ctx.store, ctx.provider, flt, ctx.now, sort)
     units = list(page.slice(present.iter_units(participants, ctx.contract)))
+    if len(units) >= CHUNK_ITEMS:  # a bulk read: sent in chunks, not kept
+        return many(present.render(u, ctx.contract) for u in units)
     body = wire_json({"data": [present.render(u, ctx.contract) for u in units]})
     records = [e.record for u in units for e in present.enrolments_shown(u)]
     since, until = participant_status_steady(records, ctx.now)
