@@ -25,17 +25,21 @@ ORDER: Any = object()  # the slot keeping a dict's key order, once one of its ke
 class ChangeLog:
     def __init__(self) -> None:
         self.active = False
+        # Counts every change and every restore: equal counts mean an unchanged world (readers' caches).
+        self.generation = 0
         self.live: dict[tuple[int, Any], tuple[Any, Any, Any]] = {}
         self.base: dict[tuple[int, Any], tuple[Any, Any, Any]] = {}
 
     # -- recording --------------------------------------------------------------------------------
 
     def field(self, record: Recorded, name: str) -> None:
+        self.generation += 1
         key = (id(record), name)
         if key not in self.live:
             self.live[key] = (record, name, record.__dict__.get(name, MISSING))
 
     def item(self, mapping: dict, key: Any) -> None:
+        self.generation += 1
         slot = (id(mapping), key)
         if slot not in self.live:
             self.live[slot] = (mapping, key, dict.get(mapping, key, MISSING))
@@ -48,6 +52,7 @@ class ChangeLog:
             self.live[slot] = (mapping, ORDER, list(mapping))
 
     def member(self, members: set, value: Any) -> None:
+        self.generation += 1
         slot = (id(members), value)
         if slot not in self.live:
             self.live[slot] = (members, value, set.__contains__(members, value))
@@ -64,12 +69,14 @@ class ChangeLog:
         """Back to the last checkpoint (or the seed). Returns how many slots were restored."""
         count = _restore(self.live)
         self.live = {}
+        self.generation += 1
         return count
 
     def undo_all(self) -> int:
         """Back to the seed."""
         count = _restore(self.live, self.base)
         self.live, self.base = {}, {}
+        self.generation += 1
         return count
 
     def checkpoint(self) -> None:

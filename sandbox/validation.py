@@ -71,17 +71,28 @@ def _readable_date(value: Any) -> Any:
     return moment.isoformat() if moment else value
 
 
+# The operation's parameter (kept, so that its id stays its own) and its checker, by the parameter's id.
+_CHECKERS: dict[int, tuple[dict, Draft4Validator]] = {}
+
+
+def _checker(param: dict) -> Draft4Validator:
+    found = _CHECKERS.get(id(param))
+    if found is None or found[0] is not param:
+        checker = Draft4Validator(param.get("schema", param), format_checker=draft4_format_checker)
+        found = _CHECKERS[id(param)] = (param, checker)
+    return found[1]
+
+
 class RealParameterValidator(ParameterValidator):
     queries: Queries = QUERIES  # how the API served words its refusals
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Connexion deep-copies each parameter's schema and builds a new jsonschema validator for it on
-        # every request; the schemas are fixed once the spec is loaded, so each is built once here.
+        # every request, and makes this validator itself anew for every request too; the parameters
+        # are the operation's own, fixed once the spec is loaded, so each checker is built once.
         self._checkers = {
-            id(param): Draft4Validator(param.get("schema", param), format_checker=draft4_format_checker)
-            for params in self.parameters.values()
-            for param in params
+            id(param): _checker(param) for params in self.parameters.values() for param in params
         }
 
     def validate_parameter(  # type: ignore[override]

@@ -9,9 +9,11 @@ from starlette.responses import Response
 from sandbox.api import params
 from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
-from sandbox.api.responses import csv_body, many, single
+from sandbox.api.page_cache import Entry, pages_of
+from sandbox.api.responses import CHUNK_ITEMS, csv_body, json_bytes, many, single, wire_json
 from sandbox.domain.participants import ecf as domain
 from sandbox.domain.participants import ecf_actions, variants
+from sandbox.domain.participants.visibility import participant_status_steady
 from sandbox.presenters import ecf_participants as present
 
 
@@ -23,12 +25,24 @@ def _filter(ctx: RequestContext, raw: Any) -> domain.ParticipantFilter:
 
 def list_participants(ctx: RequestContext, **query: Any) -> Response:
     ctx.require_ecf()
+    pages = pages_of(ctx.store)
+    key = ("ecf_participants", ctx.contract.name, ctx.provider.id, repr(sorted(query.items())))
+    body = pages.find(key, ctx.store, ctx.now)
+    if body is not None:
+        return json_bytes(body)
+    generation = ctx.store.changes.generation
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.list_sort(ctx.contract.ecf_participants.listing, query.get("sort"))
     participants = domain.iter_participants(ctx.store, ctx.provider, flt, ctx.now, sort)
-    units = page.slice(present.iter_units(participants, ctx.contract))
-    return many(present.render(u, ctx.contract) for u in units)
+    units = list(page.slice(present.iter_units(participants, ctx.contract)))
+    if len(units) >= CHUNK_ITEMS:  # a bulk read: sent in chunks, not kept
+        return many(present.render(u, ctx.contract) for u in units)
+    body = wire_json({"data": [present.render(u, ctx.contract) for u in units]})
+    records = [e.record for u in units for e in present.enrolments_shown(u)]
+    since, until = participant_status_steady(records, ctx.now)
+    pages.keep(key, Entry(generation, since, until, body))
+    return json_bytes(body)
 
 
 def show_participant(ctx: RequestContext, id: str, **_: Any) -> Response:

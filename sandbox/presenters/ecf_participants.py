@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from typing import Any
 
 from sandbox.contracts import Contract
+from sandbox.contracts.model import ECFParticipants
 from sandbox.domain.participants.ecf import Enrolment, Participant
+from sandbox.domain.world.entities import ECFProfile
 from sandbox.presenters.formats import (
+    Field,
     cohort,
+    compile_fields,
     iso_date,
     participant_id_changes,
-    pick,
     profile_state,
     resource,
     timestamp,
@@ -19,62 +23,92 @@ from sandbox.presenters.formats import (
 
 # What a flat row or a nested enrolment may show, drawn from one enrolment.
 ENROLMENT_FIELDS = {
-    "email": lambda e: e.email,
-    "mentor_id": lambda e: e.mentor_user_id,
-    "school_urn": lambda e: e.school.urn,
-    "participant_type": lambda e: e.profile.participant_type,
-    "cohort": lambda e: cohort(e.record.cohort),
-    "full_name": lambda e: e.user.full_name,
-    "status": lambda e: e.status,
-    "teacher_reference_number": lambda e: e.user.teacher_reference_number,
-    "teacher_reference_number_validated": lambda e: e.trn_validated,
-    "eligible_for_funding": lambda e: e.eligible_for_funding,
-    "pupil_premium_uplift": lambda e: e.profile.pupil_premium_uplift,
-    "sparsity_uplift": lambda e: e.profile.sparsity_uplift,
-    "training_status": lambda e: e.record.training_status,
-    "training_record_id": lambda e: e.profile.id,
-    "schedule_identifier": lambda e: e.record.schedule_identifier,
-    "updated_at": lambda e: timestamp(e.updated_at),
-    "participant_status": lambda e: e.participant_status,
-    "delivery_partner_id": lambda e: e.partnership.delivery_partner_id,
-    "withdrawal": lambda e: profile_state(e.withdrawal),
-    "deferral": lambda e: profile_state(e.deferral),
-    "created_at": lambda e: timestamp(e.profile.created_at),
-    "induction_end_date": lambda e: iso_date(e.profile.induction_end_date),
-    "mentor_funding_end_date": lambda e: iso_date(e.profile.mentor_funding_end_date),
-    "cohort_changed_after_payments_frozen": lambda e: e.profile.cohort_changed_after_payments_frozen,
-    "mentor_ineligible_for_funding_reason": lambda e: e.mentor_ineligible_for_funding_reason,
+    "email": Field("email"),
+    "mentor_id": Field("mentor_user_id"),
+    "school_urn": Field("school.urn"),
+    "participant_type": Field("profile.participant_type"),
+    "cohort": Field("record.cohort", cohort),
+    "full_name": Field("user.full_name"),
+    "status": Field("status"),
+    "teacher_reference_number": Field("user.teacher_reference_number"),
+    "teacher_reference_number_validated": Field("trn_validated"),
+    "eligible_for_funding": Field("eligible_for_funding"),
+    "pupil_premium_uplift": Field("profile.pupil_premium_uplift"),
+    "sparsity_uplift": Field("profile.sparsity_uplift"),
+    "training_status": Field("record.training_status"),
+    "training_record_id": Field("profile.id"),
+    "schedule_identifier": Field("record.schedule_identifier"),
+    "updated_at": Field("updated_at", timestamp),
+    "participant_status": Field("participant_status"),
+    "delivery_partner_id": Field("partnership.delivery_partner_id"),
+    "withdrawal": Field("withdrawal", profile_state),
+    "deferral": Field("deferral", profile_state),
+    "created_at": Field("profile.created_at", timestamp),
+    "induction_end_date": Field("profile.induction_end_date", iso_date),
+    "mentor_funding_end_date": Field("profile.mentor_funding_end_date", iso_date),
+    "cohort_changed_after_payments_frozen": Field("profile.cohort_changed_after_payments_frozen"),
+    "mentor_ineligible_for_funding_reason": Field("mentor_ineligible_for_funding_reason"),
     # RECT's induction dates: ECTs only. The world records one induction end date per profile, and
     # neither a start date nor a working pattern yet, so those show as not reported.
-    "most_recent_induction_period_end_date": lambda e: _ect_only(e, iso_date(e.profile.induction_end_date)),
-    "overall_induction_start_date": lambda e: None,
-    "working_pattern": lambda e: None,
+    "most_recent_induction_period_end_date": Field("profile", lambda p: _ect_only(p, p.induction_end_date)),
+    "overall_induction_start_date": Field(None),
+    "working_pattern": Field(None),
 }
 
 
-def _ect_only(enrolment: Enrolment, value: Any) -> Any:
-    return value if enrolment.profile.participant_type == "ect" else None
+def _ect_only(profile: ECFProfile, value: date | None) -> str | None:
+    return iso_date(value) if profile.participant_type == "ect" else None
 
 
-def _enrolment(enrolment: Enrolment, contract: Contract) -> dict[str, Any]:
-    shown = pick(ENROLMENT_FIELDS, contract.ecf_participants.enrolment_fields, enrolment)
-    if "participant_status" in shown and contract.ecf_participants.participant_status_of == "training_period":
-        shown["participant_status"] = enrolment.period_status
-    return shown
+def _per_shape(build: Callable[[ECFParticipants], Any]) -> Callable[[ECFParticipants], Any]:
+    """`build` once per contract's shape, found by identity: hashing the frozen shape on every item
+    would cost more than the presenting it saves."""
+    built: dict[int, tuple[ECFParticipants, Any]] = {}
+
+    def cached(shape: ECFParticipants) -> Any:
+        found = built.get(id(shape))
+        if found is None or found[0] is not shape:
+            found = built[id(shape)] = (shape, build(shape))
+        return found[1]
+
+    return cached
 
 
-# What a user with nested enrolments may show.
+@_per_shape
+def _rows(shape: ECFParticipants) -> Callable[[Enrolment], dict[str, Any]]:
+    """A flat row (v1/v2) or a CSV row of this contract."""
+    return compile_fields(ENROLMENT_FIELDS, shape.fields)
+
+
+@_per_shape
+def _enrolments(shape: ECFParticipants) -> Callable[[Enrolment], dict[str, Any]]:
+    """A nested enrolment of this contract, its `participant_status` read as the contract reads it."""
+    table = ENROLMENT_FIELDS
+    if shape.participant_status_of == "training_period":
+        table = {**table, "participant_status": Field("period_status")}
+    return compile_fields(table, shape.enrolment_fields)
+
+
+# What a user with nested enrolments may show; its enrolments are drawn per contract (`_participants`).
 PARTICIPANT_FIELDS = {
-    "full_name": lambda p, _c: p.user.full_name,
-    "teacher_reference_number": lambda p, _c: p.user.teacher_reference_number,
-    "updated_at": lambda p, _c: timestamp(p.updated_at),
-    "ecf_enrolments": lambda p, c: [_enrolment(e, c) for e in p.enrolments],
-    "participant_id_changes": lambda p, _c: participant_id_changes(p.user),
+    "full_name": Field("user.full_name"),
+    "teacher_reference_number": Field("user.teacher_reference_number"),
+    "updated_at": Field("updated_at", timestamp),
+    "ecf_enrolments": Field("enrolments"),
+    "participant_id_changes": Field("user", participant_id_changes),
 }
+
+
+@_per_shape
+def _participants(shape: ECFParticipants) -> Callable[[Participant], dict[str, Any]]:
+    """A user with nested enrolments, in this contract's shape."""
+    enrolment = _enrolments(shape)
+    listed = Field("enrolments", lambda enrolments: [enrolment(e) for e in enrolments])
+    return compile_fields({**PARTICIPANT_FIELDS, "ecf_enrolments": listed}, shape.fields)
 
 
 def row_attributes(enrolment: Enrolment, contract: Contract) -> dict[str, Any]:
-    return pick(ENROLMENT_FIELDS, contract.ecf_participants.fields, enrolment)
+    return _rows(contract.ecf_participants)(enrolment)
 
 
 def row_item(enrolment: Enrolment, contract: Contract) -> dict[str, Any]:
@@ -82,7 +116,7 @@ def row_item(enrolment: Enrolment, contract: Contract) -> dict[str, Any]:
 
 
 def participant_item(participant: Participant, contract: Contract) -> dict[str, Any]:
-    attributes = pick(PARTICIPANT_FIELDS, contract.ecf_participants.fields, participant, contract)
+    attributes = _participants(contract.ecf_participants)(participant)
     return resource(participant.user.id, "participant", attributes)
 
 
@@ -106,6 +140,11 @@ def render(unit: Participant | Enrolment, contract: Contract) -> dict[str, Any]:
     if isinstance(unit, Participant):
         return participant_item(unit, contract)
     return row_item(unit, contract)
+
+
+def enrolments_shown(unit: Participant | Enrolment) -> list[Enrolment]:
+    """Every enrolment an item shows: a user's nested ones, or the one a row is."""
+    return unit.enrolments if isinstance(unit, Participant) else [unit]
 
 
 def csv_rows(participants: list[Participant], contract: Contract) -> list[dict[str, Any]]:

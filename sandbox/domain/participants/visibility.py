@@ -7,7 +7,7 @@ a participant who moved to another provider, through its old record.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from datetime import date, datetime
 
 from sandbox.domain.world.entities import (
@@ -116,6 +116,23 @@ def period_status(profile: ECFProfile, record: InductionRecord, now: datetime) -
     if record.end_date is not None:
         return "leaving" if ends_later else "left"
     return "joining" if record.start_date > now else "active"
+
+
+def participant_status_steady(
+    records: Iterable[InductionRecord], now: datetime
+) -> tuple[datetime | None, datetime | None]:
+    """The instants around `now` between which `participant_status` of every one of `records` stays
+    what it is at `now`: from the first (None: ever since) up to, not including, the second (None: for
+    ever). Each record's status turns once, at its end date if it has one, else at its start date."""
+    since: datetime | None = None
+    until: datetime | None = None
+    for record in records:
+        turn = record.end_date if record.end_date is not None else record.start_date
+        if turn <= now:
+            since = turn if since is None or turn > since else since
+        elif until is None or turn < until:
+            until = turn
+    return since, until
 
 
 def legacy_status(record: InductionRecord) -> str:
