@@ -63,18 +63,19 @@ def contract_data_issue() -> InvalidAction:
 
 
 def npq_contract(
-    store: Store, provider_id: str, cohort: int | None, course_identifier: str
+    store: Store, provider_id: str, cohort: int | None, course_identifier: str, suffix: str | None = None
 ) -> NPQContract | None:
-    return next(
-        (
-            c
-            for c in store.npq_contracts
-            if c.lead_provider_id == provider_id
-            and c.cohort == cohort
-            and c.course_identifier == course_identifier
-        ),
-        None,
-    )
+    """The provider's contract for a course in a cohort: the exact NPQ service cohort when `suffix` is
+    given; else any of the year's (the ECF service knew years only), the earliest suffix first."""
+    found = [
+        c
+        for c in store.npq_contracts
+        if c.lead_provider_id == provider_id
+        and c.cohort == cohort
+        and c.course_identifier == course_identifier
+        and (suffix is None or c.cohort_suffix == suffix)
+    ]
+    return min(found, key=lambda c: c.cohort_suffix, default=None)
 
 
 def _truthy(value: object) -> bool:
