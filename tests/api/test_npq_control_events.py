@@ -271,3 +271,64 @@ def test_a_providers_reset_undoes_its_own_npq_events(api: TestClient, store: Sto
         f"{EVENTS}/npq-applications/{foreign.id}/cohort", json={"cohort": "2025b"}, headers=bearer(provider)
     )
     assert refused.status_code == 403
+
+
+# -- suffixed cohorts through the providers' writes ------------------------------------------------
+
+
+def test_a_declaration_in_a_suffixed_cohort_lands_on_that_cohorts_statement(
+    api: TestClient, store: Store
+) -> None:
+    provider = _provider(store, "Ambition Institute")
+    api.put(
+        f"/sandbox/providers/{provider.id}/clock", json={"instant": "2026-12-02T10:00:00Z"}, headers=ADMIN
+    )
+    application = next(
+        a
+        for a in store.npq_applications.values()
+        if a.lead_provider_id == provider.id
+        and (a.cohort, a.cohort_suffix, a.status) == (2026, "b", "pending")
+        and a.course_identifier in ("npq-headship", "npq-senior-leadership", "npq-senco")
+        and a.eligible_for_funding
+        and a.teacher_catchment
+    )
+    assert _accept(api, provider, application.id, funded_place=True).status_code == 200
+    partner = next(
+        p.delivery_partner_id
+        for p in store.npq_delivery_partnerships
+        if (p.lead_provider_id, p.cohort, p.cohort_suffix) == (provider.id, 2026, "b")
+    )
+    body = {
+        "data": {
+            "type": "participant-declaration",
+            "attributes": {
+                "participant_id": application.user_id,
+                "declaration_type": "started",
+                "declaration_date": "2026-12-01T09:00:00Z",
+                "course_identifier": application.course_identifier,
+                "delivery_partner_id": partner,
+            },
+        }
+    }
+    made = _npq(api, provider, "POST", "/participant-declarations", body)
+    assert made.status_code == 200, made.text
+    statement = store.statements[made.json()["data"]["attributes"]["statement_id"]]
+    assert (statement.cohort, statement.cohort_suffix, statement.name) == (2026, "b", "January 2027")
+
+
+def test_the_old_contract_accepts_a_suffixed_application_in_its_exact_cohort(
+    api: TestClient, store: Store
+) -> None:
+    provider = _provider(store, "Teach First")
+    application = _pending(store, provider, 2025, "b")
+    body = {"data": {"type": "npq-application-accept", "attributes": {"funded_place": True}}}
+    accepted = api.post(
+        f"/api/v3/npq-applications/{application.id}/accept",
+        json=body,
+        headers={**bearer(provider), "X-With-Server-Date": "2026-12-02T10:00:00Z"},
+    )
+    validate_exchange("v3", accepted)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["data"]["attributes"]["cohort"] == "2025"
+    schedule = store.reference.schedule(application.schedule_identifier, 2025, "b")
+    assert schedule is not None and application.cohort_suffix == "b"

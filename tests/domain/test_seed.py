@@ -24,6 +24,7 @@ from sandbox.domain.world import registration as reg
 from sandbox.domain.world.entities import Declaration, LeadProvider
 from sandbox.domain.world.reference import ReferenceData
 from sandbox.seed.npq_cohorts import PENDING
+from sandbox.seed.npq_shapes import APPLICATIONS
 from sandbox.seed.world import WORLD_NOW, build_world
 from sandbox.store import Store
 
@@ -124,8 +125,9 @@ def test_size_follows_participants(ref: ReferenceData, world: Store, participant
             # application from the second NPQ provider to the first (seed/npq_service.py).
             npq = [p for p in store.lead_providers.values() if p.has_npq]
             moved = {npq[0].id: 1, npq[1].id: -1}.get(provider.id, 0)
-            # On top: the fixed pending applications of the NPQ service's cohorts (seed/npq_cohorts.py).
-            fixed = sum(
+            # On top: the fixed pending applications of the NPQ service's cohorts (seed/npq_cohorts.py) and
+            # the shapes every provider gets (seed/npq_shapes.py).
+            fixed = APPLICATIONS + sum(
                 count
                 for identifier, _kind, count in PENDING
                 if next(c for c in ref.npq_cohorts if c.identifier == identifier).offered_by(provider.name)

@@ -96,9 +96,9 @@ def _ecf_record_at(
     return max(started, key=lambda r: (r.start_date, r.created_at), default=None)
 
 
-def _statement_for(store: Store, provider_id: str, kind: str, cohort: int, on: date) -> str:
+def _statement_for(store: Store, provider_id: str, kind: str, cohort: int, on: date, suffix: str) -> str:
     """The rules' choice when the caller names none: the next output-fee statement on that day (§4.4)."""
-    statement = next_output_statement(store, store.lead_providers[provider_id], kind, cohort, on)
+    statement = next_output_statement(store, store.lead_providers[provider_id], kind, cohort, on, suffix)
     if statement is None:
         raise ValueError(f"no open {kind} output statement for {cohort} on {on}")
     return statement.id
@@ -144,10 +144,17 @@ def record_declaration(
     profile: ECFProfile | NPQProfile = npq or require(store.ecf_profiles, profile_id, "profile")
     kind = "npq" if npq else "ecf"
     if state in ON_STATEMENT and statement_id is None:
-        statement_id = _statement_for(store, lead_provider_id, kind, profile.cohort, now.date())
+        statement_id = _statement_for(
+            store, lead_provider_id, kind, profile.cohort, now.date(), store.cohort_suffix_of(profile)
+        )
     if state in REFUNDABLE and clawback_statement_id is None:
         clawback_statement_id = _statement_for(
-            store, lead_provider_id, kind, profile.cohort, (updated_at or now).date()
+            store,
+            lead_provider_id,
+            kind,
+            profile.cohort,
+            (updated_at or now).date(),
+            store.cohort_suffix_of(profile),
         )
     _check_statements(
         store, state, (lead_provider_id, profile.cohort, kind), statement_id, clawback_statement_id

@@ -293,7 +293,9 @@ class ReferenceData:
     def default_ecf_schedule(self, cohort_year: int) -> Schedule:
         return self._require("ecf-standard-september", cohort_year)
 
-    def default_npq_schedule(self, course_identifier: str, cohort_year: int, on: date) -> Schedule:
+    def default_npq_schedule(
+        self, course_identifier: str, cohort_year: int, on: date, suffix: str = "a"
+    ) -> Schedule:
         """Schedule given to an NPQ application accepted on server date ``on`` without one (domain.md §2.4).
 
         Raises ValueError for a non-NPQ course and LookupError when the cohort has no such schedule (where
@@ -304,13 +306,13 @@ class ReferenceData:
             # Upstream first checks 2022-06-01..2022-12-25 -> autumn, but that range lies inside
             # Apr 3..Dec 25, so the two remaining yearly rules give identical answers.
             spring = on <= date(on.year, 4, 2) or on >= date(on.year, 12, 26)
-            return self._require(f"npq-{family}-{'spring' if spring else 'autumn'}", cohort_year)
+            return self._require(f"npq-{family}-{'spring' if spring else 'autumn'}", cohort_year, suffix)
         if family == "ehco" and cohort_year >= 2022:
-            return self._require(f"npq-ehco-{_ehco_month(cohort_year, on)}", cohort_year)
+            return self._require(f"npq-ehco-{_ehco_month(cohort_year, on)}", cohort_year, suffix)
         if family in ("ehco", "aso"):
             # Upstream takes the cohort's first schedule of the family (seed order): npq-aso-november 2021.
             for s in self._schedules.values():
-                if s.cohort == cohort_year and s.family == family:
+                if (s.cohort, s.cohort_suffix) == (cohort_year, suffix) and s.family == family:
                     return s
             raise LookupError(f"no {family} schedule for cohort {cohort_year}")
         raise ValueError(f"{course_identifier!r} is not an NPQ course")
