@@ -314,6 +314,18 @@ def test_a_declaration_in_a_suffixed_cohort_lands_on_that_cohorts_statement(
     assert made.status_code == 200, made.text
     statement = store.statements[made.json()["data"]["attributes"]["statement_id"]]
     assert (statement.cohort, statement.cohort_suffix, statement.name) == (2026, "b", "January 2027")
+    # DfE revokes and confirms its eligibility: it comes back to the same cohort's statement.
+    declaration_id = made.json()["data"]["id"]
+    for eligible, state in ((False, "submitted"), (True, "eligible")):
+        changed = _event(
+            api, "POST", "/declaration-eligibility", {"eligible": eligible, "declaration_id": declaration_id}
+        )
+        assert changed.status_code == 200, changed.text
+        shown = _npq(api, provider, "GET", f"/participant-declarations/{declaration_id}").json()["data"][
+            "attributes"
+        ]
+        assert shown["state"] == state
+    assert shown["statement_id"] == statement.id
 
 
 def test_the_old_contract_accepts_a_suffixed_application_in_its_exact_cohort(
