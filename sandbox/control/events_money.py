@@ -123,3 +123,11 @@ def change_npq_application_cohort(
 ) -> Response:
     application = npq_dfe.change_cohort(ctx.store, ctx, application_id, _object(body))
     return _as_npq_service(ctx.store, application)
+
+
+@journaled
+def set_npq_application_eligibility(
+    ctx: ControlContext, application_id: str, body: Any = None, **_: Any
+) -> Response:
+    application = npq_dfe.set_funding_eligibility(ctx.store, ctx, application_id, _object(body))
+    return _as_npq_service(ctx.store, application)

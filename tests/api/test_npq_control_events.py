@@ -205,6 +205,37 @@ def test_change_cohort_shows_the_new_suffix(api: TestClient, store: Store) -> No
         assert refused.status_code == 422 and text in refused.text
 
 
+def test_a_funding_verdict_shows_and_governs_the_funded_place(api: TestClient, store: Store) -> None:
+    provider = _provider(store, "Teach First")
+    application = _pending(store, provider, 2025, "b")
+    path = f"/npq-applications/{application.id}/eligibility"
+    changed = _event(
+        api,
+        "PUT",
+        path,
+        {"eligible_for_funding": False, "ineligible_for_funding_reason": "establishment-ineligible"},
+    )
+    assert changed.status_code == 200, changed.text
+    shown = _attributes(api, provider, application.id)
+    assert (shown["eligible_for_funding"], shown["ineligible_for_funding_reason"]) == (
+        False,
+        "establishment-ineligible",
+    )
+    old = api.get(f"/api/v3/npq-applications/{application.id}", headers=bearer(provider))
+    assert old.json()["data"]["attributes"]["eligible_for_funding"] is False
+    refused = _accept(api, provider, application.id, funded_place=True)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["title"] == "application"
+    bad = _event(
+        api, "PUT", path, {"eligible_for_funding": True, "ineligible_for_funding_reason": "previously-funded"}
+    )
+    assert bad.status_code == 422 and store.npq_applications[application.id].eligible_for_funding is False
+    assert _event(api, "PUT", path, {"eligible_for_funding": True}).status_code == 200
+    assert _accept(api, provider, application.id, funded_place=True).status_code == 200
+    holding = _event(api, "PUT", path, {"eligible_for_funding": False})
+    assert holding.status_code == 422 and "funded place" in holding.text
+
+
 def test_a_moved_application_shows_to_its_new_provider(api: TestClient, store: Store) -> None:
     giver, taker = _provider(store, "Teach First"), _provider(store, "Ambition Institute")
     application = _pending(store, giver, 2026, "b")

@@ -1,13 +1,16 @@
 """DfE's own changes to an NPQ application in the NPQ service's admin (npq.md §6.4): putting a decided
-application back to `pending` (`S/applications/revert_to_pending.rb`) and moving one to another cohort
-(`S/applications/change_cohort.rb`). Both answer what the NPQ API then shows."""
+application back to `pending` (`S/applications/revert_to_pending.rb`), moving one to another cohort
+(`S/applications/change_cohort.rb`) and changing its funding verdict. Each answers what the NPQ API then
+shows."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sandbox.domain.declarations.reads import NO_UPLIFT_COURSES
 from sandbox.domain.errors import Errors, NotFound
 from sandbox.domain.events.money import EventActor, one_of
+from sandbox.domain.events.npq_applications import INELIGIBLE_REASONS
 from sandbox.domain.world.entities import Declaration, NPQApplication
 from sandbox.domain.world.reference import split_cohort_key
 from sandbox.domain.world.stamps import touch
@@ -89,4 +92,42 @@ def change_cohort(
         profile.cohort = target.start_year
         touch(now, profile)
     touch(now, application, store.users[application.user_id])
+    return application
+
+
+def set_funding_eligibility(
+    store: Store, actor: EventActor, application_id: str, attributes: Mapping[str, object]
+) -> NPQApplication:
+    """DfE changes an application's funding verdict: `eligible_for_funding`, with an optional
+    `ineligible_for_funding_reason` (only when ineligible) and `targeted_delivery_funding_eligibility`
+    (only when eligible, never on the early headship coaching or additional support offers). A funded
+    place must go before its holder becomes ineligible."""
+    application = _application(store, actor, application_id)
+    eligible = attributes.get("eligible_for_funding")
+    reason = attributes.get("ineligible_for_funding_reason")
+    targeted = attributes.get("targeted_delivery_funding_eligibility", False)
+    errors = Errors()
+    if not isinstance(eligible, bool):
+        errors.add("eligible_for_funding", "Give `eligible_for_funding`: true or false.")
+    if reason is not None and (eligible is not False or reason not in INELIGIBLE_REASONS):
+        errors.add(
+            "ineligible_for_funding_reason",
+            f"Only an ineligible application has a reason, one of: {one_of(INELIGIBLE_REASONS)}.",
+        )
+    if not isinstance(targeted, bool) or (
+        targeted and (eligible is not True or application.course_identifier in NO_UPLIFT_COURSES)
+    ):
+        errors.add(
+            "targeted_delivery_funding_eligibility",
+            "Targeted delivery funding is true or false, and true only for an eligible application on a "
+            "course other than the early headship coaching offer and the additional support offer.",
+        )
+    if eligible is False and application.funded_place is True:
+        errors.add("funded_place", "The application holds a funded place: change it before the verdict.")
+    errors.raise_any()
+    assert isinstance(eligible, bool) and isinstance(targeted, bool)
+    application.eligible_for_funding = eligible
+    application.ineligible_for_funding_reason = reason if isinstance(reason, str) else None
+    application.targeted_delivery_funding_eligibility = targeted
+    touch(actor.now_for(application.lead_provider_id), application, store.users[application.user_id])
     return application
