@@ -295,6 +295,13 @@ class Store:
     def declarations_of(self, user_id: str) -> list[Declaration]:
         return [self.declarations[did] for did in self.declarations_by_user.get(user_id, ())]
 
+    def cohort_suffix_of(self, record: Any) -> str:
+        """The NPQ service's cohort suffix of an NPQ application, training record or declaration (each
+        names its application by id); `a` for anything else, as every ECF cohort is."""
+        application_id = getattr(record, "profile_id", None) or getattr(record, "id", None)
+        application = self.npq_applications.get(application_id) if application_id else None
+        return application.cohort_suffix if application is not None else "a"
+
     def applications_of(self, user_id: str) -> list[NPQApplication]:
         return [self.npq_applications[aid] for aid in self.applications_by_user.get(user_id, ())]
 

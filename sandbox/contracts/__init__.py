@@ -22,6 +22,8 @@ SERVED: tuple[Contract, ...] = (V1, V2, V3, RECT, NPQ_V3)
 BY_NAME: dict[str, Contract] = {c.name: c for c in SERVED}
 # The control API answers with resources as the newest Lead Provider contract shows them.
 CONTROL_VIEW: Contract = V3
+# DfE's changes that only the NPQ service knows (cohort suffixes) answer as its API shows them.
+CONTROL_NPQ_VIEW: Contract = NPQ_V3
 
 
 def contract_at(path: str) -> Contract | None:
@@ -30,4 +32,4 @@ def contract_at(path: str) -> Contract | None:
     return max(mounts, key=lambda c: len(c.mount), default=None)
 
 
-__all__ = ["BY_NAME", "CONTROL_VIEW", "SERVED", "Contract", "contract_at"]
+__all__ = ["BY_NAME", "CONTROL_NPQ_VIEW", "CONTROL_VIEW", "SERVED", "Contract", "contract_at"]

@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from sandbox.contracts import CONTROL_VIEW
+from sandbox.contracts import CONTROL_NPQ_VIEW, CONTROL_VIEW
 from sandbox.control.context import ControlContext
 from sandbox.control.responses import journaled, ok
 from sandbox.domain.applications import reads as npq
@@ -19,6 +19,7 @@ from sandbox.domain.declarations.reads import declaration_view
 from sandbox.domain.errors import BadRequest
 from sandbox.domain.events import money as money_events
 from sandbox.domain.events import npq_applications as npq_application_event
+from sandbox.domain.events import npq_dfe
 from sandbox.domain.partnerships.reads import partnership_view
 from sandbox.domain.world.entities import Declaration, SchoolCohort
 from sandbox.presenters import declarations as present_declarations
@@ -103,3 +104,30 @@ def change_npq_application_provider(
     return ok(
         {"npq_application": render_application(npq.application_view(ctx.store, application), CONTROL_VIEW)}
     )
+
+
+def _as_npq_service(store: Store, application: Any) -> Response:
+    """DfE's NPQ admin changes answer in the NPQ service's own shape (cohort and `cohort_suffix`)."""
+    view = npq.application_view(store, application)
+    return ok({"npq_application": render_application(view, CONTROL_NPQ_VIEW)})
+
+
+@journaled
+def revert_npq_application_to_pending(ctx: ControlContext, application_id: str, **_: Any) -> Response:
+    return _as_npq_service(ctx.store, npq_dfe.revert_to_pending(ctx.store, ctx, application_id))
+
+
+@journaled
+def change_npq_application_cohort(
+    ctx: ControlContext, application_id: str, body: Any = None, **_: Any
+) -> Response:
+    application = npq_dfe.change_cohort(ctx.store, ctx, application_id, _object(body))
+    return _as_npq_service(ctx.store, application)
+
+
+@journaled
+def set_npq_application_eligibility(
+    ctx: ControlContext, application_id: str, body: Any = None, **_: Any
+) -> Response:
+    application = npq_dfe.set_funding_eligibility(ctx.store, ctx, application_id, _object(body))
+    return _as_npq_service(ctx.store, application)

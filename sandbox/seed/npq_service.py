@@ -11,7 +11,7 @@ import random
 from datetime import date
 
 from sandbox.domain.declarations.delivery_partners import REQUIRED_FROM, inside_england
-from sandbox.domain.world.entities import LeadProvider
+from sandbox.domain.world.entities import LeadProvider, NPQApplication
 from sandbox.domain.world.npq_registration import move_npq_application, record_npq_delivery_partnership
 from sandbox.store import Store
 
@@ -64,14 +64,19 @@ def _declaration_partners(store: Store, rng: random.Random) -> None:
             )
 
 
+def answer_senco(application: NPQApplication, rng: random.Random) -> None:
+    """A SENCO applicant says whether they work as one, and since when."""
+    if application.course_identifier == "npq-senco":
+        application.works_as_senco = rng.choice(SENCO_ANSWERS)
+        if application.works_as_senco == "yes":
+            application.senco_start_date = date(
+                application.cohort - rng.randrange(0, 6), rng.randrange(1, 13), 1
+            )
+
+
 def _application_answers(store: Store, rng: random.Random) -> None:
     for application in store.npq_applications.values():
-        if application.course_identifier == "npq-senco":
-            application.works_as_senco = rng.choice(SENCO_ANSWERS)
-            if application.works_as_senco == "yes":
-                application.senco_start_date = date(
-                    application.cohort - rng.randrange(0, 6), rng.randrange(1, 13), 1
-                )
+        answer_senco(application, rng)
         if application.status == "rejected":
             siblings = store.applications_of(application.user_id)
             taken = any(

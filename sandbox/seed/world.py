@@ -20,8 +20,10 @@ from sandbox.seed.ecf import Roster
 from sandbox.seed.ecf_population import populate_provider
 from sandbox.seed.ecf_scenarios import seed_ecf_scenarios
 from sandbox.seed.npq import build_contracts
+from sandbox.seed.npq_cohorts import seed_npq_cohorts
 from sandbox.seed.npq_population import populate_npq, seed_npq_scenarios
 from sandbox.seed.npq_service import seed_npq_service
+from sandbox.seed.npq_shapes import seed_npq_shapes
 from sandbox.seed.organisations import build_layout, build_providers
 from sandbox.store import Store
 
@@ -70,5 +72,7 @@ def _build(reference: ReferenceData, seed: int, participants: int) -> Store:
         count = max(0, participants // 3 - seeded_npq.get(provider.id, 0))
         populate_npq(ctx, layout, book, offer, provider, count, mentors)
     seed_npq_service(ctx.store, seed, list(layout.npq))
+    seed_npq_cohorts(ctx, layout)
+    seed_npq_shapes(ctx, layout)
     ctx.store.seal()
     return ctx.store

@@ -59,6 +59,59 @@ def test_every_list_and_every_item_of_it_honours_the_npq_document(client, provid
     assert seen, f"the seeded world has no {path} for any NPQ provider"
 
 
+@pytest.mark.parametrize("year", ["2023", "2024", "2025", "2026"])
+def test_every_application_of_a_cohort_year_honours_the_npq_document(client, providers, state, year):
+    """Each year's list holds every cohort of that year the provider offers, each suffix told apart by
+    `cohort_suffix`; every item is read again by id against the document."""
+    for provider in (p for p in providers if p.has_npq):
+        listed = _get(
+            client, provider, "/npq-applications", **{"filter[cohort]": year, "page[per_page]": 3000}
+        )
+        items = listed.json()["data"]
+        offered = {
+            c.suffix
+            for c in state.store.reference.npq_cohorts_of_year(int(year))
+            if c.offered_by(provider.name)
+        }
+        assert {i["attributes"]["cohort"] for i in items} == {year}
+        assert {i["attributes"]["cohort_suffix"] for i in items} == offered, provider.name
+        for item in items:
+            assert _get(client, provider, f"/npq-applications/{item['id']}").json()["data"] == item
+
+
+def test_the_seeded_shapes_show_on_every_npq_providers_applications(client, providers, state):
+    for provider in (p for p in providers if p.has_npq):
+        items = _get(client, provider, "/npq-applications", **{"page[per_page]": 3000}).json()["data"]
+        shown = [i["attributes"] for i in items]
+        pending = {(a["cohort"], a["cohort_suffix"]) for a in shown if a["status"] == "pending"}
+        assert {("2023", "a"), ("2024", "a"), ("2025", "a"), ("2025", "b"), ("2026", "b")} <= pending
+        assert (("2026", "a") in pending) == (provider.name in ("Best Practice Network", "LLSE"))
+        assert any(a["teacher_reference_number"] is None for a in shown if a["cohort_suffix"] == "b")
+        assert {a["reason_for_rejection"] for a in shown if a["status"] == "rejected"} >= {
+            "rejected_by_provider",
+            "other_application_in_this_cohort_accepted",
+        }
+        assert any(a["status"] == "rejected" and a["schedule_identifier"] for a in shown)
+        assert all(a["works_as_senco"] for a in shown if a["course_identifier"] == "npq-senco")
+        # Two pending 2025b applicants carry a merged duplicate: its id is gone from the NPQ API.
+        applicants = {
+            a["participant_id"] for a in shown if (a["cohort"], a["cohort_suffix"]) == ("2025", "b")
+        }
+        retired = [old for old, new in state.store.retired_user_ids.items() if new in applicants]
+        assert len(retired) >= 2
+        assert _get(client, provider, f"/participants/npq/{retired[0]}").status_code == 410
+    named = [u for u in state.store.users.values() if u.previous_names]
+    assert named, "no applicant with previous names"
+
+
+def test_a_suffixed_cohorts_statements_and_delivery_partners_show_as_its_year(client, providers):
+    for provider in (p for p in providers if p.has_npq):
+        statements = _get(client, provider, "/statements", **{"filter[cohort]": "2026"}).json()["data"]
+        assert statements and {s["attributes"]["cohort"] for s in statements} == {"2026"}
+        partners = _get(client, provider, "/delivery-partners", **{"filter[cohort]": "2026"}).json()["data"]
+        assert partners and all(2026 in p["attributes"]["cohort"] for p in partners)
+
+
 def test_one_participants_outcomes_are_paged(client, providers):
     for provider in (p for p in providers if p.has_npq):
         outcomes = _get(client, provider, "/participants/npq/outcomes").json()["data"]

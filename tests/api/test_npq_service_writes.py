@@ -9,7 +9,6 @@ import pytest
 from starlette.testclient import TestClient
 
 from sandbox.app import create_app
-from sandbox.domain.applications.npq_service import cohort_funding
 from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE
 from sandbox.domain.world.entities import LeadProvider, NPQApplication
 from sandbox.state import SandboxState
@@ -54,15 +53,6 @@ def _declarations_on(state: SandboxState, application: NPQApplication):
 
 def _paid_for(state: SandboxState, application: NPQApplication) -> bool:
     return any(d.state in BILLABLE_OR_CHANGEABLE for d in _declarations_on(state, application))
-
-
-def test_cohort_funding_kinds():
-    assert [cohort_funding(2023, "a"), cohort_funding(2024, "a"), cohort_funding(2025, "b")] == [
-        "full",
-        "capped",
-        "capped",
-    ]
-    assert cohort_funding(2026, "a") == "zero" and cohort_funding(2026, "b") == "capped"
 
 
 def test_accepting_in_a_capped_cohort_needs_a_funded_place(world):

@@ -12,7 +12,7 @@ import pytest
 
 from sandbox.domain.errors import NotFound, NotPermitted, ValidationFailed
 from sandbox.domain.events import money as events
-from sandbox.domain.events.npq_applications import create_application, default_cohort
+from sandbox.domain.events.npq_applications import application_cohort, create_application
 from sandbox.domain.finance.ledger import record_declaration
 from sandbox.domain.finance.statements import next_output_statement
 from sandbox.domain.participants.ecf import ParticipantFilter, list_participants
@@ -444,9 +444,12 @@ def test_an_existing_person_applies_in_the_cohort_open_today_by_default(store):
         {"participant_id": person.id, "course_identifier": "npq-senco"},
     )
     assert application.user_id == person.id and application.lead_provider_id == provider.id
-    assert application.cohort == default_cohort(store, NOW.date()) == 2024
+    # The NPQ service's latest cohort open on the day: 2026b (2026a is offered by two providers only).
+    assert (application.cohort, application.cohort_suffix) == (2026, "b")
     assert not application.eligible_for_funding and application.funded_place is None
-    assert default_cohort(store, datetime(2023, 6, 4).date()) == 2022
+    assert application_cohort(store, provider, None, datetime(2023, 6, 4).date()) == (2022, "a")
+    assert application_cohort(store, provider, 2025, NOW.date()) == (2025, "b")
+    assert application_cohort(store, provider, "2025a", NOW.date()) == (2025, "a")
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,8 @@ from sandbox.domain.world import npq_registration as npq_reg
 from sandbox.domain.world import registration as reg
 from sandbox.domain.world.entities import Declaration, LeadProvider
 from sandbox.domain.world.reference import ReferenceData
+from sandbox.seed.npq_cohorts import PENDING
+from sandbox.seed.npq_shapes import APPLICATIONS
 from sandbox.seed.world import WORLD_NOW, build_world
 from sandbox.store import Store
 
@@ -123,7 +125,15 @@ def test_size_follows_participants(ref: ReferenceData, world: Store, participant
             # application from the second NPQ provider to the first (seed/npq_service.py).
             npq = [p for p in store.lead_providers.values() if p.has_npq]
             moved = {npq[0].id: 1, npq[1].id: -1}.get(provider.id, 0)
-            low, high = participants // 3 + min(moved, 0), max(participants // 3, 20) + max(moved, 0)
+            # On top: the fixed pending applications of the NPQ service's cohorts (seed/npq_cohorts.py) and
+            # the shapes every provider gets (seed/npq_shapes.py).
+            fixed = APPLICATIONS + sum(
+                count
+                for identifier, _kind, count in PENDING
+                if next(c for c in ref.npq_cohorts if c.identifier == identifier).offered_by(provider.name)
+            )
+            low = participants // 3 + min(moved, 0) + fixed
+            high = max(participants // 3, 20) + max(moved, 0) + fixed
             assert low <= applications <= high, provider.name
 
 
@@ -417,7 +427,15 @@ def test_npq_situations(world: Store) -> None:
     assert any(a.ineligible_for_funding_reason for a in applications)
     assert any(a.targeted_delivery_funding_eligibility for a in applications)
     assert any(a.employer_name for a in applications) and any(a.school_urn for a in applications)
-    assert all(c.funding_cap > 0 for c in world.npq_contracts if c.cohort >= 2024)
+    caps = {(c.cohort, c.cohort_suffix): c.funding_cap > 0 for c in world.npq_contracts if c.cohort >= 2024}
+    # Capped cohorts cap funded places; the unfunded 2026a has none to cap.
+    assert caps == {
+        (2024, "a"): True,
+        (2025, "a"): True,
+        (2025, "b"): True,
+        (2026, "a"): False,
+        (2026, "b"): True,
+    }
     assert {p.training_status for p in world.npq_profiles.values()} == {"active", "deferred", "withdrawn"}
     assert {o.state for o in world.outcomes.values()} == {"passed", "failed", "voided"}
 

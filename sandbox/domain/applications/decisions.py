@@ -63,18 +63,19 @@ def contract_data_issue() -> InvalidAction:
 
 
 def npq_contract(
-    store: Store, provider_id: str, cohort: int | None, course_identifier: str
+    store: Store, provider_id: str, cohort: int | None, course_identifier: str, suffix: str | None = None
 ) -> NPQContract | None:
-    return next(
-        (
-            c
-            for c in store.npq_contracts
-            if c.lead_provider_id == provider_id
-            and c.cohort == cohort
-            and c.course_identifier == course_identifier
-        ),
-        None,
-    )
+    """The provider's contract for a course in a cohort: the exact NPQ service cohort when `suffix` is
+    given; else any of the year's (the ECF service knew years only), the earliest suffix first."""
+    found = [
+        c
+        for c in store.npq_contracts
+        if c.lead_provider_id == provider_id
+        and c.cohort == cohort
+        and c.course_identifier == course_identifier
+        and (suffix is None or c.cohort_suffix == suffix)
+    ]
+    return min(found, key=lambda c: c.cohort_suffix, default=None)
 
 
 def _truthy(value: object) -> bool:
@@ -102,7 +103,7 @@ def _accepted_elsewhere(store: Store, application: NPQApplication) -> bool:
 def _requested_schedule(store: Store, application: NPQApplication, identifier: object) -> Schedule | None:
     if not isinstance(identifier, str):
         return None
-    schedule = store.reference.schedule(identifier, application.cohort)
+    schedule = store.reference.schedule(identifier, application.cohort, application.cohort_suffix)
     if schedule is None or application.course_identifier not in schedule.permitted_courses:
         return None
     return schedule
@@ -111,7 +112,7 @@ def _requested_schedule(store: Store, application: NPQApplication, identifier: o
 def _default_schedule(store: Store, application: NPQApplication, now: datetime) -> Schedule:
     try:
         return store.reference.default_npq_schedule(
-            application.course_identifier, application.cohort, now.date()
+            application.course_identifier, application.cohort, now.date(), application.cohort_suffix
         )
     except LookupError:
         # Upstream's `find_by!` on a cohort without such a schedule: a 404 after validation.
@@ -134,8 +135,9 @@ def accept_application(
     capped = False
     if capping:
         # Checked before anything else, so it answers even for an application already decided.
-        statement = next_output_statement(store, provider, "npq", application.cohort, now.date())
-        contract = npq_contract(store, provider.id, application.cohort, application.course_identifier)
+        suffix = application.cohort_suffix
+        statement = next_output_statement(store, provider, "npq", application.cohort, now.date(), suffix)
+        contract = npq_contract(store, provider.id, application.cohort, application.course_identifier, suffix)
         if statement is None or contract is None:
             raise contract_data_issue()
         capped = contract.funding_cap > 0

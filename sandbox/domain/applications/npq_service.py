@@ -9,7 +9,6 @@ that is or will be paid stands on it; every refusal is titled `application` (or 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from sandbox.domain.applications import reads as npq
 from sandbox.domain.applications.decisions import (
@@ -21,10 +20,9 @@ from sandbox.domain.errors import Errors, NotFound
 from sandbox.domain.values import blank
 from sandbox.domain.world.entities import LeadProvider, NPQApplication
 from sandbox.domain.world.npq_registration import accept_npq_application
+from sandbox.domain.world.reference import Funding
 from sandbox.domain.world.stamps import touch, touch_profile
 from sandbox.store import Store
-
-Funding = Literal["full", "capped", "zero"]
 
 ALREADY_ACCEPTED = "This NPQ application has already been accepted"
 ALREADY_REJECTED = "This NPQ application has already been rejected"
@@ -53,15 +51,12 @@ DECLARATIONS_SUBMITTED = (
 )
 
 
-def cohort_funding(cohort: int, suffix: str) -> Funding:
-    """npq.md §5.1: 2021-2023 fully funded, capped from 2024, the spring 2026 intake (2026a) unfunded."""
-    if cohort <= 2023:
-        return "full"
-    return "zero" if (cohort, suffix) == (2026, "a") else "capped"
-
-
-def _funding(application: NPQApplication) -> Funding:
-    return cohort_funding(application.cohort, application.cohort_suffix)
+def cohort_funding(store: Store, application: NPQApplication) -> Funding:
+    """The funding kind of the application's exact cohort (npq.md §5.1, `sandbox/data/npq_cohorts.yaml`)."""
+    cohort = store.reference.npq_cohort(application.cohort, application.cohort_suffix)
+    if cohort is None:
+        raise ValueError(f"unknown NPQ cohort {application.cohort}{application.cohort_suffix}")
+    return cohort.funding
 
 
 def _accepted_in_cohort(store: Store, application: NPQApplication) -> bool:
@@ -97,7 +92,7 @@ def accept_application(
     schedule_identifier: object = None,
 ) -> NPQApplication:
     application = npq.get_application(store, provider, application_id)
-    funding = _funding(application)
+    funding = cohort_funding(store, application)
     errors = Errors()
     if funding == "capped" and not isinstance(funded_place, bool):
         errors.add("funded_place", FUNDED_PLACE_REQUIRED)
@@ -113,7 +108,9 @@ def accept_application(
         errors.add("application", NOT_ELIGIBLE_FOR_FUNDED_PLACE)
     schedule_id = None
     if not blank(schedule_identifier):
-        schedule = store.reference.schedule(str(schedule_identifier), application.cohort)
+        schedule = store.reference.schedule(
+            str(schedule_identifier), application.cohort, application.cohort_suffix
+        )
         if schedule is None:
             errors.add("schedule_identifier", SCHEDULE_NOT_IN_COHORT)
         elif not errors and application.course_identifier not in schedule.permitted_courses:
@@ -123,15 +120,19 @@ def accept_application(
     errors.raise_any()
     if schedule_id is None:
         try:
-            schedule_id = store.reference.default_npq_schedule(
-                application.course_identifier, application.cohort, now.date()
+            schedule_id = store.reference.npq_service_default_schedule(
+                application.course_identifier, application.cohort, application.cohort_suffix, now.date()
             ).identifier
         except LookupError:
             raise NotFound(application.id) from None  # the service's `find_by!` on a missing schedule
     accept_npq_application(store, application_id=application.id, schedule_identifier=schedule_id, now=now)
     application.funded_place = funded_place if funding == "capped" else None
     for other in store.applications_of(application.user_id):
-        same = (other.cohort, other.course_identifier) == (application.cohort, application.course_identifier)
+        same = (other.cohort, other.cohort_suffix, other.course_identifier) == (
+            application.cohort,
+            application.cohort_suffix,
+            application.course_identifier,
+        )
         if other.id != application.id and same and other.status != "accepted":
             other.status, other.reason_for_rejection = "rejected", "other_application_in_this_cohort_accepted"
             touch(now, other)
@@ -169,7 +170,7 @@ def change_funded_place(
         errors.add("application", ACCEPT_BEFORE_CHANGING)
     if funded_place is True and not application.eligible_for_funding:
         errors.add("application", NOT_ELIGIBLE_TO_CHANGE)
-    if not errors and _funding(application) != "capped":
+    if not errors and cohort_funding(store, application) != "capped":
         errors.add("application", UNCAPPED_COHORT)
     if has_billable_declarations(store, application):
         errors.add("application", DECLARATIONS_SUBMITTED)

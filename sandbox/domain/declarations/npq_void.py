@@ -30,7 +30,8 @@ def void_declaration(store: Store, provider: LeadProvider, declaration_id: str, 
             if declaration.clawback_statement_id is not None:
                 errors.add("declaration", REFUNDED)
             today = now.astimezone(UTC).date()
-            if next_output_statement(store, provider, "npq", declaration.cohort, today) is None:
+            suffix = store.cohort_suffix_of(declaration)
+            if next_output_statement(store, provider, "npq", declaration.cohort, today, suffix) is None:
                 errors.add("declaration", cohort_closed(declaration.cohort) + ".")
             if not errors and declaration.state != "paid":
                 errors.add("declaration", NOT_PAID)

@@ -76,7 +76,9 @@ class Target:
     def milestone(self, store: Store, declaration_type: str | None) -> Milestone | None:
         if self.profile is None or declaration_type is None:
             return None
-        schedule = store.reference.schedule(self.profile.schedule_identifier, self.profile.cohort)
+        schedule = store.reference.schedule(
+            self.profile.schedule_identifier, self.profile.cohort, store.cohort_suffix_of(self.profile)
+        )
         return schedule.milestone(declaration_type) if schedule is not None else None
 
 
@@ -215,7 +217,8 @@ def _cohort_closed(
     kind = _kind(profile)
     if not (provider.has_ecf if kind == "ecf" else provider.has_npq):
         return False
-    return next_output_statement(store, provider, kind, profile.cohort, now.date()) is None
+    suffix = store.cohort_suffix_of(profile)
+    return next_output_statement(store, provider, kind, profile.cohort, now.date(), suffix) is None
 
 
 def _already_declared(store: Store, user_id: str, request: DeclarationRequest) -> bool:
@@ -239,7 +242,7 @@ def _provider_trains(store: Store, provider: LeadProvider, profile: ECFProfile |
 def _has_contract(store: Store, provider: LeadProvider, profile: NPQProfile) -> bool:
     return any(
         c.lead_provider_id == provider.id
-        and c.cohort == profile.cohort
+        and (c.cohort, c.cohort_suffix) == (profile.cohort, store.cohort_suffix_of(profile))
         and c.course_identifier == profile.course_identifier
         for c in store.npq_contracts
     )

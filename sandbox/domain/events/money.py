@@ -136,7 +136,14 @@ def _statements_for(
     chosen = {}
     for declaration in declarations:
         provider = store.lead_providers[declaration.lead_provider_id]
-        statement = next_output_statement(store, provider, _kind(declaration), declaration.cohort, today)
+        statement = next_output_statement(
+            store,
+            provider,
+            _kind(declaration),
+            declaration.cohort,
+            today,
+            store.cohort_suffix_of(declaration),
+        )
         if statement is None:
             errors.add(
                 "cohort",

@@ -20,6 +20,7 @@ from sandbox.domain.events.money import EventActor, one_of
 from sandbox.domain.values import text
 from sandbox.domain.world.entities import LeadProvider, NPQApplication, User
 from sandbox.domain.world.npq_registration import create_npq_application, move_npq_application
+from sandbox.domain.world.reference import split_cohort_key
 from sandbox.domain.world.registration import create_user
 from sandbox.store import Store
 
@@ -81,10 +82,9 @@ def create_application(store: Store, actor: EventActor, attributes: Mapping[str,
     now = actor.now_for(provider.id)
 
     course = str(attributes["course_identifier"])
-    given_cohort = attributes.get("cohort")
-    cohort = given_cohort if isinstance(given_cohort, int) else default_cohort(store, now.date())
+    cohort, suffix = application_cohort(store, provider, attributes.get("cohort"), now.date())
     trn = user.teacher_reference_number if user else attributes.get("teacher_reference_number")
-    _check_rules(store, provider, user, course, cohort, trn, attributes, errors)
+    _check_rules(store, provider, user, course, (cohort, suffix), trn, attributes, errors)
     errors.raise_any()
 
     if user is None:
@@ -101,6 +101,7 @@ def create_application(store: Store, actor: EventActor, attributes: Mapping[str,
         lead_provider_id=provider.id,
         course_identifier=course,
         cohort=cohort,
+        cohort_suffix=suffix,
         now=now,
         details=_details(attributes),
     )
@@ -109,10 +110,18 @@ def create_application(store: Store, actor: EventActor, attributes: Mapping[str,
     return application
 
 
-def default_cohort(store: Store, today: date) -> int:
-    """The cohort people register for on `today`: the latest whose registration has opened."""
-    opened = [c.start_year for c in store.reference.cohorts if c.registration_start_date <= today]
-    return max(opened, default=min(c.start_year for c in store.reference.cohorts))
+def application_cohort(store: Store, provider: LeadProvider, given: object, today: date) -> tuple[int, str]:
+    """The NPQ service's cohort applied to: an identifier (`"2025b"`) as given; a year, its latest cohort
+    the provider offers (as change-schedule reads a year); nothing, the latest whose registration is open
+    on `today` among those the provider offers."""
+    offered = [c for c in store.reference.npq_cohorts if c.offered_by(provider.name)]
+    if isinstance(given, str):
+        return split_cohort_key(given)
+    if isinstance(given, int):
+        of_year = [c for c in offered if c.start_year == given] or store.reference.npq_cohorts_of_year(given)
+        return given, of_year[-1].suffix if of_year else "a"
+    opened = [c for c in offered if c.registration_start_date <= today] or offered
+    return opened[-1].start_year, opened[-1].suffix
 
 
 def _check_shape(store: Store, actor: EventActor, attributes: Mapping[str, object], errors: Errors) -> None:
@@ -141,11 +150,9 @@ def _check_shape(store: Store, actor: EventActor, attributes: Mapping[str, objec
     if not (isinstance(course, str) and store.reference.is_npq_course(course)):
         errors.add("course_identifier", "Give an NPQ `course_identifier`, e.g. npq-headship.")
     cohort = given.get("cohort")
-    if cohort is not None and (
-        isinstance(cohort, bool) or not isinstance(cohort, int) or store.reference.cohort(cohort) is None
-    ):
-        known = one_of(str(c.start_year) for c in store.reference.cohorts)
-        errors.add("cohort", f"`cohort` must be one of the sandbox's cohorts: {known}.")
+    if cohort is not None and not _known_cohort(store, cohort):
+        known = one_of(c.identifier for c in store.reference.npq_cohorts)
+        errors.add("cohort", f"`cohort` must be a start year or one of the NPQ service's cohorts: {known}.")
     for name in (*_FLAGS, "funded_place"):
         if name in given and not isinstance(given[name], bool):
             errors.add(name, f"`{name}` must be true or false.")
@@ -157,28 +164,45 @@ def _check_shape(store: Store, actor: EventActor, attributes: Mapping[str, objec
             errors.add(name, f"`{name}` must be a string or null.")
 
 
+def _known_cohort(store: Store, cohort: object) -> bool:
+    if isinstance(cohort, bool) or not isinstance(cohort, int | str):
+        return False
+    if isinstance(cohort, int):
+        return bool(store.reference.npq_cohorts_of_year(cohort))
+    if cohort.isdigit():
+        return False  # a year is a number; a string names a cohort with its suffix
+    try:
+        return store.reference.npq_cohort(*split_cohort_key(cohort)) is not None
+    except ValueError:
+        return False
+
+
 def _check_rules(
     store: Store,
     provider: LeadProvider,
     user: User | None,
     course: str,
-    cohort: int,
+    npq_cohort: tuple[int, str],
     trn: object,
     attributes: Mapping[str, object],
     errors: Errors,
 ) -> None:
     eligible = attributes.get("eligible_for_funding") is True
+    cohort, suffix = npq_cohort
+    offered = store.reference.npq_cohort(cohort, suffix)
     if not provider.has_npq:
         errors.add("lead_provider_id", "This lead provider does not deliver NPQs.")
-    if not store.reference.schedules_for(course, cohort):
-        errors.add("course_identifier", f"{course} is not offered in the {cohort} cohort.")
+    elif offered is not None and not offered.offered_by(provider.name):
+        errors.add("cohort", f"{provider.name} does not offer the {offered.identifier} cohort.")
+    if not store.reference.schedules_for(course, cohort, suffix):
+        errors.add("course_identifier", f"{course} is not offered in the {cohort}{suffix} cohort.")
     email = str(attributes.get("email") or "").strip().lower()
     if user is None and any(u.email.lower() == email for u in store.users.values()):
         errors.add("email", "Another person has this email: give their `participant_id` instead.")
     funded_place = attributes.get("funded_place")
     if funded_place is True and not eligible:
         errors.add("funded_place", "A funded place needs `eligible_for_funding`: true.")
-    contract = npq_contract(store, provider.id, cohort, course)
+    contract = npq_contract(store, provider.id, cohort, course, suffix)
     if funded_place is not None and not (contract is not None and contract.funding_cap > 0):
         errors.add(
             "funded_place",

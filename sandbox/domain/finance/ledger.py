@@ -16,10 +16,12 @@ from sandbox.domain.world.entities import (
     Declaration,
     ECFProfile,
     InductionRecord,
+    LeadProvider,
     NPQProfile,
     Outcome,
     Statement,
 )
+from sandbox.domain.world.reference import NPQCohort, StatementPlan
 from sandbox.domain.world.registration import set_mentor_funding_end_date
 from sandbox.domain.world.stamps import require
 from sandbox.store import Store
@@ -35,28 +37,50 @@ def create_statements(store: Store, *, lead_provider_id: str, as_of: datetime) -
     created = []
     for kind in kinds:
         for cohort in store.reference.cohorts:
-            opened = datetime.combine(cohort.registration_start_date, time(8), tzinfo=UTC)
-            created_at = min(max(opened, provider.created_at), as_of)
-            for plan in store.reference.statement_plans(kind, cohort.start_year):  # type: ignore[arg-type]
-                paid = plan.payment_date < as_of.date()
-                paid_at = datetime.combine(plan.payment_date, time(12), tzinfo=UTC)
-                statement = Statement(
-                    store.new_id(),
-                    provider.id,
-                    kind,
-                    cohort.start_year,
-                    plan.name,
-                    plan.month,
-                    plan.year,
-                    plan.deadline_date,
-                    plan.payment_date,
-                    plan.output_fee,
-                    created_at,
-                    max(created_at, min(paid_at, as_of)) if paid else created_at,
-                    paid=paid,
-                )
-                store.statements[statement.id] = statement
-                created.append(statement)
+            plans = store.reference.statement_plans(kind, cohort.start_year)  # type: ignore[arg-type]
+            created += _plan_statements(store, provider, plans, cohort.registration_start_date, as_of)
+    return created
+
+
+def create_npq_cohort_statements(
+    store: Store, *, lead_provider_id: str, cohort: NPQCohort, as_of: datetime
+) -> list[Statement]:
+    """The statements of one of the NPQ service's own cohorts (2025a ... 2026b): each suffix has its
+    calendar (npq.md §5.4)."""
+    provider = require(store.lead_providers, lead_provider_id, "lead provider")
+    if not provider.has_npq:
+        raise ValueError("the provider has no NPQ side")
+    plans = store.reference.statement_plans("npq", cohort.start_year, cohort.suffix)
+    return _plan_statements(store, provider, plans, cohort.registration_start_date, as_of)
+
+
+def _plan_statements(
+    store: Store, provider: LeadProvider, plans: list[StatementPlan], opened_on: date, as_of: datetime
+) -> list[Statement]:
+    opened = datetime.combine(opened_on, time(8), tzinfo=UTC)
+    created_at = min(max(opened, provider.created_at), as_of)
+    created = []
+    for plan in plans:
+        paid = plan.payment_date < as_of.date()
+        paid_at = datetime.combine(plan.payment_date, time(12), tzinfo=UTC)
+        statement = Statement(
+            store.new_id(),
+            provider.id,
+            plan.type,
+            plan.cohort,
+            plan.name,
+            plan.month,
+            plan.year,
+            plan.deadline_date,
+            plan.payment_date,
+            plan.output_fee,
+            created_at,
+            max(created_at, min(paid_at, as_of)) if paid else created_at,
+            paid=paid,
+            cohort_suffix=plan.cohort_suffix,
+        )
+        store.statements[statement.id] = statement
+        created.append(statement)
     return created
 
 
@@ -72,9 +96,9 @@ def _ecf_record_at(
     return max(started, key=lambda r: (r.start_date, r.created_at), default=None)
 
 
-def _statement_for(store: Store, provider_id: str, kind: str, cohort: int, on: date) -> str:
+def _statement_for(store: Store, provider_id: str, kind: str, cohort: int, on: date, suffix: str) -> str:
     """The rules' choice when the caller names none: the next output-fee statement on that day (§4.4)."""
-    statement = next_output_statement(store, store.lead_providers[provider_id], kind, cohort, on)
+    statement = next_output_statement(store, store.lead_providers[provider_id], kind, cohort, on, suffix)
     if statement is None:
         raise ValueError(f"no open {kind} output statement for {cohort} on {on}")
     return statement.id
@@ -120,10 +144,17 @@ def record_declaration(
     profile: ECFProfile | NPQProfile = npq or require(store.ecf_profiles, profile_id, "profile")
     kind = "npq" if npq else "ecf"
     if state in ON_STATEMENT and statement_id is None:
-        statement_id = _statement_for(store, lead_provider_id, kind, profile.cohort, now.date())
+        statement_id = _statement_for(
+            store, lead_provider_id, kind, profile.cohort, now.date(), store.cohort_suffix_of(profile)
+        )
     if state in REFUNDABLE and clawback_statement_id is None:
         clawback_statement_id = _statement_for(
-            store, lead_provider_id, kind, profile.cohort, (updated_at or now).date()
+            store,
+            lead_provider_id,
+            kind,
+            profile.cohort,
+            (updated_at or now).date(),
+            store.cohort_suffix_of(profile),
         )
     _check_statements(
         store, state, (lead_provider_id, profile.cohort, kind), statement_id, clawback_statement_id

@@ -59,15 +59,17 @@ def get_statement(
 
 
 def next_output_statement(
-    store: Store, provider: LeadProvider, kind: str, cohort: int, today: date
+    store: Store, provider: LeadProvider, kind: str, cohort: int, today: date, cohort_suffix: str = "a"
 ) -> Statement | None:
-    """The earliest output-fee statement whose deadline has not passed: where new claims land."""
+    """The earliest output-fee statement whose deadline has not passed: where new claims land. The NPQ
+    service's cohorts are exact: a 2025b claim lands on a 2025b statement."""
     candidates = [
         s
         for s in store.statements.values()
         if s.lead_provider_id == provider.id
         and s.type == kind
         and s.cohort == cohort
+        and s.cohort_suffix == cohort_suffix
         and s.output_fee
         and s.deadline_date >= today
     ]

@@ -247,6 +247,7 @@ class Statement(Recorded):
     created_at: datetime
     updated_at: datetime
     paid: bool = False
+    cohort_suffix: str = "a"  # the NPQ service's cohorts have their own statements (2025a, 2025b)
 
 
 @dataclass
@@ -296,3 +297,4 @@ class NPQContract:
     cohort: int
     course_identifier: str
     funding_cap: int
+    cohort_suffix: str = "a"

@@ -38,13 +38,15 @@ def create_npq_application(
     cohort: int,
     now: datetime,
     details: Mapping[str, Any] | None = None,
+    cohort_suffix: str = "a",
 ) -> NPQApplication:
     require(store.users, user_id, "user")
     if not require(store.lead_providers, lead_provider_id, "lead provider").has_npq:
         raise ValueError("the provider has no NPQ side")
     if not store.reference.is_npq_course(course_identifier):
         raise ValueError(f"{course_identifier!r} is not an NPQ course")
-    require_cohort(store, cohort)
+    if store.reference.npq_cohort(cohort, cohort_suffix) is None:
+        raise ValueError(f"unknown NPQ cohort {cohort}{cohort_suffix}")
     details = details or {}
     unknown = set(details) - set(APPLICATION_DETAILS)
     if unknown:
@@ -59,17 +61,24 @@ def create_npq_application(
             "pending",
             now,
             now,
+            cohort_suffix=cohort_suffix,
             **details,
         )
     )
 
 
 def create_npq_contract(
-    store: Store, *, lead_provider_id: str, cohort: int, course_identifier: str, funding_cap: int
+    store: Store,
+    *,
+    lead_provider_id: str,
+    cohort: int,
+    course_identifier: str,
+    funding_cap: int,
+    cohort_suffix: str = "a",
 ) -> NPQContract:
     if not store.reference.is_npq_course(course_identifier):
         raise ValueError(f"{course_identifier!r} is not an NPQ course")
-    contract = NPQContract(lead_provider_id, cohort, course_identifier, funding_cap)
+    contract = NPQContract(lead_provider_id, cohort, course_identifier, funding_cap, cohort_suffix)
     store.npq_contracts.add(contract)
     return contract
 
@@ -104,7 +113,7 @@ def move_npq_application(store: Store, *, application_id: str, lead_provider_id:
 def _capped(store: Store, application: NPQApplication) -> bool:
     return any(
         c.lead_provider_id == application.lead_provider_id
-        and c.cohort == application.cohort
+        and (c.cohort, c.cohort_suffix) == (application.cohort, application.cohort_suffix)
         and c.course_identifier == application.course_identifier
         and c.funding_cap > 0
         for c in store.npq_contracts
@@ -124,7 +133,7 @@ def accept_npq_application(
     application = require(store.npq_applications, application_id, "application")
     if application.status != "pending":
         raise ValueError(f"the application is {application.status}")
-    schedule = store.reference.schedule(schedule_identifier, application.cohort)
+    schedule = store.reference.schedule(schedule_identifier, application.cohort, application.cohort_suffix)
     if schedule is None or application.course_identifier not in schedule.permitted_courses:
         raise ValueError(f"schedule {schedule_identifier} {application.cohort} is not valid for the course")
     application.status, application.schedule_identifier = "accepted", schedule_identifier

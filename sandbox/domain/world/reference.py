@@ -21,6 +21,7 @@ DEFAULT_FIXTURES_DIR = resources.data_dir()
 
 ProgrammeType = Literal["ecf", "npq"]
 WindowProblem = Literal["before_start", "after_end"]
+Funding = Literal["full", "capped", "zero"]
 
 _MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
 
@@ -31,6 +32,34 @@ class Cohort:
     registration_start_date: date
     academic_year_start_date: date
     payments_frozen_at: date | None = None
+
+
+@dataclass(frozen=True)
+class NPQCohort:
+    """A cohort of the NPQ service (npq.md §5.1): a start year and a suffix, with its funding kind."""
+
+    start_year: int
+    suffix: str
+    funding: Funding
+    registration_start_date: date
+    providers: tuple[str, ...] | None = None  # lead provider names offering it; None = all
+
+    @property
+    def identifier(self) -> str:
+        return f"{self.start_year}{self.suffix}"
+
+    def offered_by(self, provider_name: str) -> bool:
+        return self.providers is None or provider_name in self.providers
+
+
+def split_cohort_key(key: int | str) -> tuple[int, str]:
+    """A cohort key of the data files: a start year (suffix `a`) or an NPQ identifier such as "2025b"."""
+    text = str(key)
+    if text.isdigit():
+        return int(text), "a"
+    if len(text) == 5 and text[:4].isdigit() and text[4].isalpha():
+        return int(text[:4]), text[4]
+    raise ValueError(f"not a cohort: {key!r}")
 
 
 @dataclass(frozen=True)
@@ -73,6 +102,7 @@ class Schedule:
     family: str  # "ecf" for every ECF schedule, else the NPQ course family it serves
     permitted_courses: frozenset[str]
     milestones: tuple[Milestone, ...]
+    cohort_suffix: str = "a"  # NPQ service cohorts only: 2025a and 2025b each have their own schedules
 
     @property
     def declaration_types(self) -> tuple[str, ...]:
@@ -92,6 +122,7 @@ class StatementPlan:
     deadline_date: date
     payment_date: date
     output_fee: bool
+    cohort_suffix: str = "a"
 
     @property
     def month_name(self) -> str:
@@ -159,14 +190,18 @@ class ReferenceData:
         schedules: list[Schedule],
         statements: list[StatementPlan],
         contract_periods: list[ContractPeriod] | None = None,
+        npq_cohorts: list[NPQCohort] | None = None,
     ) -> None:
         self._contract_periods = {c.year: c for c in contract_periods or ()}
+        self._npq_cohorts = {
+            (c.start_year, c.suffix): c for c in sorted(npq_cohorts or (), key=lambda c: c.identifier)
+        }
         self._cohorts = {c.start_year: c for c in sorted(cohorts, key=lambda c: c.start_year)}
         self._courses = {c.identifier: c for c in courses}
-        self._schedules = {(s.identifier, s.cohort): s for s in schedules}
-        self._statements: dict[tuple[str, int], tuple[StatementPlan, ...]] = {}
+        self._schedules = {(s.identifier, s.cohort, s.cohort_suffix): s for s in schedules}
+        self._statements: dict[tuple[str, int, str], tuple[StatementPlan, ...]] = {}
         for plan in sorted(statements, key=lambda p: (p.payment_date, p.deadline_date)):
-            key = (plan.type, plan.cohort)
+            key = (plan.type, plan.cohort, plan.cohort_suffix)
             self._statements[key] = (*self._statements.get(key, ()), plan)
 
     # -- loading ---------------------------------------------------------------------------------------------
@@ -183,7 +218,8 @@ class ReferenceData:
         periods = [
             ContractPeriod(**row) for row in _read_yaml(root / "contract_periods.yaml")["contract_periods"]
         ]
-        return cls(cohorts, courses, schedules, statements, periods)
+        npq_cohorts = [_npq_cohort(row) for row in _read_yaml(root / "npq_cohorts.yaml")["npq_cohorts"]]
+        return cls(cohorts, courses, schedules, statements, periods, npq_cohorts)
 
     # -- cohorts and courses ---------------------------------------------------------------------------------
 
@@ -196,6 +232,17 @@ class ReferenceData:
 
     def contract_period(self, year: int) -> ContractPeriod | None:
         return self._contract_periods.get(year)
+
+    @property
+    def npq_cohorts(self) -> tuple[NPQCohort, ...]:
+        """The NPQ service's cohorts, oldest first (2021a ... 2026b)."""
+        return tuple(self._npq_cohorts.values())
+
+    def npq_cohort(self, year: int, suffix: str = "a") -> NPQCohort | None:
+        return self._npq_cohorts.get((year, suffix))
+
+    def npq_cohorts_of_year(self, year: int) -> list[NPQCohort]:
+        return [c for c in self._npq_cohorts.values() if c.start_year == year]
 
     @property
     def courses(self) -> tuple[Course, ...]:
@@ -222,14 +269,15 @@ class ReferenceData:
     def schedules(self) -> tuple[Schedule, ...]:
         return tuple(self._schedules.values())
 
-    def schedule(self, identifier: str, cohort_year: int) -> Schedule | None:
-        return self._schedules.get((identifier, cohort_year))
+    def schedule(self, identifier: str, cohort_year: int, suffix: str = "a") -> Schedule | None:
+        return self._schedules.get((identifier, cohort_year, suffix))
 
-    def schedules_for(self, course_identifier: str, cohort_year: int) -> list[Schedule]:
+    def schedules_for(self, course_identifier: str, cohort_year: int, suffix: str = "a") -> list[Schedule]:
         return [
             s
             for s in self._schedules.values()
-            if s.cohort == cohort_year and course_identifier in s.permitted_courses
+            if (s.cohort, s.cohort_suffix) == (cohort_year, suffix)
+            and course_identifier in s.permitted_courses
         ]
 
     @staticmethod
@@ -245,7 +293,9 @@ class ReferenceData:
     def default_ecf_schedule(self, cohort_year: int) -> Schedule:
         return self._require("ecf-standard-september", cohort_year)
 
-    def default_npq_schedule(self, course_identifier: str, cohort_year: int, on: date) -> Schedule:
+    def default_npq_schedule(
+        self, course_identifier: str, cohort_year: int, on: date, suffix: str = "a"
+    ) -> Schedule:
         """Schedule given to an NPQ application accepted on server date ``on`` without one (domain.md §2.4).
 
         Raises ValueError for a non-NPQ course and LookupError when the cohort has no such schedule (where
@@ -256,46 +306,101 @@ class ReferenceData:
             # Upstream first checks 2022-06-01..2022-12-25 -> autumn, but that range lies inside
             # Apr 3..Dec 25, so the two remaining yearly rules give identical answers.
             spring = on <= date(on.year, 4, 2) or on >= date(on.year, 12, 26)
-            return self._require(f"npq-{family}-{'spring' if spring else 'autumn'}", cohort_year)
+            return self._require(f"npq-{family}-{'spring' if spring else 'autumn'}", cohort_year, suffix)
         if family == "ehco" and cohort_year >= 2022:
-            y = cohort_year
-            if date(y, 9, 1) <= on <= date(y, 11, 30):
-                month = "november"
-            elif date(y, 12, 1) <= on <= _last_day(y + 1, 2):
-                month = "december"
-            elif date(y + 1, 3, 1) <= on <= date(y + 1, 5, 31):
-                month = "march"
-            else:
-                # Jun 1..Sep 30 of Y+1 is june, and so is every date outside the four windows.
-                month = "june"
-            return self._require(f"npq-ehco-{month}", cohort_year)
+            return self._require(f"npq-ehco-{_ehco_month(cohort_year, on)}", cohort_year, suffix)
         if family in ("ehco", "aso"):
             # Upstream takes the cohort's first schedule of the family (seed order): npq-aso-november 2021.
             for s in self._schedules.values():
-                if s.cohort == cohort_year and s.family == family:
+                if (s.cohort, s.cohort_suffix) == (cohort_year, suffix) and s.family == family:
                     return s
             raise LookupError(f"no {family} schedule for cohort {cohort_year}")
         raise ValueError(f"{course_identifier!r} is not an NPQ course")
 
-    def _require(self, identifier: str, cohort_year: int) -> Schedule:
-        schedule = self._schedules.get((identifier, cohort_year))
+    def npq_service_default_schedule(
+        self, course_identifier: str, cohort_year: int, suffix: str, on: date
+    ) -> Schedule:
+        """The NPQ service's schedule for an application accepted on server date ``on`` without one
+        (npq.md §5.3), looked up in the application's exact cohort.
+
+        Raises ValueError for a non-NPQ course and LookupError when that cohort lacks the schedule (the
+        service's ``find_by!``: a 2025b EHCO accepted in the June window finds no npq-ehco-june).
+        """
+        family = self.npq_family(course_identifier)
+        cohort = (cohort_year, suffix)
+        if family in ("leadership", "specialist"):
+            return self._require(f"npq-{family}-{_npq_season(cohort, on)}", cohort_year, suffix)
+        if family == "ehco" and cohort_year >= 2022 and cohort != (2026, "a"):
+            return self._require(f"npq-ehco-{_ehco_month(cohort_year, on)}", cohort_year, suffix)
+        if family == "ehco":
+            # 2021 and 2026a: the cohort's first EHCO schedule.
+            for s in self._schedules.values():
+                if (s.cohort, s.cohort_suffix) == cohort and s.family == "ehco":
+                    return s
+            raise LookupError(f"no ehco schedule for cohort {cohort_year}{suffix}")
+        if family == "aso":
+            return self._require("npq-aso-december", cohort_year, suffix)
+        raise ValueError(f"{course_identifier!r} is not an NPQ course")
+
+    def _require(self, identifier: str, cohort_year: int, suffix: str = "a") -> Schedule:
+        schedule = self._schedules.get((identifier, cohort_year, suffix))
         if schedule is None:
-            raise LookupError(f"no schedule {identifier} for cohort {cohort_year}")
+            raise LookupError(f"no schedule {identifier} for cohort {cohort_year}{suffix}")
         return schedule
 
     # -- statements ------------------------------------------------------------------------------------------
 
-    def statement_plans(self, type: ProgrammeType, cohort_year: int) -> list[StatementPlan]:
-        return list(self._statements.get((type, cohort_year), ()))
+    def statement_plans(
+        self, type: ProgrammeType, cohort_year: int, suffix: str = "a"
+    ) -> list[StatementPlan]:
+        return list(self._statements.get((type, cohort_year, suffix), ()))
 
-    def next_output_statement(self, type: ProgrammeType, cohort_year: int, on: date) -> StatementPlan | None:
+    def next_output_statement(
+        self, type: ProgrammeType, cohort_year: int, on: date, suffix: str = "a"
+    ) -> StatementPlan | None:
         """Earliest output-fee statement still open on ``on`` (deadline_date ≥ on), per domain.md §4.4."""
-        plans = self._statements.get((type, cohort_year), ())
+        plans = self._statements.get((type, cohort_year, suffix), ())
         return next((p for p in plans if p.output_fee and p.deadline_date >= on), None)
 
 
 def load(fixtures_dir: Path | None = None) -> ReferenceData:
     return ReferenceData.load(fixtures_dir)
+
+
+def _ehco_month(y: int, on: date) -> str:
+    """The EHCO intake month a start on ``on`` falls in, for cohort year ``y``."""
+    if date(y, 9, 1) <= on <= date(y, 11, 30):
+        return "november"
+    if date(y, 12, 1) <= on <= _last_day(y + 1, 2):
+        return "december"
+    if date(y + 1, 3, 1) <= on <= date(y + 1, 5, 31):
+        return "march"
+    # Jun 1..Sep 30 of Y+1 is june, and so is every date outside the four windows.
+    return "june"
+
+
+def _npq_season(cohort: tuple[int, str], on: date) -> str:
+    """Spring or autumn for a leadership/specialist start, first match winning (npq.md §5.3)."""
+    year, _suffix = cohort
+    if cohort == (2026, "a"):
+        return "spring"
+    if cohort == (2026, "b"):
+        return "autumn"
+    if year == 2025 and date(2025, 8, 1) <= on <= date(2026, 4, 30):
+        return "autumn"
+    if year == 2025 and date(2024, 6, 28) <= on <= date(2025, 6, 6):
+        return "spring"
+    if year == 2024 and date(2024, 6, 28) <= on <= date(2025, 6, 6):
+        return "autumn"
+    return "spring" if on <= date(on.year, 4, 2) or on >= date(on.year, 12, 26) else "autumn"
+
+
+def _npq_cohort(row: dict[str, Any]) -> NPQCohort:
+    year, suffix = split_cohort_key(row["identifier"])
+    providers = row.get("providers")
+    return NPQCohort(
+        year, suffix, row["funding"], row["registration_start_date"], tuple(providers) if providers else None
+    )
 
 
 def _build_schedules(doc: dict[str, Any], courses: list[Course]) -> list[Schedule]:
@@ -325,11 +430,12 @@ def _build_schedules(doc: dict[str, Any], courses: list[Course]) -> list[Schedul
         permitted = frozenset(c.identifier for c in courses if c.type == "npq" and c.family == family)
         if not permitted:
             raise ValueError(f"{identifier}: no NPQ course in family {family!r}")
-        for cohort, dates in spec["cohorts"].items():
+        for key, dates in spec["cohorts"].items():
+            cohort, suffix = split_cohort_key(key)
             milestones = tuple(
                 Milestone(t, dates["start"], None, dates["payment"]) for t in spec["declaration_types"]
             )
-            schedules.append(Schedule(identifier, cohort, "npq", family, permitted, milestones))
+            schedules.append(Schedule(identifier, cohort, "npq", family, permitted, milestones, suffix))
     return schedules
 
 
@@ -339,7 +445,8 @@ def _build_statements(doc: dict[str, Any]) -> list[StatementPlan]:
         spec = doc[type_]
         by_cohort = {int(k): _month_numbers(v) for k, v in spec.get("output_months_by_cohort", {}).items()}
         by_year = {k: _month_numbers(v) for k, v in spec.get("output_months_by_year", {}).items()}
-        for cohort, span in spec["spans"].items():
+        for key, span in spec["spans"].items():
+            cohort, suffix = split_cohort_key(key)
             year, month = _year_month(span["first"])
             last = _year_month(span["last"])
             while (year, month) <= last:
@@ -358,6 +465,7 @@ def _build_statements(doc: dict[str, Any]) -> list[StatementPlan]:
                         deadline_date=_deadline(spec["deadline_rule"], year, month),
                         payment_date=date(year, month, spec["payment_day"]),
                         output_fee=month in output_months,
+                        cohort_suffix=suffix,
                     )
                 )
                 year, month = (year + 1, 1) if month == 12 else (year, month + 1)

@@ -1,0 +1,80 @@
+"""Shapes the real NPQ sandbox's seeds give every provider (npq.md §6.2) that the random population does
+not promise each one: pending applicants whose participant id was merged away (`410` candidates), one
+person with an accepted application and two rejected ones for the same course and cohort, and an
+application rejected after it was accepted, which keeps its schedule (`reason_for_rejection`
+`rejected_by_provider`).
+
+Runs after everything else, so every record made before keeps its id and values."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sandbox.domain.world.entities import LeadProvider, NPQApplication
+from sandbox.domain.world.registration import merge_users
+from sandbox.domain.world.stamps import touch
+from sandbox.seed.context import SeedContext, at
+from sandbox.seed.ecf import new_user
+from sandbox.seed.npq import accept, apply
+from sandbox.seed.organisations import Layout
+
+MERGED_PENDING = 2  # pending 2025b applicants per provider who carry a participant_id_change
+APPLICATIONS = 4  # the applications these shapes add to each provider
+
+
+def seed_npq_shapes(ctx: SeedContext, layout: Layout) -> None:
+    for provider in layout.npq:
+        _merged_applicants(ctx, provider)
+        _accepted_and_two_rejected(ctx, layout, provider)
+        _rejected_after_acceptance(ctx, layout, provider)
+
+
+def _merged_applicants(ctx: SeedContext, provider: LeadProvider) -> None:
+    """DfE merged a duplicate account into a pending applicant: the duplicate's id answers 410."""
+    pending = [
+        a
+        for a in ctx.store.npq_applications.values()
+        if a.lead_provider_id == provider.id
+        and (a.cohort, a.cohort_suffix, a.status) == (2025, "b", "pending")
+    ]
+    for application in pending[:MERGED_PENDING]:
+        duplicate = new_user(ctx, application.created_at - timedelta(days=3))
+        merge_users(
+            ctx.store,
+            from_user_id=duplicate.id,
+            to_user_id=application.user_id,
+            now=application.created_at + timedelta(hours=2),
+        )
+
+
+def _accepted_and_two_rejected(ctx: SeedContext, layout: Layout, provider: LeadProvider) -> None:
+    """One person applied three times for one course in 2024; accepting one rejected the other two."""
+    person = new_user(ctx, at(date(2024, 4, 20)))
+    applications = [
+        apply(
+            ctx,
+            layout,
+            person,
+            provider,
+            "npq-leading-teaching",
+            2024,
+            at(date(2024, 4, 22 + i)),
+            eligible=True,
+        )
+        for i in range(3)
+    ]
+    accept(ctx, applications[1], at(date(2024, 5, 14)))
+    for other in (applications[0], applications[2]):
+        other.reason_for_rejection = "other_application_in_this_cohort_accepted"
+
+
+def _rejected_after_acceptance(ctx: SeedContext, layout: Layout, provider: LeadProvider) -> NPQApplication:
+    person = new_user(ctx, at(date(2024, 6, 1)))
+    application = apply(
+        ctx, layout, person, provider, "npq-headship", 2024, at(date(2024, 6, 3)), eligible=True
+    )
+    accept(ctx, application, at(date(2024, 7, 1)))
+    rejected_at = at(date(2024, 10, 7))
+    application.status, application.reason_for_rejection = "rejected", "rejected_by_provider"
+    touch(rejected_at, application, ctx.store.users[application.user_id])
+    return application
