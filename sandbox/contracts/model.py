@@ -124,6 +124,7 @@ class Shapes:
     # Induction programme choices this contract words otherwise (RECT has three).
     programme_choice_words: tuple[tuple[str, str], ...] = ()
     delivery_partner_cohorts: Literal["string", "integer"] = "string"  # the `cohort` list of a partner
+    delivery_partner: tuple[str, ...] = ("name", "cohort", "created_at", "updated_at")
     # A partnership update naming its current delivery partner is refused as a duplicate (RECT).
     same_partner_refused: bool = False
 

@@ -129,6 +129,8 @@ SHAPES = Shapes(
         ("no_early_career_teachers", "not_yet_known"),
     ),
     same_partner_refused=True,
+    # The real serializer defines `cohort` last.
+    delivery_partner=("name", "created_at", "updated_at", "cohort"),
 )
 
 RECT = Contract(
