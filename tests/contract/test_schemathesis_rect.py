@@ -2,9 +2,9 @@
 with its reads, against a world of its own, as a provider with an ECF side (the reads alone run in
 test_schemathesis_reads.py against the shared world).
 
-Random ids only ever reach a 404 or the body checks, so half of the generated ids (in the path and in
-the request attributes) are swapped for ids of the seeded world: the business rules and the 200 bodies
-get fuzzed too."""
+Random ids only ever reach a 404 or the body checks, so three in four of the generated ids (in the path and in
+the request attributes) are swapped for ids of the seeded world, and of the other attributes for
+words the service knows: the business rules and the 200 bodies get fuzzed too."""
 
 from __future__ import annotations
 
@@ -49,11 +49,27 @@ ATTRIBUTE_SOURCES = {
     "school_id": "schools",
     "delivery_partner_id": "delivery-partners",
 }
+# Words the service knows, for the attributes the spec leaves untyped (rect.md §4.4).
+WORDS = {
+    "course_identifier": ["ecf-induction", "ecf-mentor"],
+    "reason": ["left-teaching-profession", "moved-school", "other", "bereavement", "parental-leave"],
+    "schedule_identifier": ["ecf-standard-september", "ecf-extended-january", "ecf-reduced-april"],
+    "declaration_type": ["started", "retained-1", "retained-2", "completed"],
+    "declaration_date": ["2025-06-02T10:00:00Z", "2026-01-05T10:00:00Z"],
+    "evidence_held": ["training-event-attended", "75-percent-engagement-met", "other"],
+    "cohort": ["2024", "2025", "2026"],
+}
+
+
+def _mostly(value: Any, known: list[str]) -> st.SearchStrategy:
+    """The generated value one time in four, else a known one."""
+    if not known:
+        return st.just(value)
+    return st.integers(0, 3).flatmap(lambda n: st.just(value) if n == 0 else st.sampled_from(known))
 
 
 def _or_seeded(value: Any, source: str) -> st.SearchStrategy:
-    seeded = WORLD[source]
-    return st.one_of(st.just(value), st.sampled_from(seeded)) if seeded else st.just(value)
+    return _mostly(value, WORLD[source])
 
 
 @SCHEMA.hook
@@ -64,16 +80,46 @@ def flatmap_path_parameters(context, path_parameters: dict[str, Any]) -> st.Sear
     return _or_seeded(path_parameters["id"], source).map(lambda id_: {**path_parameters, "id": id_})
 
 
+# The attributes each write reads (rect.md §2), by the last literal segment of its path.
+READS = {
+    "withdraw": ("reason", "course_identifier"),
+    "defer": ("reason", "course_identifier"),
+    "resume": ("course_identifier",),
+    "change-schedule": ("schedule_identifier", "course_identifier", "cohort"),
+    "participant-declarations": (
+        "participant_id",
+        "declaration_type",
+        "declaration_date",
+        "course_identifier",
+        "evidence_held",
+    ),
+    "partnerships": ("cohort", "school_id", "delivery_partner_id"),
+    "{id}": ("delivery_partner_id",),
+}
+ABSENT = object()
+
+
+def _known(name: str) -> list[str]:
+    return WORLD[ATTRIBUTE_SOURCES[name]] if name in ATTRIBUTE_SOURCES else WORDS[name]
+
+
 @SCHEMA.hook
 def flatmap_body(context, body: Any) -> st.SearchStrategy:
-    attributes = body.get("data", {}).get("attributes") if isinstance(body, dict) else None
+    data = body.get("data") if isinstance(body, dict) else None
+    attributes = data.get("attributes") if isinstance(data, dict) else None
     if not isinstance(attributes, dict):
         return st.just(body)
-    names = [name for name in ATTRIBUTE_SOURCES if name in attributes]
-    swapped = st.fixed_dictionaries(
-        {name: _or_seeded(attributes[name], ATTRIBUTE_SOURCES[name]) for name in names}
+    names = READS.get(context.operation.path.rstrip("/").split("/")[-1], ())
+    # Each attribute the write reads: mostly a known value, else the generated one (or none).
+    chosen = st.fixed_dictionaries(
+        {name: _mostly(attributes.get(name, ABSENT), _known(name)) for name in names}
     )
-    return swapped.map(lambda new: {**body, "data": {**body["data"], "attributes": {**attributes, **new}}})
+
+    def merged(new: dict[str, Any]) -> dict[str, Any]:
+        kept = {k: v for k, v in {**attributes, **new}.items() if v is not ABSENT}
+        return {**body, "data": {**data, "attributes": kept}}
+
+    return chosen.map(merged)
 
 
 def _authenticate() -> None:
