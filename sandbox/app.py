@@ -21,6 +21,7 @@ from sandbox.contracts import SERVED, Contract
 from sandbox.domain.errors import DomainError
 from sandbox.limits import RequestLimits
 from sandbox.operations import decorate_once
+from sandbox.path_breaks import PathLineBreaks
 from sandbox.rate_limit import FixedWindowCounter, RateLimit, RateLimitMiddleware
 from sandbox.requests_journal.setup import DEFAULT_SIZE, add_request_journal
 from sandbox.routing import control_resolver_for, resolver_for
@@ -119,6 +120,7 @@ def create_app(
         counter = FixedWindowCounter(rate_limit, state.clock.real_now)
         app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, counter=counter)
     app.add_middleware(RequestLimits, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(PathLineBreaks, position=MiddlewarePosition.BEFORE_EXCEPTION)
     _add_plain_routes(app, documents)
     _add_error_handlers(app, SpecRoutes(documents))
     return app

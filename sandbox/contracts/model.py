@@ -127,6 +127,7 @@ class Shapes:
     # Induction programme choices this contract words otherwise (RECT has three).
     programme_choice_words: tuple[tuple[str, str], ...] = ()
     delivery_partner_cohorts: Literal["string", "integer"] = "string"  # the `cohort` list of a partner
+    delivery_partner: tuple[str, ...] = ("name", "cohort", "created_at", "updated_at")
     # Whose partnership create and update rules apply: the Manage-CPD service's (challenges, one provider
     # per school and cohort) or RECT's (no challenges, several providers, same-partner update refused).
     partnership_rules: Literal["manage-cpd", "rect"] = "manage-cpd"

@@ -130,6 +130,8 @@ SHAPES = Shapes(
         ("no_early_career_teachers", "not_yet_known"),
     ),
     partnership_rules="rect",
+    # The real serializer defines `cohort` last.
+    delivery_partner=("name", "created_at", "updated_at", "cohort"),
 )
 
 RECT = Contract(

@@ -16,9 +16,8 @@ def timestamp(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
-    if value.year < 1000:  # strftime does not pad such years; keep its rendering
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    # Every item shows several stamps: formatting the fields costs half of strftime.
+    # Every item shows several stamps: formatting the fields costs half of strftime. The year is always
+    # four digits, as RFC 3339 wants (strftime leaves a year under 1000 unpadded).
     v = value
     return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}Z"
 

@@ -94,16 +94,15 @@ COHORT_LISTS = {"string": cohort, "integer": lambda year: year}
 
 
 def render_delivery_partner(view: DeliveryPartnerView, contract: Contract) -> dict[str, Any]:
-    partner, year = view.delivery_partner, COHORT_LISTS[contract.shapes.delivery_partner_cohorts]
+    year = COHORT_LISTS[contract.shapes.delivery_partner_cohorts]
+    fields = {
+        "name": lambda v: v.delivery_partner.name,
+        "cohort": lambda v: [year(c) for c in v.cohorts],
+        "created_at": lambda v: timestamp(v.delivery_partner.created_at),
+        "updated_at": lambda v: timestamp(v.delivery_partner.updated_at),
+    }
     return resource(
-        partner.id,
-        "delivery-partner",
-        {
-            "name": partner.name,
-            "cohort": [year(c) for c in view.cohorts],
-            "created_at": timestamp(partner.created_at),
-            "updated_at": timestamp(partner.updated_at),
-        },
+        view.delivery_partner.id, "delivery-partner", pick(fields, contract.shapes.delivery_partner, view)
     )
 
 

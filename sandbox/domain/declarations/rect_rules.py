@@ -299,6 +299,7 @@ def submit_declaration(
             statement_id=_statement_id(store, provider, tp, local_today(now, zone)) if fundable else None,
             # A 2021-2024 `started` takes any evidence and keeps none.
             evidence_held=request.evidence_held if _evidence_allowed(tp, request.declaration_type) else None,
+            partner_record=tp.record,
         )
         if request.declaration_type == "completed":
             recompute_mentor_completion(store, tp.profile, now)

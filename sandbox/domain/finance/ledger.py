@@ -130,9 +130,12 @@ def record_declaration(
     evidence_held: str | None = None,
     ineligible_for_funding_reason: str | None = None,
     updated_at: datetime | None = None,
+    partner_record: InductionRecord | None = None,
 ) -> Declaration:
     """A declaration as it stands after its DfE-side history: `now` is when it was submitted, `updated_at`
     its last transition. Cohort, delivery partner, mentor and uplifts are copied as a POST would (§4.4).
+    The delivery partner is the one of `partner_record` when given (RECT takes the provider's latest
+    training period, whatever the date), else of the record in force on the declaration date.
     Unnamed statements are chosen by the rules: the line on the submission day, the clawback on the
     `updated_at` day; naming them saves the search (the seed does, for thousands of declarations)."""
     if state not in DECLARATION_STATES:
@@ -178,10 +181,11 @@ def record_declaration(
     )
     if isinstance(profile, ECFProfile):
         record = _ecf_record_at(store, profile, lead_provider_id, declaration_date)
-        if record is not None:
-            declaration.delivery_partner_id = store.partnerships[record.partnership_id].delivery_partner_id
-            if record.mentor_profile_id is not None:
-                declaration.mentor_user_id = store.ecf_profiles[record.mentor_profile_id].user_id
+        partner = partner_record or record
+        if partner is not None:
+            declaration.delivery_partner_id = store.partnerships[partner.partnership_id].delivery_partner_id
+        if record is not None and record.mentor_profile_id is not None:
+            declaration.mentor_user_id = store.ecf_profiles[record.mentor_profile_id].user_id
         declaration.pupil_premium_uplift = profile.pupil_premium_uplift
         declaration.sparsity_uplift = profile.sparsity_uplift
     store.add_declaration(declaration)
