@@ -92,7 +92,11 @@ class SeedContext:
 
     def weighted(self, options: Sequence[tuple[T, float]]) -> T:
         # `choices` with cumulative weights draws exactly as with the weights it accumulates from;
-        # summing them once per table rather than once per draw is most of the saving.
+        # summing them once per table rather than once per draw is most of the saving. Only tuples
+        # (the module constants) are kept: a list is built for one draw, and keeping it would hold
+        # every one made.
+        if not isinstance(options, tuple):
+            return self.rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
         table = self._tables.get(id(options))
         if table is None or table[0] is not options:
             table = (options, [o for o, _ in options], list(accumulate(w for _, w in options)))

@@ -47,9 +47,10 @@ def test_weighted_draws_as_choices_with_weights() -> None:
     options = (("a", 8.0), ("b", 14.0), (None, 33.0), ("d", 45.0))
     other = (("x", 1.0), ("y", 3.0))
     for _ in range(300):
-        for table in (options, other, tuple(options)):
+        for table in (options, other, list(options)):
             expected = rng.choices([o for o, _ in table], weights=[w for _, w in table])[0]
             assert ctx.weighted(table) == expected
+    assert len(ctx._tables) == 2  # a list built for one draw is not kept
 
 
 def test_moment_draws_as_randint_over_the_span() -> None:
