@@ -8,7 +8,7 @@ while one client polls `/healthcheck` every 10 ms and another reads `/api/v3/par
 `/healthcheck` round trip during a reseed is the longest the event loop stalled, plus one request.
 The server's RSS is sampled every 100 ms: its peak shows whether two worlds were ever held at once.
 
-    .venv/bin/python -m bench.reseed --to 3000 300 [--to 50000 300] [--json out.json]
+    .venv/bin/python -m bench.reseed --to 3000 50000 300 [--quiet-s 20] [--json out.json]
 """
 
 from __future__ import annotations
@@ -102,18 +102,32 @@ def reseed(server: SandboxServer, participants: int) -> dict[str, Any]:
     }
 
 
+def quiet(server: SandboxServer, seconds: float) -> dict[str, Any]:
+    """`/healthcheck` polled as during a reseed, with nothing else running in the server: what the
+    machine itself adds (on a shared machine, most of the tail)."""
+    health = _Poller(f"{server.base_url}/healthcheck", 0.01)
+    health.start()
+    time.sleep(seconds)
+    health.stop.set()
+    health.join(timeout=60)
+    return {**latency_summary(health.samples), "statuses": health.statuses}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--to", type=int, nargs="+", action="extend", required=True, help="sizes, in turn")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--quiet-s", type=float, default=20, help="seconds of /healthcheck with no reseed")
     args = parser.parse_args()
     results: dict[str, Any] = {"machine": machine(), "reseeds": []}
     with SandboxServer(
         start_timeout=300, extra_args=("--admin-token", ADMIN_TOKEN, "--no-journal")
     ) as server:
         results["rss_started_mb"] = proc_memory_mb(server.pid)["rss_mb"]
+        results["healthcheck_without_reseed"] = quiet(server, args.quiet_s)
+        print(json.dumps({"healthcheck_without_reseed": results["healthcheck_without_reseed"]}), flush=True)
         for size in args.to:
             line = reseed(server, size)
             print(json.dumps(line), flush=True)
