@@ -113,7 +113,7 @@ class SandboxState:
                 gc.collect()  # what only cycles kept alive; frozen objects (a server's) are not walked
                 self.seed = self.seed if seed is None else seed
                 self.participants = self.participants if participants is None else participants
-                with collector_paused():
+                with collector_paused(settle=not self._frozen):
                     self.store = self._reseeded(self.seed, self.participants)
                     if self._frozen:
                         gc.freeze()
@@ -136,7 +136,7 @@ class SandboxState:
             await asyncio.to_thread(release, old)
             del old
             gc.collect()
-            with collector_paused():
+            with collector_paused(settle=not self._frozen):
                 store = await asyncio.to_thread(self._reseeded, seed, participants)
                 self.store, self.seed, self.participants = store, seed, participants
                 if self._frozen:

@@ -35,20 +35,23 @@ def release(store: Any, batch: int = BATCH) -> None:
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(settle: bool = True) -> Iterator[None]:
     """The cyclic collector off while a world is built: the build allocates millions of long-lived
     objects and frees almost none, and each pass would walk the world built so far (a build with it
-    on grows faster than the world). Reference counting still frees what the build drops."""
+    on grows faster than the world). Reference counting still frees what the build drops.
+
+    `settle`: on leaving, move everything the build made from the youngest generation, which the
+    first collection afterwards would walk whole (seconds at 50,000), to the oldest, without walking
+    it (freezing and thawing are list splices). Only the outermost pause does; a caller that keeps
+    objects frozen (a server's world) passes False and freezes the new world itself, since the thaw
+    would release what it froze. (`gc.get_freeze_count` cannot decide this: it walks every frozen
+    object, seconds for a large world.)"""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if gc.get_freeze_count() == 0:
-            # Everything the build made sits in the youngest generation, which the first collection
-            # afterwards would walk whole (seconds at 50,000). Freezing and thawing moves it all to
-            # the oldest generation without walking it. Skipped when objects are already frozen (a
-            # server's): the thaw would release them too; a server freezes its new world instead.
+        if settle and was_enabled:
             gc.freeze()
             gc.unfreeze()
         if was_enabled:
