@@ -9,6 +9,7 @@ costs what changed since, never a rebuild.
 from __future__ import annotations
 
 import bisect
+import heapq
 import random
 import threading
 from collections.abc import Iterable, Iterator
@@ -115,7 +116,7 @@ class Store:
             index = getattr(self, name)
             for key, entries in list(index.items()):
                 if isinstance(entries, list):
-                    index[key] = tuple(sorted(entries))
+                    index[key] = _sorted_in_steps(entries)
         self._building = None
         self._seeded_rng = self._base_rng = self.rng.getstate()
         self.changes.active = True
@@ -360,6 +361,15 @@ def _number(store: Store, record: Any) -> None:
     dicts breaks them). Not recorded: after a reset, numbers still rise with insertion order."""
     store._serial += 1
     object.__setattr__(record, "_serial", store._serial)
+
+
+def _sorted_in_steps(entries: list[Entry], step: int = 20_000) -> tuple[Entry, ...]:
+    """`tuple(sorted(entries))` (no two entries are equal), sorted in slices and merged by `heapq.merge`,
+    which is Python code: a world built in a thread (a reseed) gives way to the event loop between its
+    steps, where one `sorted` of a large provider's entries held the interpreter for most of a second."""
+    if len(entries) <= step:
+        return tuple(sorted(entries))
+    return tuple(heapq.merge(*(sorted(entries[i : i + step]) for i in range(0, len(entries), step))))
 
 
 def uuid4_text(bits: int) -> str:

@@ -79,3 +79,13 @@ def test_records_are_made_without_the_hook_and_changed_through_it() -> None:
     application = NPQApplication("a1", "u1", "p1", "npq-senco", 2024, "pending", WHEN, WHEN)
     assert application.teacher_catchment_iso_country_code == "GBR" and application.funded_place is None
     assert dataclasses.asdict(application)["cohort_suffix"] == "a"
+
+
+def test_sealed_indexes_sorted_in_steps_are_sorted_whole() -> None:
+    from sandbox.store import _sorted_in_steps
+
+    source = random.Random(5)
+    for size in (0, 1, 999, 1000, 1001, 25_000):
+        entries = [(WHEN + timedelta(seconds=source.randrange(500)), n, f"id-{n}") for n in range(size)]
+        source.shuffle(entries)
+        assert _sorted_in_steps(entries, step=1000) == tuple(sorted(entries))
