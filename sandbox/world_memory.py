@@ -23,15 +23,23 @@ def release(store: Any, batch: int = BATCH) -> None:
     """Empty every dict and set of `store` and of its change log, `batch` entries at a time. Whatever
     else refers to the world's records keeps them; the store itself is left empty and unusable."""
     for owner in (store, store.changes):
-        for value in list(vars(owner).values()):
-            if isinstance(value, dict):
-                while value:
-                    for _ in range(min(batch, len(value))):
-                        dict.popitem(value)  # the store's dicts refuse popitem: it cannot be undone
-            elif isinstance(value, set):
-                while value:
-                    for _ in range(min(batch, len(value))):
-                        set.pop(value)
+        empty_in_steps(*vars(owner).values(), batch=batch)
+
+
+def empty_in_steps(*containers: Any, batch: int = BATCH) -> None:
+    """Empty each list, dict or set among `containers` (others are skipped), `batch` entries a step."""
+    for value in containers:
+        if isinstance(value, list):
+            while value:
+                del value[-batch:]
+        elif isinstance(value, dict):
+            while value:
+                for _ in range(min(batch, len(value))):
+                    dict.popitem(value)  # the store's dicts refuse popitem: it cannot be undone
+        elif isinstance(value, set):
+            while value:
+                for _ in range(min(batch, len(value))):
+                    set.pop(value)
 
 
 @contextmanager

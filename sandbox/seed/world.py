@@ -20,7 +20,7 @@ from sandbox.seed.npq_population import populate_npq, seed_npq_scenarios
 from sandbox.seed.npq_service import seed_npq_service
 from sandbox.seed.organisations import build_layout, build_providers
 from sandbox.store import Store
-from sandbox.world_memory import collector_paused
+from sandbox.world_memory import collector_paused, empty_in_steps
 
 __all__ = ["WORLD_NOW", "build_world"]
 
@@ -54,4 +54,8 @@ def _build(reference: ReferenceData, seed: int, participants: int) -> Store:
         populate_npq(ctx, layout, book, offer, provider, count, mentors)
     seed_npq_service(ctx.store, seed, list(layout.npq))
     ctx.store.seal()
+    # The seed's own notes on the world (hundreds of thousands of objects at 50,000) are let go of in
+    # steps: freed all at once when this returns, they held the interpreter for a few hundred ms, which
+    # a reseed's thread must not (sandbox.world_memory).
+    empty_in_steps(roster.enrolled, roster.mentors_by_school, mentors, ctx._urns, ctx._trns)
     return ctx.store
