@@ -14,7 +14,7 @@ from sandbox.changelog import ChangeLog
 from sandbox.domain.world.entities import NPQApplication, User
 from sandbox.domain.world.reference import ReferenceData
 from sandbox.seed.context import Names, SeedContext
-from sandbox.store import uuid4_text
+from sandbox.store import _sorted_in_steps, uuid4_text
 
 WHEN = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -82,8 +82,6 @@ def test_records_are_made_without_the_hook_and_changed_through_it() -> None:
 
 
 def test_sealed_indexes_sorted_in_steps_are_sorted_whole() -> None:
-    from sandbox.store import _sorted_in_steps
-
     source = random.Random(5)
     for size in (0, 1, 999, 1000, 1001, 25_000):
         entries = [(WHEN + timedelta(seconds=source.randrange(500)), n, f"id-{n}") for n in range(size)]
