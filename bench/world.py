@@ -71,6 +71,9 @@ def measure(participants: int, seed: int = 1, repeats: int = 3, trace: bool = Tr
         "full_gc_s": round(full_gc, 3),
         "gc_tracked_objects": tracked,
         "records": counts,
+        # Growth per unit of N (ECF participants per ECF provider): flat figures mean a linear build.
+        "cpu_ms_per_participant": round(min(_BUILD_CPU) * 1000 / participants, 3),
+        "rss_kb_per_participant": round((rss_after - rss_before) * 1024 / participants, 1),
     }
     if not trace:
         return result
@@ -95,12 +98,23 @@ def measure_in_child(participants: int, repeats: int, trace: bool, timeout: floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--participants", type=int, default=300)
+    parser.add_argument(
+        "--participants",
+        type=int,
+        nargs="+",
+        default=[300],
+        help="one size, or several (one interpreter each)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-trace", action="store_true", help="skip the (slow) tracemalloc build")
     args = parser.parse_args()
-    print(json.dumps(measure(args.participants, args.seed, max(1, args.repeats), not args.no_trace)))
+    repeats, trace = max(1, args.repeats), not args.no_trace
+    if len(args.participants) == 1:
+        print(json.dumps(measure(args.participants[0], args.seed, repeats, trace)))
+        return
+    for size in args.participants:
+        print(json.dumps(measure_in_child(size, repeats, trace, timeout=3600)), flush=True)
 
 
 if __name__ == "__main__":

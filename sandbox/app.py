@@ -23,7 +23,9 @@ from sandbox.limits import RequestLimits
 from sandbox.operations import decorate_once
 from sandbox.path_breaks import PathLineBreaks
 from sandbox.rate_limit import FixedWindowCounter, RateLimit, RateLimitMiddleware
+from sandbox.requests_journal.page import PATH as JOURNAL_PAGE
 from sandbox.requests_journal.setup import DEFAULT_SIZE, add_request_journal
+from sandbox.reseeding import ReseedGate
 from sandbox.routing import control_resolver_for, resolver_for
 from sandbox.spec_documents import spec_routes
 from sandbox.spec_routes import SpecRoutes
@@ -121,18 +123,32 @@ def create_app(
         app.add_middleware(RateLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, counter=counter)
     app.add_middleware(RequestLimits, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(PathLineBreaks, position=MiddlewarePosition.BEFORE_EXCEPTION)
-    _add_plain_routes(app, documents)
+    plain = _add_plain_routes(app, documents)
+    # Inside the request limits: a body is read whole before the gate is passed.
+    mounts = [mount for mount, _ in documents]
+    app.add_middleware(
+        ReseedGate,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        state=state,
+        open_paths=[*plain, JOURNAL_PAGE],
+        ui_roots=mounts,
+    )
     _add_error_handlers(app, SpecRoutes(documents))
     return app
 
 
-def _add_plain_routes(app: connexion.AsyncApp, documents: list[tuple[str, Path]]) -> None:
+def _add_plain_routes(app: connexion.AsyncApp, documents: list[tuple[str, Path]]) -> list[str]:
+    """The routes outside the APIs (none needs the world); returns their paths."""
+
     async def healthcheck(_request: Request) -> Response:
         return JSONResponse({"status": "OK"})
 
     app.add_url_rule("/healthcheck", "healthcheck", healthcheck)
+    paths = ["/healthcheck"]
     for path, endpoint in spec_routes(documents, REAL_SERVICE_DOCUMENTS):
         app.add_url_rule(path, path, endpoint)
+        paths.append(path)
+    return paths
 
 
 def _add_error_handlers(app: connexion.AsyncApp, routes: SpecRoutes) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import sys
@@ -70,10 +69,9 @@ def serve(args: argparse.Namespace) -> int:
         cors_origins=args.cors,
         request_log_size=args.request_log_size if args.journal else 0,
     )
-    # The world lives as long as the server: keeping it out of the garbage collector's full passes
-    # removes their pauses from request latency (bench/README.md).
-    gc.collect()
-    gc.freeze()
+    # The world lives as long as the server: keeping it (and every world a reseed builds) out of the
+    # garbage collector's full passes removes their pauses from request latency (bench/README.md).
+    app.state.freeze_world()
     host = f"[{args.host}]" if ":" in args.host else args.host
     base = f"http://{host}:{bound_port(sock)}"
     print(f"cpd-sandbox (seed {args.seed}, {args.participants} ECF participants per provider)")

@@ -221,3 +221,30 @@ def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
 def _first_paragraph(text: str) -> str:
     # jsonschema appends the whole schema after a blank line; a client needs only the sentence.
     return str(text).split("\n\n", 1)[0].strip()
+
+
+RESEEDING_TITLE = "Service unavailable"
+
+
+def reseeding_detail(seed: int, participants: int) -> str:
+    return (
+        f"The sandbox is building a new world (seed {seed}, {participants} participants per provider); "
+        "nothing was changed. Try again shortly."
+    )
+
+
+async def send_reseeding(
+    send: Callable[[dict], Awaitable[None]], path: str, detail: str, retry_after: int
+) -> None:
+    """503 while a reseed builds another world (`sandbox.reseeding`), in the shape of every other error
+    of the API at `path`."""
+    body = wire_json({"errors": [{"title": RESEEDING_TITLE, "detail": detail}]})
+    contract = contract_at(path)
+    media = contract.content_type if contract is not None else JSON_API
+    headers = [
+        (b"content-type", media.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"retry-after", str(retry_after).encode()),
+    ]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -13,11 +13,20 @@ provider never written: a state the rules allow, never a half-applied command, b
 earlier than the one the reader last saw. The alternative, serving reads from a second copy of the
 world while the replay builds the other, would double the world's memory and start-up time for a
 case (thousands of journaled commands) that resets between tests never reach.
+
+A reseed (another seed or size) builds a new world, never next to the old one: the old world is let
+go of first, then the new one is built. Over HTTP (`reseed_async`) both happen in a worker thread,
+which gives the interpreter back to the event loop every few milliseconds, so `/healthcheck` and
+every other request keep being answered. Until the new world is in place every request that needs a
+world is answered 503 with `Retry-After` (`sandbox.reseeding`): there is no world to answer from, and
+an empty one would answer wrongly. A server's world is frozen out of the garbage collector's passes
+(`freeze_world`); a reseed freezes the new world the same way.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import secrets
 from typing import Any
 
@@ -27,6 +36,7 @@ from sandbox.journal import ADMIN, Journal, drain
 from sandbox.requests_journal.log import RequestLog
 from sandbox.seed.world import build_world
 from sandbox.store import Store
+from sandbox.world_memory import collector_paused, release
 
 
 def accepted(response: Any) -> bool:
@@ -52,11 +62,36 @@ class SandboxState:
         self.journal = Journal(accepted)
         self.request_log: RequestLog | None = None  # every provider request; set up by the app
         self.store: Store = self._seeded()
+        # (seed, participants) of the world being built while a reseed runs, else None.
+        self.reseeding: tuple[int, int] | None = None
+        self._frozen = False
         self._gate: asyncio.Lock | None = None
         self._gate_loop: asyncio.AbstractEventLoop | None = None
 
     def _seeded(self) -> Store:
         return build_world(self.reference, seed=self.seed, participants=self.participants)
+
+    def freeze_world(self) -> None:
+        """Keep the world (and everything alive now) out of the collector's passes from now on, and
+        every world a reseed builds later too: a server's world lives as long as the server."""
+        gc.collect()
+        gc.freeze()
+        self._frozen = True
+
+    def _detach(self) -> Store:
+        """The world, taken out of the state before another is built; the state holds an empty one
+        (sealed, with nothing in it) until then."""
+        old, self.store = self.store, Store(self.reference, self.seed)
+        self.store.seal()
+        return old
+
+    def _reseeded(self, seed: int, participants: int) -> Store:
+        return build_world(self.reference, seed=seed, participants=participants)
+
+    def _same_world(self, seed: int | None, participants: int | None) -> bool:
+        return (seed is None or seed == self.seed) and (
+            participants is None or participants == self.participants
+        )
 
     def write_gate(self) -> asyncio.Lock:
         """Held by every change made over HTTP, so that a provider's reset, which gives way to reads
@@ -70,14 +105,44 @@ class SandboxState:
         """The whole world back to its seeded state (or a new seed or size); every clock to real time.
         Ids drawn afterwards are the ones a fresh start would draw."""
         with self.store.lock:
-            same_seed = seed is None or seed == self.seed
-            if same_seed and (participants is None or participants == self.participants):
+            if self._same_world(seed, participants):
                 self.store.back_to_seed()
             else:
+                self.journal.clear()
+                release(self._detach())
+                gc.collect()  # what only cycles kept alive; frozen objects (a server's) are not walked
                 self.seed = self.seed if seed is None else seed
                 self.participants = self.participants if participants is None else participants
-                self.store = self._seeded()
+                with collector_paused(settle=not self._frozen):
+                    self.store = self._reseeded(self.seed, self.participants)
+                    if self._frozen:
+                        gc.freeze()
             self.journal.clear()
+        self.clock.reset_all()
+
+    async def reseed_async(self, seed: int | None = None, participants: int | None = None) -> None:
+        """As `reset`; a new world is built in a worker thread while the event loop keeps answering
+        (every request that needs a world with 503 until it is in place). The caller holds the write
+        gate, so no write is half-way through."""
+        if self._same_world(seed, participants):
+            self.reset()
+            return
+        seed = self.seed if seed is None else seed
+        participants = self.participants if participants is None else participants
+        self.reseeding = (seed, participants)
+        try:
+            self.journal.clear()
+            old = self._detach()
+            await asyncio.to_thread(release, old)
+            del old
+            gc.collect()
+            with collector_paused(settle=not self._frozen):
+                store = await asyncio.to_thread(self._reseeded, seed, participants)
+                self.store, self.seed, self.participants = store, seed, participants
+                if self._frozen:
+                    gc.freeze()
+        finally:
+            self.reseeding = None
         self.clock.reset_all()
 
     def reset_provider(self, provider_id: str) -> int:

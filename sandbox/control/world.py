@@ -31,13 +31,18 @@ def show_world(ctx: ControlContext, **_: Any) -> Response:
     return ok(_world(ctx))
 
 
-def reset_world(ctx: ControlContext, body: Any = None, **_: Any) -> Response:
+def reset_world(ctx: ControlContext, body: Any = None, **_: Any) -> Coroutine[Any, Any, Response]:
     ctx.require_admin()
     options = body if isinstance(body, dict) else {}
     if body is not None and not isinstance(body, dict):
         raise BadRequest("The body must be a JSON object with optional `seed` and `participants`.")
-    ctx.state.reset(seed=options.get("seed"), participants=options.get("participants"))
-    return ok(_world(ctx))
+
+    async def reset() -> Response:
+        # A reseed builds in a worker thread; other requests are answered meanwhile (sandbox.state).
+        await ctx.state.reseed_async(seed=options.get("seed"), participants=options.get("participants"))
+        return ok(_world(ctx))
+
+    return reset()
 
 
 def reset_provider(ctx: ControlContext, provider_id: str, **_: Any) -> Coroutine[Any, Any, Response]:

@@ -9,10 +9,6 @@ make sure a provider has something valid to do on that day.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from sandbox.domain.world.reference import ReferenceData
 from sandbox.seed.billing import StatementBook
 from sandbox.seed.context import WORLD_NOW, SeedContext
@@ -26,28 +22,15 @@ from sandbox.seed.npq_service import seed_npq_service
 from sandbox.seed.npq_shapes import seed_npq_shapes
 from sandbox.seed.organisations import build_layout, build_providers
 from sandbox.store import Store
+from sandbox.world_memory import collector_paused, empty_in_steps
 
 __all__ = ["WORLD_NOW", "build_world"]
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """A build allocates millions of long-lived objects and frees almost none, and each pass of the
-    cyclic collector walks the world built so far: with it running, the build grows faster than the
-    world (bench/README.md). Reference counting still frees what the build drops."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def build_world(reference: ReferenceData, seed: int = 1, participants: int = 300) -> Store:
     """A world with `participants` ECF participants per ECF provider (about one school per 30) and a third
     as many NPQ applications per NPQ provider. Providers 0 and 1 hold both sides and every fixed scenario."""
-    with _collector_paused():
+    with collector_paused():
         return _build(reference, seed, participants)
 
 
@@ -75,4 +58,8 @@ def _build(reference: ReferenceData, seed: int, participants: int) -> Store:
     seed_npq_cohorts(ctx, layout)
     seed_npq_shapes(ctx, layout)
     ctx.store.seal()
+    # The seed's own notes on the world (hundreds of thousands of objects at 50,000) are let go of in
+    # steps: freed all at once when this returns, they held the interpreter for a few hundred ms, which
+    # a reseed's thread must not (sandbox.world_memory).
+    empty_in_steps(roster.enrolled, roster.mentors_by_school, mentors, ctx._urns, ctx._trns)
     return ctx.store

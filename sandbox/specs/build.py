@@ -30,6 +30,10 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
 }
 HEAD = ("openapi", "info", "servers", "security", "tags")
 KINDS = ("securitySchemes", "parameters", "requestBodies", "responses", "schemas")
+METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
+# Answers any operation can give, written once rather than on each: every document defines them.
+# 503: a reseed is building another world (sandbox/reseeding.py).
+EVERY_OPERATION = {"503": {"$ref": "#/components/responses/Reseeding"}}
 BANNER = "# Built by `python -m sandbox.specs.build` from sandbox/specs/src/{sources}; edit those.\n"
 
 
@@ -67,6 +71,10 @@ def assemble(document: str) -> dict[str, Any]:
                 if name in components[kind]:
                     raise SpecBuildError(f"{document}: {kind}/{name} defined twice ({source})")
                 components[kind][name] = value
+    for item in paths.values():
+        for method in METHODS & set(item):
+            for status, response in EVERY_OPERATION.items():
+                item[method].setdefault("responses", {}).setdefault(status, response)
     doc = {key: head[key] for key in HEAD if key in head}
     doc["paths"] = paths
     doc["components"] = {kind: named for kind, named in components.items() if named}

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sandbox.changelog import Recorded
+from sandbox.changelog import Recorded, direct_init
 
 
+@direct_init
 @dataclass
 class LeadProvider(Recorded):
     """A "CPD lead provider": one token, an ECF side and/or an NPQ side."""
@@ -26,6 +27,7 @@ class LeadProvider(Recorded):
     created_at: datetime
 
 
+@direct_init
 @dataclass
 class DeliveryPartner(Recorded):
     id: str
@@ -54,6 +56,7 @@ class NPQDeliveryPartnership:
     cohort_suffix: str = "a"
 
 
+@direct_init
 @dataclass
 class School(Recorded):
     id: str
@@ -65,6 +68,7 @@ class School(Recorded):
     updated_at: datetime
 
 
+@direct_init
 @dataclass
 class SchoolCohort(Recorded):
     school_id: str
@@ -74,6 +78,7 @@ class SchoolCohort(Recorded):
     updated_at: datetime
 
 
+@direct_init
 @dataclass
 class Partnership(Recorded):
     """A lead provider delivers training at a school for a cohort, with a delivery partner.
@@ -107,6 +112,7 @@ class ParticipantIdChange:
     changed_at: datetime
 
 
+@direct_init
 @dataclass
 class User(Recorded):
     """A person: `participant_id` in the API is this id."""
@@ -131,6 +137,7 @@ class ProfileState:
     created_at: datetime
 
 
+@direct_init
 @dataclass
 class ECFProfile(Recorded):
     """One ECT or mentor registration of a user: `training_record_id` in the API."""
@@ -158,6 +165,7 @@ class ECFProfile(Recorded):
         return "ecf-induction" if self.participant_type == "ect" else "ecf-mentor"
 
 
+@direct_init
 @dataclass
 class InductionRecord(Recorded):
     """Where and how a profile is trained for a stretch of time, under one partnership."""
@@ -178,6 +186,7 @@ class InductionRecord(Recorded):
     preferred_email: str | None = None
 
 
+@direct_init
 @dataclass
 class NPQApplication(Recorded):
     id: str
@@ -216,6 +225,7 @@ class NPQApplication(Recorded):
     senco_start_date: date | None = None
 
 
+@direct_init
 @dataclass
 class NPQProfile(Recorded):
     """The training record created when an application is accepted; shares the application's id."""
@@ -232,6 +242,7 @@ class NPQProfile(Recorded):
     states: tuple[ProfileState, ...] = ()
 
 
+@direct_init
 @dataclass
 class Statement(Recorded):
     id: str
@@ -250,6 +261,7 @@ class Statement(Recorded):
     cohort_suffix: str = "a"  # the NPQ service's cohorts have their own statements (2025a, 2025b)
 
 
+@direct_init
 @dataclass
 class Declaration(Recorded):
     id: str
@@ -278,6 +290,7 @@ class Declaration(Recorded):
         return self.course_identifier.startswith("npq-")
 
 
+@direct_init
 @dataclass
 class Outcome(Recorded):
     id: str

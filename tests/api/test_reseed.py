@@ -1,0 +1,157 @@
+"""A reseed (another seed or size) over HTTP: the old world is let go of before the new one is built,
+the new one is built while other requests are answered, and until it is in place every request that
+needs a world gets 503 with `Retry-After` in its API's error shape; `/healthcheck` and the documents
+keep answering."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import threading
+import weakref
+from typing import Any
+
+import httpx
+import pytest
+
+from sandbox.app import create_app
+from sandbox.state import SandboxState
+from sandbox.store import Store
+from tests.conftest import bearer, make_state
+
+ADMIN = {"Authorization": "Bearer admin-token"}
+# (path, media type of its API's errors)
+NEEDS_A_WORLD = [
+    ("/api/v1/participants/ecf", "application/vnd.api+json"),
+    ("/api/v3/participant-declarations", "application/vnd.api+json"),
+    ("/rect/api/v3/participants", "application/json; charset=utf-8"),
+    ("/npq/api/v3/npq-applications", "application/json"),
+    ("/sandbox/world", "application/vnd.api+json"),
+]
+ANSWERED_MEANWHILE = ["/healthcheck", "/api/v3/openapi.json", "/rect/api/v3/openapi.yaml"]
+
+
+def _held_build(state: SandboxState) -> threading.Event:
+    """The reseed's build waits for the returned event, so the test sees the world being rebuilt."""
+    go = threading.Event()
+    build = state._reseeded
+
+    def held(seed: int, participants: int) -> Store:
+        assert go.wait(30), "the test never let the build go"
+        return build(seed, participants)
+
+    state._reseeded = held  # type: ignore[method-assign]
+    return go
+
+
+async def _during_reseed(state: SandboxState, body: dict[str, int], probe: Any) -> tuple[Any, Any]:
+    """POST the reseed, run `probe(client)` while its world is being built, then let the build finish."""
+    go = _held_build(state)
+    transport = httpx.ASGITransport(app=create_app(state=state))
+    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
+        reseed = asyncio.create_task(client.post("/sandbox/reset", json=body, headers=ADMIN))
+        for _ in range(10_000):
+            if state.reseeding is not None:
+                break
+            await asyncio.sleep(0.001)
+        assert state.reseeding == (body.get("seed", 1), body.get("participants", state.participants))
+        seen = await probe(client)
+        go.set()
+        return seen, await reseed
+
+
+def _state() -> SandboxState:
+    state = make_state()
+    state.admin_token = "admin-token"
+    return state
+
+
+def test_requests_during_a_reseed_get_503_and_the_rest_keeps_answering() -> None:
+    state = _state()
+    token = bearer(next(iter(state.store.lead_providers.values())))
+
+    async def probe(client: httpx.AsyncClient) -> dict[str, Any]:
+        seen = {path: await client.get(path, headers=token) for path, _ in NEEDS_A_WORLD}
+        seen["write"] = await client.post(
+            "/sandbox/events/declaration-eligibility",
+            json={"eligible": False, "declaration_id": "x"},
+            headers=ADMIN,
+        )
+        for path in ANSWERED_MEANWHILE:
+            seen[path] = await client.get(path)
+        return seen
+
+    seen, reseed = asyncio.run(_during_reseed(state, {"seed": 2}, probe))
+    for path, media in NEEDS_A_WORLD:
+        response = seen[path]
+        assert response.status_code == 503, path
+        assert response.headers["content-type"] == media
+        assert response.headers["retry-after"] == "5"
+        [error] = response.json()["errors"]
+        assert error["title"] == "Service unavailable"
+        assert "seed 2" in error["detail"]
+    assert seen["write"].status_code == 503
+    for path in ANSWERED_MEANWHILE:
+        assert seen[path].status_code == 200, path
+    assert reseed.status_code == 200
+    assert reseed.json()["data"]["seed"] == 2
+    assert state.reseeding is None and state.seed == 2 and len(state.journal) == 0
+
+
+def test_after_a_reseed_the_new_world_answers_and_the_old_is_gone() -> None:
+    state = _state()
+    old_store = weakref.ref(state.store)
+    old_provider = next(iter(state.store.lead_providers.values()))
+    old_record = weakref.ref(next(iter(state.store.users.values())))
+    held: dict[str, Any] = {}
+
+    async def probe(client: httpx.AsyncClient) -> None:
+        # The build has not started, and the old world is already gone: never two at once.
+        gc.collect()
+        held["old store"], held["old record"] = old_store(), old_record()
+
+    _, reseed = asyncio.run(_during_reseed(state, {"participants": 12}, probe))
+    assert reseed.status_code == 200 and reseed.json()["data"]["participants"] == 12
+    assert held == {"old store": None, "old record": None}
+
+    async def read() -> tuple[httpx.Response, httpx.Response]:
+        transport = httpx.ASGITransport(app=create_app(state=state))
+        async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
+            provider = next(iter(state.store.lead_providers.values()))
+            new = await client.get("/api/v3/participants/ecf", headers=bearer(provider))
+            return new, await client.get("/healthcheck")
+
+    new, health = asyncio.run(read())
+    assert new.status_code == 200 and health.status_code == 200
+    assert len(new.json()["data"]) > 0
+    assert old_provider.id in state.store.lead_providers  # same seed: the same providers, rebuilt
+
+
+@pytest.mark.parametrize("change", [{"seed": 2}, {"participants": 10}])
+def test_a_reseed_in_process_lets_the_old_world_go_first(change: dict[str, int]) -> None:
+    state = make_state()
+    old = weakref.ref(state.store)
+    sizes: list[int] = []
+    build = state._reseeded
+
+    def watched(seed: int, participants: int) -> Store:
+        sizes.append(old() is None)
+        return build(seed, participants)
+
+    state._reseeded = watched  # type: ignore[method-assign]
+    state.reset(**change)
+    assert sizes == [True] and old() is None
+    assert len(state.store.users) > 0
+
+
+def test_a_reseed_of_a_frozen_world_freezes_the_new_one() -> None:
+    state = make_state()
+    try:
+        state.freeze_world()
+        state.reset(seed=3)
+        tracked = {id(o) for o in gc.get_objects()}  # the collector's generations, not its frozen objects
+        record = next(iter(state.store.users.values()))
+        assert id(record) not in tracked
+        assert id(state.store.users) not in tracked
+    finally:
+        gc.unfreeze()
