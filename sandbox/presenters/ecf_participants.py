@@ -44,11 +44,11 @@ ENROLMENT_FIELDS = {
     "mentor_funding_end_date": lambda e: iso_date(e.profile.mentor_funding_end_date),
     "cohort_changed_after_payments_frozen": lambda e: e.profile.cohort_changed_after_payments_frozen,
     "mentor_ineligible_for_funding_reason": lambda e: e.mentor_ineligible_for_funding_reason,
-    # RECT's induction dates: ECTs only. The world records one induction end date per profile, and
-    # neither a start date nor a working pattern yet, so those show as not reported.
+    # RECT's induction dates and working pattern: ECTs only. The world records one induction period per
+    # ECT, so its end date is also the most recent period's.
     "most_recent_induction_period_end_date": lambda e: _ect_only(e, iso_date(e.profile.induction_end_date)),
-    "overall_induction_start_date": lambda e: None,
-    "working_pattern": lambda e: None,
+    "overall_induction_start_date": lambda e: _ect_only(e, iso_date(e.profile.induction_start_date)),
+    "working_pattern": lambda e: _ect_only(e, e.profile.working_pattern),
 }
 
 

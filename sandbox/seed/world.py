@@ -23,6 +23,8 @@ from sandbox.seed.npq import build_contracts
 from sandbox.seed.npq_population import populate_npq, seed_npq_scenarios
 from sandbox.seed.npq_service import seed_npq_service
 from sandbox.seed.organisations import build_layout, build_providers
+from sandbox.seed.rect_scenarios import seed_rect_scenarios
+from sandbox.seed.rect_world import describe_ects, open_rect_years, populate_rect_years, rect_share
 from sandbox.store import Store
 
 __all__ = ["WORLD_NOW", "build_world"]
@@ -70,5 +72,10 @@ def _build(reference: ReferenceData, seed: int, participants: int) -> Store:
         count = max(0, participants // 3 - seeded_npq.get(provider.id, 0))
         populate_npq(ctx, layout, book, offer, provider, count, mentors)
     seed_npq_service(ctx.store, seed, list(layout.npq))
+    # RECT's own years last, so that the draws of everything above stay as they were.
+    open_rect_years(ctx, layout)
+    populate_rect_years(ctx, layout, roster, rect_share(participants))
+    seed_rect_scenarios(ctx, layout, roster)
+    describe_ects(ctx, roster)
     ctx.store.seal()
     return ctx.store

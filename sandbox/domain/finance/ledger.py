@@ -34,17 +34,17 @@ def create_statements(store: Store, *, lead_provider_id: str, as_of: datetime) -
     kinds = [k for k, has in (("ecf", provider.has_ecf), ("npq", provider.has_npq)) if has]
     created = []
     for kind in kinds:
-        for cohort in store.reference.cohorts:
-            opened = datetime.combine(cohort.registration_start_date, time(8), tzinfo=UTC)
+        for year in store.reference.years:
+            opened = datetime.combine(store.reference.opens_on(year), time(8), tzinfo=UTC)
             created_at = min(max(opened, provider.created_at), as_of)
-            for plan in store.reference.statement_plans(kind, cohort.start_year):  # type: ignore[arg-type]
+            for plan in store.reference.statement_plans(kind, year):  # type: ignore[arg-type]
                 paid = plan.payment_date < as_of.date()
                 paid_at = datetime.combine(plan.payment_date, time(12), tzinfo=UTC)
                 statement = Statement(
                     store.new_id(),
                     provider.id,
                     kind,
-                    cohort.start_year,
+                    year,
                     plan.name,
                     plan.month,
                     plan.year,

@@ -153,7 +153,7 @@ def _listable(school: School, partnered: set[str]) -> bool:
 
 def list_schools(store: Store, flt: SchoolFilter, sort: Sequence[SortKey] = ()) -> list[SchoolView]:
     """Schools a provider could partner with in a cohort; not scoped to the provider."""
-    if flt.cohort is None or store.reference.cohort(flt.cohort) is None:
+    if flt.cohort is None or not store.reference.knows_year(flt.cohort):
         return []
     schools: Iterable[School] = store.schools.values()
     only: list[str] | None = None  # a URN names one school: only its partnerships are read
@@ -173,7 +173,7 @@ def list_schools(store: Store, flt: SchoolFilter, sort: Sequence[SortKey] = ()) 
 def get_school(store: Store, school_id: str, flt: SchoolFilter) -> SchoolView:
     """One school, found only where the list with the same filter would show it."""
     school = store.schools.get(school_id)
-    if school is None or flt.cohort is None or store.reference.cohort(flt.cohort) is None:
+    if school is None or flt.cohort is None or not store.reference.knows_year(flt.cohort):
         raise NotFound(school_id)
     partnered = _partnered_schools(store, flt.cohort, False, [school.id])
     view = _school_view(store, school, flt.cohort, partnered)

@@ -152,6 +152,10 @@ class ECFProfile(Recorded):
     mentor_ineligible_for_funding_reason: str | None = None
     cohort_changed_after_payments_frozen: bool = False
     states: tuple[ProfileState, ...] = ()
+    # What RECT also shows of an ECT: when the earliest induction period began (an appropriate body's
+    # record, else the Teaching Record System's) and how the ECT works at school.
+    induction_start_date: date | None = None
+    working_pattern: str | None = None  # full_time | part_time
 
     @property
     def course_identifier(self) -> str:

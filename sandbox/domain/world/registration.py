@@ -275,6 +275,30 @@ def set_induction_end_date(
     touch_profile(store, profile, now)
 
 
+def set_induction_start_date(
+    store: Store, *, profile_id: str, start_date: date | None, now: datetime
+) -> None:
+    """An appropriate body (or the Teaching Record System) reports when an ECT's induction began."""
+    profile = _ect(store, profile_id)
+    profile.induction_start_date = start_date
+    touch_profile(store, profile, now)
+
+
+def set_working_pattern(store: Store, *, profile_id: str, working_pattern: str | None) -> None:
+    """The school records whether its ECT works full or part time. RECT does not move `updated_at` for
+    it (rect.md §5.1), so nothing is touched."""
+    if working_pattern not in (None, "full_time", "part_time"):
+        raise ValueError(f"unknown working pattern {working_pattern!r}")
+    _ect(store, profile_id).working_pattern = working_pattern
+
+
+def _ect(store: Store, profile_id: str) -> ECFProfile:
+    profile = require(store.ecf_profiles, profile_id, "profile")
+    if profile.participant_type != "ect":
+        raise ValueError("only ECTs have an induction and a working pattern")
+    return profile
+
+
 def set_mentor_funding_end_date(
     store: Store, *, profile_id: str, end_date: date | None, reason: str | None, now: datetime
 ) -> None:
