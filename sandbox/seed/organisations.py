@@ -89,7 +89,9 @@ def build_providers(ctx: SeedContext) -> list[LeadProvider]:
             )
         )
     for provider in providers:
-        create_statements(ctx.store, lead_provider_id=provider.id, as_of=ctx.now)
+        # RECT's own years get theirs last (seed/rect_world.py), so these keep their ids.
+        years = [c.start_year for c in ctx.reference.cohorts]
+        create_statements(ctx.store, lead_provider_id=provider.id, as_of=ctx.now, years=years)
     return providers
 
 

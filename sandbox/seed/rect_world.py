@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sandbox.domain.finance.ledger import create_statements
 from sandbox.domain.world.registration import (
     add_provider_relationship,
     set_induction_start_date,
@@ -35,7 +36,9 @@ def rect_share(participants: int) -> int:
 
 
 def open_rect_years(ctx: SeedContext, layout: Layout) -> None:
-    """Every ECF provider keeps its delivery partners in 2025 and 2026."""
+    """Every provider's statements for 2025 and 2026; every ECF provider keeps its delivery partners."""
+    for provider in layout.providers:
+        create_statements(ctx.store, lead_provider_id=provider.id, as_of=ctx.now, years=RECT_YEARS)
     for provider in layout.ecf:
         for partner_id in layout.dps_by_provider[provider.id]:
             for year in RECT_YEARS:

@@ -3,6 +3,7 @@ put money-side facts in the world. Provider-facing submission rules live elsewhe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from sandbox.domain.declarations.states import (
@@ -27,14 +28,17 @@ from sandbox.store import Store
 # -- statements, declarations, outcomes -----------------------------------------------------------
 
 
-def create_statements(store: Store, *, lead_provider_id: str, as_of: datetime) -> list[Statement]:
-    """One statement per planned month for each side the provider has. Statements paid out before `as_of`
-    are marked paid, as DfE would have done by then."""
+def create_statements(
+    store: Store, *, lead_provider_id: str, as_of: datetime, years: Sequence[int] | None = None
+) -> list[Statement]:
+    """One statement per planned month for each side the provider has, in `years` (default: every year
+    the reference data knows). Statements paid out before `as_of` are marked paid, as DfE would have
+    done by then."""
     provider = require(store.lead_providers, lead_provider_id, "lead provider")
     kinds = [k for k, has in (("ecf", provider.has_ecf), ("npq", provider.has_npq)) if has]
     created = []
     for kind in kinds:
-        for year in store.reference.years:
+        for year in store.reference.years if years is None else years:
             opened = datetime.combine(store.reference.opens_on(year), time(8), tzinfo=UTC)
             created_at = min(max(opened, provider.created_at), as_of)
             for plan in store.reference.statement_plans(kind, year):  # type: ignore[arg-type]
