@@ -26,14 +26,19 @@ def list_partnerships(ctx: RequestContext, **query: Any) -> Response:
     page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.sort_keys(query.get("sort"))
     partnerships = page.slice(domain.list_partnerships(ctx.store, ctx.provider, partnership_filter, sort))
-    return many(render_partnership(domain.partnership_view(ctx.store, p), ctx.contract) for p in partnerships)
+    return many(
+        render_partnership(domain.partnership_view(ctx.store, p, ctx.today), ctx.contract)
+        for p in partnerships
+    )
 
 
 def show_partnership(ctx: RequestContext, id: str, **_: Any) -> Response:
     ctx.require_ecf()
     return single(
         render_partnership(
-            domain.partnership_view(ctx.store, domain.get_partnership(ctx.store, ctx.provider, id)),
+            domain.partnership_view(
+                ctx.store, domain.get_partnership(ctx.store, ctx.provider, id), ctx.today
+            ),
             ctx.contract,
         )
     )
@@ -50,7 +55,9 @@ def create_partnership(ctx: RequestContext, body: Any = None, **_: Any) -> Respo
         school_id=attrs.get("school_id"),
         delivery_partner_id=attrs.get("delivery_partner_id"),
     )
-    return single(render_partnership(domain.partnership_view(ctx.store, partnership), ctx.contract))
+    return single(
+        render_partnership(domain.partnership_view(ctx.store, partnership, ctx.today), ctx.contract)
+    )
 
 
 def update_partnership(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
@@ -64,7 +71,9 @@ def update_partnership(ctx: RequestContext, id: str, body: Any = None, **_: Any)
         delivery_partner_id=attrs.get("delivery_partner_id"),
         same_partner_refused=ctx.contract.shapes.same_partner_refused,
     )
-    return single(render_partnership(domain.partnership_view(ctx.store, partnership), ctx.contract))
+    return single(
+        render_partnership(domain.partnership_view(ctx.store, partnership, ctx.today), ctx.contract)
+    )
 
 
 # Rails routes PATCH like PUT: RECT documents it as its own operation.

@@ -50,8 +50,7 @@ PARTNERSHIP_FIELDS = {
     "challenged_at": lambda v: millis_timestamp(v.partnership.challenged_at),
     "induction_tutor_name": lambda v: v.partnership.induction_tutor_name,
     "induction_tutor_email": lambda v: v.partnership.induction_tutor_email,
-    # Not yet counted by the world (pending the RECT training periods): shown as none.
-    "participants_currently_training": lambda v: 0,
+    "participants_currently_training": lambda v: v.participants_currently_training,
     "created_at": lambda v: timestamp(v.partnership.created_at),
     "updated_at": lambda v: timestamp(v.updated_at),
 }

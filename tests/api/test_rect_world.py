@@ -85,6 +85,14 @@ def test_school_shapes_show_what_they_say(client, first):
         by_urn[p["attributes"]["urn"]] = by_urn.get(p["attributes"]["urn"], 0) + 1
     assert by_urn[urn(0, 14, 1)] == 2
     assert by_urn[urn(0, 15, 1)] == 1 and by_urn.get(urn(0, 11, 1)) == 1
+    # Who trains under each partnership today: two ECTs and a mentor; nobody; one ECT on each of two.
+    training = {}
+    for p in partnerships["data"]:
+        key = p["attributes"]["urn"]
+        training[key] = training.get(key, ()) + (p["attributes"]["participants_currently_training"],)
+    assert training[urn(0, 10, 1)] == (3,)
+    assert training[urn(0, 11, 1)] == (0,)
+    assert training[urn(0, 14, 1)] == (1, 1)
 
 
 def test_a_2025_ect_is_the_same_person_through_both_ecf_contracts(client, first):

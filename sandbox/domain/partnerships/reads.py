@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since, SortKey, sort_records
@@ -58,18 +58,34 @@ class PartnershipView:
     school: School
     delivery_partner: DeliveryPartner
     updated_at: datetime
+    participants_currently_training: int = 0
 
     @property
     def status(self) -> str:
         return "challenged" if self.partnership.challenged else "active"
 
 
-def partnership_view(store: Store, partnership: Partnership) -> PartnershipView:
+def partnership_view(store: Store, partnership: Partnership, today: date | None = None) -> PartnershipView:
+    """With `today`, how many of the partnership's ECTs and mentors train on that day (RECT shows it);
+    views no contract shows it from leave it at 0."""
     return PartnershipView(
         partnership,
         school=store.schools[partnership.school_id],
         delivery_partner=store.delivery_partners[partnership.delivery_partner_id],
         updated_at=partnership_updated_at(store, partnership),
+        participants_currently_training=0 if today is None else _training_on(store, partnership, today),
+    )
+
+
+def _training_on(store: Store, partnership: Partnership, today: date) -> int:
+    """Records in training whose stretch, both ends included, holds `today` (RECT's training periods
+    count so). A withdrawn, deferred, completed or superseded record has ended its training period."""
+    return sum(
+        r.training_status == "active"
+        and r.induction_status in ("active", "leaving")
+        and r.start_date.date() <= today
+        and (r.end_date is None or today <= r.end_date.date())
+        for r in store.records_on(partnership.id)
     )
 
 
