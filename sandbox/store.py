@@ -22,6 +22,7 @@ from sandbox.domain.world.entities import (
     Declaration,
     DeliveryPartner,
     ECFProfile,
+    ExpressionOfInterest,
     InductionRecord,
     LeadProvider,
     NPQApplication,
@@ -68,6 +69,7 @@ class Store:
     npq_profiles: dict[str, NPQProfile] = _recorded()
     npq_contracts: set[NPQContract] = _recorded()
     npq_delivery_partnerships: set[NPQDeliveryPartnership] = _recorded()
+    expressions_of_interest: set[ExpressionOfInterest] = _recorded()
     statements: dict[str, Statement] = _recorded()
     declarations: dict[str, Declaration] = _recorded()
     outcomes: dict[str, Outcome] = _recorded()
@@ -344,7 +346,7 @@ class Store:
 
 Entry = tuple  # (created_at, creation serial, id): the order lists read records in
 
-_SETS = ("provider_relationships", "npq_contracts", "npq_delivery_partnerships")
+_SETS = ("provider_relationships", "npq_contracts", "npq_delivery_partnerships", "expressions_of_interest")
 _ORDERED = (
     "ecf_users_by_provider",
     "npq_users_by_provider",

@@ -27,6 +27,7 @@ def _filter(ctx: RequestContext, raw: Any) -> domain.SchoolFilter:
         cohort=_cohort(flt),
         urn=params.one(flt, "urn"),
         updated_since=params.since(flt, "updated_since", ctx.contract.queries),
+        lead_provider_id=ctx.provider.id,
     )
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from sandbox.domain.world.entities import LeadProvider, User
 from sandbox.domain.world.registration import (
     create_user,
+    record_expression_of_interest,
     record_training_status,
     set_induction_start_date,
     set_working_pattern,
@@ -81,6 +82,14 @@ def _school_led(
     ctx: SeedContext, layout: Layout, _r: Roster, _m: LeadProvider, _o: LeadProvider, key: str
 ) -> None:
     school_led(ctx, _school(ctx, layout, key, "School-led"), 2025)
+
+
+def _interest(
+    ctx: SeedContext, layout: Layout, _r: Roster, me: LeadProvider, _o: LeadProvider, key: str
+) -> None:
+    """The school chose this provider for 2025 before any partnership: a partnership can be created."""
+    plan = _school(ctx, layout, key, "Expression of interest, no partnership")
+    record_expression_of_interest(ctx.store, school_id=plan.school.id, lead_provider_id=me.id, cohort=2025)
 
 
 def _several_own(
@@ -195,6 +204,7 @@ SHAPES: tuple[Shape, ...] = (
     Shape(14, "two 2025 partnerships with this provider, different delivery partners", _several_own),
     Shape(15, "2025 partnerships with this provider and another", _shared),
     Shape(16, "2026 partnership with ECTs and a mentor training now", _training_now(2026)),
+    Shape(17, "expression of interest for this provider in 2025, no partnership yet", _interest),
     Shape(
         20,
         "2026 ECT joining: ecf-standard-january, training starts 4 January 2027",

@@ -76,7 +76,12 @@ def test_school_shapes_show_what_they_say(client, first):
         return rect(client, first, "/schools", **{"filter[cohort]": year, "filter[urn]": key})["data"][0]
 
     assert school(10)["attributes"]["in_partnership"] is True
+    assert school(10)["attributes"]["expression_of_interest"] is True
+    assert school(11)["attributes"]["expression_of_interest"] is False  # a partnership with nobody
     assert school(12)["attributes"]["in_partnership"] is False
+    assert school(12)["attributes"]["expression_of_interest"] is False
+    chosen = school(17)["attributes"]
+    assert (chosen["in_partnership"], chosen["expression_of_interest"]) == (False, True)
     assert school(13)["attributes"]["induction_programme_choice"] == "school_led"
     assert school(16, "2026")["attributes"]["induction_programme_choice"] == "provider_led"
     partnerships = rect(client, first, "/partnerships", **{"filter[cohort]": "2025", "page[per_page]": 3000})
@@ -93,6 +98,14 @@ def test_school_shapes_show_what_they_say(client, first):
     assert training[urn(0, 10, 1)] == (3,)
     assert training[urn(0, 11, 1)] == (0,)
     assert training[urn(0, 14, 1)] == (1, 1)
+
+
+def test_an_expression_of_interest_is_the_chosen_providers_only(client, first, second):
+    key = urn(0, 17, 1)
+    theirs = rect(client, second, "/schools", **{"filter[cohort]": "2025", "filter[urn]": key})["data"][0]
+    assert theirs["attributes"]["expression_of_interest"] is False
+    other_year = rect(client, first, "/schools", **{"filter[cohort]": "2024", "filter[urn]": key})["data"][0]
+    assert other_year["attributes"]["expression_of_interest"] is False
 
 
 def test_a_2025_ect_is_the_same_person_through_both_ecf_contracts(client, first):

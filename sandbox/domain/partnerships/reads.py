@@ -10,6 +10,7 @@ from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since, SortKey, sort_records
 from sandbox.domain.world.entities import (
     DeliveryPartner,
+    ExpressionOfInterest,
     LeadProvider,
     NPQDeliveryPartnership,
     Partnership,
@@ -121,6 +122,7 @@ class SchoolView:
     in_partnership: bool
     induction_programme_choice: str
     updated_at: datetime
+    expression_of_interest: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,8 @@ class SchoolFilter:
     cohort: int | None
     urn: str | None = None
     updated_since: datetime | None = None
+    # The provider asking, for what only it sees (RECT's `expression_of_interest`); None: nobody's.
+    lead_provider_id: str | None = None
 
 
 def _partners(partnership: Partnership, cohort: int, confirmed_only: bool) -> bool:
@@ -148,7 +152,21 @@ def _partnered_schools(
     return {p.school_id for p in partnerships if _partners(p, cohort, confirmed_only)}
 
 
-def _school_view(store: Store, school: School, cohort: int, partnered: set[str]) -> SchoolView:
+def expression_of_interest(store: Store, provider_id: str, school_id: str, cohort: int) -> bool:
+    """The school chose this provider for the year: it said so before any partnership, or someone
+    trains (or trained) under one of the provider's partnerships there. An empty partnership does not
+    count (rect.md §5.4)."""
+    if ExpressionOfInterest(school_id, provider_id, cohort) in store.expressions_of_interest:
+        return True
+    return any(
+        p.lead_provider_id == provider_id and p.cohort == cohort and store.records_on(p.id)
+        for p in store.partnerships_at(school_id)
+    )
+
+
+def _school_view(
+    store: Store, school: School, cohort: int, partnered: set[str], provider_id: str | None = None
+) -> SchoolView:
     """`partnered`: the cohort's schools with any unchallenged partnership, relationships included."""
     school_cohort = store.school_cohorts.get((school.id, cohort))
     stamps = [school.updated_at] + ([school_cohort.updated_at] if school_cohort else [])
@@ -160,6 +178,8 @@ def _school_view(store: Store, school: School, cohort: int, partnered: set[str])
             school_cohort.induction_programme_choice if school_cohort else "not_yet_known"
         ),
         updated_at=max(stamps),
+        expression_of_interest=provider_id is not None
+        and expression_of_interest(store, provider_id, school.id, cohort),
     )
 
 
@@ -179,7 +199,11 @@ def list_schools(store: Store, flt: SchoolFilter, sort: Sequence[SortKey] = ()) 
     confirmed = _partnered_schools(store, flt.cohort, True, only)
     partnered = _partnered_schools(store, flt.cohort, False, only)
     since = Since(flt.updated_since, strict=False) if flt.updated_since else None
-    views = [_school_view(store, s, flt.cohort, partnered) for s in schools if _listable(s, confirmed)]
+    views = [
+        _school_view(store, s, flt.cohort, partnered, flt.lead_provider_id)
+        for s in schools
+        if _listable(s, confirmed)
+    ]
     views = [v for v in views if since is None or since.admits(v.updated_at)]
     columns = {name: (lambda v, g=getter: g(v.school)) for name, getter in SCHOOL_COLUMNS.items()}
     columns["updated_at"] = lambda v: v.updated_at
@@ -192,7 +216,7 @@ def get_school(store: Store, school_id: str, flt: SchoolFilter) -> SchoolView:
     if school is None or flt.cohort is None or not store.reference.knows_year(flt.cohort):
         raise NotFound(school_id)
     partnered = _partnered_schools(store, flt.cohort, False, [school.id])
-    view = _school_view(store, school, flt.cohort, partnered)
+    view = _school_view(store, school, flt.cohort, partnered, flt.lead_provider_id)
     since = Since(flt.updated_since, strict=False) if flt.updated_since else None
     if (
         not _listable(school, _partnered_schools(store, flt.cohort, True, [school.id]))

@@ -65,6 +65,16 @@ class School(Recorded):
     updated_at: datetime
 
 
+@dataclass(frozen=True)
+class ExpressionOfInterest:
+    """RECT: a school registered participants for a year with a lead provider it chose, before any
+    partnership with that provider (rect.md §0, §5.4). The people behind it are not modelled."""
+
+    school_id: str
+    lead_provider_id: str
+    cohort: int
+
+
 @dataclass
 class SchoolCohort(Recorded):
     school_id: str

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from sandbox.domain.world.entities import (
     DeliveryPartner,
     ECFProfile,
+    ExpressionOfInterest,
     InductionRecord,
     LeadProvider,
     ParticipantIdChange,
@@ -69,6 +70,18 @@ def create_school(
     if store.school_with_urn(urn) is not None:
         raise ValueError(f"URN {urn} already in use")
     return store.add_school(School(store.new_id(), urn, name, eligible, cip_only, now, now))
+
+
+def record_expression_of_interest(
+    store: Store, *, school_id: str, lead_provider_id: str, cohort: int
+) -> ExpressionOfInterest:
+    """A school names the provider it wants for a year's participants, without a partnership yet."""
+    require(store.schools, school_id, "school")
+    require(store.lead_providers, lead_provider_id, "lead provider")
+    require_cohort(store, cohort)
+    interest = ExpressionOfInterest(school_id, lead_provider_id, cohort)
+    store.expressions_of_interest.add(interest)
+    return interest
 
 
 def set_school_cohort(
