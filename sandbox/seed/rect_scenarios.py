@@ -48,7 +48,7 @@ def trn(provider_index: int, code: int, number: int) -> str:
 
 def _school(ctx: SeedContext, layout: Layout, key: str, title: str) -> SchoolPlan:
     plan = new_school(ctx, urn=key, name=f"{title} (RECT scenario {key})")
-    ctx._urns.add(key)
+    ctx.claim(urn=key)
     layout.schools.append(plan)
     return plan
 
@@ -117,7 +117,7 @@ def _shared(
 
 def _person(ctx: SeedContext, key: str, when: datetime) -> User:
     name, email = ctx.person()
-    ctx._trns.add(key)
+    ctx.claim(trn=key)
     return create_user(ctx.store, full_name=name, email=email, teacher_reference_number=key, now=when)
 
 
