@@ -296,10 +296,11 @@ class Store:
     def records_of(self, profile_id: str) -> list[InductionRecord]:
         return [self.induction_records[rid] for rid in self.records_by_profile.get(profile_id, ())]
 
-    def records_on(self, partnership_id: str) -> list[InductionRecord]:
-        """The induction records under a partnership now (one made on it may have moved since)."""
+    def records_on(self, partnership_id: str) -> Iterator[InductionRecord]:
+        """The induction records under a partnership now (one made on it may have moved since), read
+        lazily so that asking whether there is one reads one."""
         records = (self.induction_records[rid] for rid in self.records_by_partnership.get(partnership_id, ()))
-        return [r for r in records if r.partnership_id == partnership_id]
+        return (r for r in records if r.partnership_id == partnership_id)
 
     def declarations_of(self, user_id: str) -> list[Declaration]:
         return [self.declarations[did] for did in self.declarations_by_user.get(user_id, ())]

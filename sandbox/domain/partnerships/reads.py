@@ -159,7 +159,7 @@ def expression_of_interest(store: Store, provider_id: str, school_id: str, cohor
     if ExpressionOfInterest(school_id, provider_id, cohort) in store.expressions_of_interest:
         return True
     return any(
-        p.lead_provider_id == provider_id and p.cohort == cohort and store.records_on(p.id)
+        p.lead_provider_id == provider_id and p.cohort == cohort and next(store.records_on(p.id), None)
         for p in store.partnerships_at(school_id)
     )
 
