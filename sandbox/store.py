@@ -22,6 +22,7 @@ from sandbox.domain.world.entities import (
     Declaration,
     DeliveryPartner,
     ECFProfile,
+    ExpressionOfInterest,
     InductionRecord,
     LeadProvider,
     NPQApplication,
@@ -68,6 +69,7 @@ class Store:
     npq_profiles: dict[str, NPQProfile] = _recorded()
     npq_contracts: set[NPQContract] = _recorded()
     npq_delivery_partnerships: set[NPQDeliveryPartnership] = _recorded()
+    expressions_of_interest: set[ExpressionOfInterest] = _recorded()
     statements: dict[str, Statement] = _recorded()
     declarations: dict[str, Declaration] = _recorded()
     outcomes: dict[str, Outcome] = _recorded()
@@ -75,6 +77,7 @@ class Store:
     # Indexes: tuples of ids in creation order, replaced (never changed in place) by the adders.
     profiles_by_user: dict[str, tuple[str, ...]] = _recorded()
     records_by_profile: dict[str, tuple[str, ...]] = _recorded()
+    records_by_partnership: dict[str, tuple[str, ...]] = _recorded()  # every record made on it
     declarations_by_user: dict[str, tuple[str, ...]] = _recorded()
     applications_by_user: dict[str, tuple[str, ...]] = _recorded()
     outcomes_by_declaration: dict[str, tuple[str, ...]] = _recorded()
@@ -187,6 +190,7 @@ class Store:
     def add_induction_record(self, record: InductionRecord) -> InductionRecord:
         self.induction_records[record.id] = record
         _append(self.records_by_profile, record.profile_id, record.id)
+        _append(self.records_by_partnership, record.partnership_id, record.id)
         provider_id = self.partnerships[record.partnership_id].lead_provider_id
         profile = self.ecf_profiles[record.profile_id]
         self._enter("ecf_users_by_provider", provider_id, self.users.get(profile.user_id))
@@ -292,6 +296,12 @@ class Store:
     def records_of(self, profile_id: str) -> list[InductionRecord]:
         return [self.induction_records[rid] for rid in self.records_by_profile.get(profile_id, ())]
 
+    def records_on(self, partnership_id: str) -> Iterator[InductionRecord]:
+        """The induction records under a partnership now (one made on it may have moved since), read
+        lazily so that asking whether there is one reads one."""
+        records = (self.induction_records[rid] for rid in self.records_by_partnership.get(partnership_id, ()))
+        return (r for r in records if r.partnership_id == partnership_id)
+
     def declarations_of(self, user_id: str) -> list[Declaration]:
         return [self.declarations[did] for did in self.declarations_by_user.get(user_id, ())]
 
@@ -344,7 +354,7 @@ class Store:
 
 Entry = tuple  # (created_at, creation serial, id): the order lists read records in
 
-_SETS = ("provider_relationships", "npq_contracts", "npq_delivery_partnerships")
+_SETS = ("provider_relationships", "npq_contracts", "npq_delivery_partnerships", "expressions_of_interest")
 _ORDERED = (
     "ecf_users_by_provider",
     "npq_users_by_provider",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,11 @@ class RequestContext:
     def zone(self) -> tzinfo:
         """Where the contract's days begin."""
         return ZoneInfo(self.contract.time_zone)
+
+    @cached_property
+    def today(self) -> date:
+        """The calendar day it is now where the contract's days begin."""
+        return self.now.astimezone(self.zone).date()
 
     @property
     def store(self) -> Store:

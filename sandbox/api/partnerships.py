@@ -12,7 +12,14 @@ from sandbox.api.context import RequestContext
 from sandbox.api.responses import many, single
 from sandbox.domain.partnerships import reads as domain
 from sandbox.domain.partnerships import rect_rules, rules
+from sandbox.domain.world.entities import Partnership
 from sandbox.presenters.v3_resources import render_partnership
+
+
+def _view(ctx: RequestContext, partnership: Partnership) -> domain.PartnershipView:
+    # Counting who trains today reads the partnership's records: only for a contract that shows it.
+    counted = "participants_currently_training" in ctx.contract.shapes.partnership
+    return domain.partnership_view(ctx.store, partnership, ctx.today if counted else None)
 
 
 def list_partnerships(ctx: RequestContext, **query: Any) -> Response:
@@ -26,17 +33,13 @@ def list_partnerships(ctx: RequestContext, **query: Any) -> Response:
     page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.sort_keys(query.get("sort"))
     partnerships = page.slice(domain.list_partnerships(ctx.store, ctx.provider, partnership_filter, sort))
-    return many(render_partnership(domain.partnership_view(ctx.store, p), ctx.contract) for p in partnerships)
+    return many(render_partnership(_view(ctx, p), ctx.contract) for p in partnerships)
 
 
 def show_partnership(ctx: RequestContext, id: str, **_: Any) -> Response:
     ctx.require_ecf()
-    return single(
-        render_partnership(
-            domain.partnership_view(ctx.store, domain.get_partnership(ctx.store, ctx.provider, id)),
-            ctx.contract,
-        )
-    )
+    partnership = domain.get_partnership(ctx.store, ctx.provider, id)
+    return single(render_partnership(_view(ctx, partnership), ctx.contract))
 
 
 def create_partnership(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
@@ -52,7 +55,7 @@ def create_partnership(ctx: RequestContext, body: Any = None, **_: Any) -> Respo
         school_id=attrs.get("school_id"),
         delivery_partner_id=attrs.get("delivery_partner_id"),
     )
-    return single(render_partnership(domain.partnership_view(ctx.store, partnership), ctx.contract))
+    return single(render_partnership(_view(ctx, partnership), ctx.contract))
 
 
 def update_partnership(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
@@ -66,7 +69,7 @@ def update_partnership(ctx: RequestContext, id: str, body: Any = None, **_: Any)
         delivery_partner_id=attrs.get("delivery_partner_id"),
         variant=ctx.contract.shapes.partnership_rules,
     )
-    return single(render_partnership(domain.partnership_view(ctx.store, partnership), ctx.contract))
+    return single(render_partnership(_view(ctx, partnership), ctx.contract))
 
 
 # Rails routes PATCH like PUT: RECT documents it as its own operation.

@@ -27,6 +27,8 @@ def _filter(ctx: RequestContext, raw: Any) -> domain.SchoolFilter:
         cohort=_cohort(flt),
         urn=params.one(flt, "urn"),
         updated_since=params.since(flt, "updated_since", ctx.contract.queries),
+        # Whose expression of interest to look for: only for a contract that shows it.
+        lead_provider_id=ctx.provider.id if "expression_of_interest" in ctx.contract.shapes.school else None,
     )
 
 

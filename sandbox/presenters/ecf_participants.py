@@ -48,11 +48,11 @@ ENROLMENT_FIELDS = {
     "mentor_funding_end_date": Field("profile.mentor_funding_end_date", iso_date),
     "cohort_changed_after_payments_frozen": Field("profile.cohort_changed_after_payments_frozen"),
     "mentor_ineligible_for_funding_reason": Field("mentor_ineligible_for_funding_reason"),
-    # RECT's induction dates: ECTs only. The world records one induction end date per profile, and
-    # neither a start date nor a working pattern yet, so those show as not reported.
+    # RECT's induction dates and working pattern: ECTs only. The world records one induction period per
+    # ECT, so its end date is also the most recent period's.
     "most_recent_induction_period_end_date": Field("profile", lambda p: _ect_only(p, p.induction_end_date)),
-    "overall_induction_start_date": Field(None),
-    "working_pattern": Field(None),
+    "overall_induction_start_date": Field("profile", lambda p: _ect_only(p, p.induction_start_date)),
+    "working_pattern": Field("profile", lambda p: p.working_pattern if p.participant_type == "ect" else None),
 }
 
 

@@ -50,8 +50,7 @@ PARTNERSHIP_FIELDS = {
     "challenged_at": lambda v: millis_timestamp(v.partnership.challenged_at),
     "induction_tutor_name": lambda v: v.partnership.induction_tutor_name,
     "induction_tutor_email": lambda v: v.partnership.induction_tutor_email,
-    # Not yet counted by the world (pending the RECT training periods): shown as none.
-    "participants_currently_training": lambda v: 0,
+    "participants_currently_training": lambda v: v.participants_currently_training,
     "created_at": lambda v: timestamp(v.partnership.created_at),
     "updated_at": lambda v: timestamp(v.updated_at),
 }
@@ -61,9 +60,9 @@ SCHOOL_FIELDS = {
     "cohort": lambda v: cohort(v.cohort),
     "in_partnership": lambda v: v.in_partnership,
     "induction_programme_choice": lambda v: v.induction_programme_choice,
-    # The world holds no expressions of interest yet (pending the RECT training periods); the tutor
-    # fields are shown only to a provider with one, so they are null too.
-    "expression_of_interest": lambda v: False,
+    "expression_of_interest": lambda v: v.expression_of_interest,
+    # Shown only to a provider with an expression of interest, from the school's own tutor record,
+    # which the world does not hold yet: null.
     "induction_tutor_name": lambda v: None,
     "induction_tutor_email": lambda v: None,
     "created_at": lambda v: timestamp(v.school.created_at),

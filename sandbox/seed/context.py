@@ -134,6 +134,13 @@ class SeedContext:
                 self._trns.add(trn)
                 return trn
 
+    def claim(self, *, urn: str | None = None, trn: str | None = None) -> None:
+        """Keep a fixed URN or TRN (a findable scenario's) out of the draws."""
+        if urn is not None:
+            self._urns.add(urn)
+        if trn is not None:
+            self._trns.add(trn)
+
     def person(self) -> tuple[str, str]:
         """A full name and an address unique in the world (a serial keeps namesakes apart)."""
         first, last = self._names.draw()

@@ -70,7 +70,7 @@ def programme_start(schedule_identifier: str, cohort: int) -> date:
 
 def registration_time(ctx: SeedContext, schedule_identifier: str, cohort: int) -> datetime:
     start = programme_start(schedule_identifier, cohort)
-    opened = ctx.reference.cohort(cohort).registration_start_date  # type: ignore[union-attr]
+    opened = ctx.reference.opens_on(cohort)
     latest = min(at(start + timedelta(days=30)), ctx.now - timedelta(days=2))
     earliest = max(at(opened), at(start - timedelta(days=75)))
     # Schedules starting after the world instant (2024 january/april) were registered ahead of time.
@@ -97,7 +97,9 @@ def enrol(
     reason: str | None = None,
     uplifts: tuple[bool, bool] = (False, False),
     mentor: Enrolled | None = None,
+    start_date: date | None = None,
 ) -> Enrolled:
+    """Register a participant; training starts on registration unless `start_date` names a later day."""
     when = registered_at or registration_time(ctx, schedule_identifier, partnership.cohort)
     user = user or new_user(ctx, when)
     profile, record = record_registration(
@@ -108,6 +110,7 @@ def enrol(
         now=when,
         schedule_identifier=schedule_identifier,
         mentor_profile_id=mentor.profile.id if mentor else None,
+        start_date=at(start_date, 0) if start_date else None,
     )
     record_eligibility(
         ctx.store,

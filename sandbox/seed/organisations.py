@@ -89,7 +89,9 @@ def build_providers(ctx: SeedContext) -> list[LeadProvider]:
             )
         )
     for provider in providers:
-        create_statements(ctx.store, lead_provider_id=provider.id, as_of=ctx.now)
+        # RECT's own years get theirs last (seed/rect_world.py), so these keep their ids.
+        years = [c.start_year for c in ctx.reference.cohorts]
+        create_statements(ctx.store, lead_provider_id=provider.id, as_of=ctx.now, years=years)
     return providers
 
 
@@ -128,11 +130,14 @@ def _dp_for(ctx: SeedContext, layout: Layout, provider_id: str, cohort: int) -> 
     return ctx.pick([dp for dp, first in zip(ids, joined, strict=True) if first <= cohort])
 
 
-def new_school(ctx: SeedContext, *, eligible: bool = True, cip_only: bool = False) -> SchoolPlan:
+def new_school(
+    ctx: SeedContext, *, eligible: bool = True, cip_only: bool = False, urn: str | None = None, name: str = ""
+) -> SchoolPlan:
+    """A school with a drawn name and URN, unless the caller fixes them (the findable scenario schools)."""
     school = create_school(
         ctx.store,
-        name=f"{ctx.fake.city()} {ctx.pick(SCHOOL_KINDS)}",
-        urn=ctx.urn(),
+        name=name or f"{ctx.fake.city()} {ctx.pick(SCHOOL_KINDS)}",
+        urn=urn or ctx.urn(),
         now=ctx.moment(at(date(2020, 9, 1)), at(date(2021, 3, 31))),
         eligible=eligible,
         cip_only=cip_only,
@@ -148,13 +153,14 @@ def partner(
     cohort: int,
     *,
     relationship: bool = False,
+    delivery_partner_id: str | None = None,
 ) -> Partnership:
-    opened = ctx.reference.cohort(cohort).registration_start_date  # type: ignore[union-attr]
+    opened = ctx.reference.opens_on(cohort)
     partnership = add_partnership(
         ctx.store,
         lead_provider_id=provider_id,
         school_id=plan.school.id,
-        delivery_partner_id=_dp_for(ctx, layout, provider_id, cohort),
+        delivery_partner_id=delivery_partner_id or _dp_for(ctx, layout, provider_id, cohort),
         cohort=cohort,
         now=ctx.after(at(opened), 5, 60),
         relationship=relationship,

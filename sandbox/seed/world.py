@@ -21,6 +21,8 @@ from sandbox.seed.npq_population import populate_npq, seed_npq_scenarios
 from sandbox.seed.npq_service import seed_npq_service
 from sandbox.seed.npq_shapes import seed_npq_shapes
 from sandbox.seed.organisations import build_layout, build_providers
+from sandbox.seed.rect_scenarios import seed_rect_scenarios
+from sandbox.seed.rect_world import describe_ects, open_rect_years, populate_rect_years, rect_share
 from sandbox.store import Store
 from sandbox.world_memory import collector_paused, empty_in_steps
 
@@ -57,6 +59,11 @@ def _build(reference: ReferenceData, seed: int, participants: int) -> Store:
     seed_npq_service(ctx.store, seed, list(layout.npq))
     seed_npq_cohorts(ctx, layout)
     seed_npq_shapes(ctx, layout)
+    # RECT's own years last, so that the draws of everything above stay as they were.
+    open_rect_years(ctx, layout)
+    populate_rect_years(ctx, layout, roster, rect_share(participants))
+    seed_rect_scenarios(ctx, layout, roster)
+    describe_ects(ctx, roster)
     ctx.store.seal()
     # The seed's own notes on the world (hundreds of thousands of objects at 50,000) are let go of in
     # steps: freed all at once when this returns, they held the interpreter for a few hundred ms, which

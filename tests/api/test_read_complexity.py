@@ -77,7 +77,11 @@ def _touches(participants: int) -> dict[str, int]:
         assert len(page.json()["data"]) == 10
         first = page.json()["data"][0]["id"]
         in_2024 = {"filter[cohort]": "2024"}
-        school = api.get("/api/v3/schools/ecf", params=in_2024, headers=headers).json()["data"][0]
+        # A school the provider trains at in 2024, so both worlds read a school of the same kind (one
+        # with a partnership in every year), not whichever school happens to be listed first.
+        partnership = api.get("/api/v3/partnerships/ecf", params=in_2024, headers=headers).json()["data"][0]
+        school_id = partnership["attributes"]["school_id"]
+        school = api.get(f"/api/v3/schools/ecf/{school_id}", params=in_2024, headers=headers).json()["data"]
         requests = {
             "list page": lambda: api.get(
                 "/api/v3/participants/ecf", params={"page[per_page]": "10"}, headers=headers

@@ -3,6 +3,7 @@ put money-side facts in the world. Provider-facing submission rules live elsewhe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from sandbox.domain.declarations.states import (
@@ -29,16 +30,24 @@ from sandbox.store import Store
 # -- statements, declarations, outcomes -----------------------------------------------------------
 
 
-def create_statements(store: Store, *, lead_provider_id: str, as_of: datetime) -> list[Statement]:
-    """One statement per planned month for each side the provider has. Statements paid out before `as_of`
-    are marked paid, as DfE would have done by then."""
+def create_statements(
+    store: Store,
+    *,
+    lead_provider_id: str,
+    as_of: datetime,
+    years: Sequence[int] | None = None,
+    sides: Sequence[str] = ("ecf", "npq"),
+) -> list[Statement]:
+    """One statement per planned month for each of `sides` the provider has, in `years` (default: every
+    year the reference data knows). Statements paid out before `as_of` are marked paid, as DfE would have
+    done by then. The NPQ service's suffixed cohorts get theirs from `create_npq_cohort_statements`."""
     provider = require(store.lead_providers, lead_provider_id, "lead provider")
-    kinds = [k for k, has in (("ecf", provider.has_ecf), ("npq", provider.has_npq)) if has]
+    kinds = [k for k, has in (("ecf", provider.has_ecf), ("npq", provider.has_npq)) if has and k in sides]
     created = []
     for kind in kinds:
-        for cohort in store.reference.cohorts:
-            plans = store.reference.statement_plans(kind, cohort.start_year)  # type: ignore[arg-type]
-            created += _plan_statements(store, provider, plans, cohort.registration_start_date, as_of)
+        for year in store.reference.years if years is None else years:
+            plans = store.reference.statement_plans(kind, year)  # type: ignore[arg-type]
+            created += _plan_statements(store, provider, plans, store.reference.opens_on(year), as_of)
     return created
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since, SortKey, sort_records
 from sandbox.domain.world.entities import (
     DeliveryPartner,
+    ExpressionOfInterest,
     LeadProvider,
     NPQDeliveryPartnership,
     Partnership,
@@ -58,18 +59,34 @@ class PartnershipView:
     school: School
     delivery_partner: DeliveryPartner
     updated_at: datetime
+    participants_currently_training: int = 0
 
     @property
     def status(self) -> str:
         return "challenged" if self.partnership.challenged else "active"
 
 
-def partnership_view(store: Store, partnership: Partnership) -> PartnershipView:
+def partnership_view(store: Store, partnership: Partnership, today: date | None = None) -> PartnershipView:
+    """With `today`, how many of the partnership's ECTs and mentors train on that day (RECT shows it);
+    views no contract shows it from leave it at 0."""
     return PartnershipView(
         partnership,
         school=store.schools[partnership.school_id],
         delivery_partner=store.delivery_partners[partnership.delivery_partner_id],
         updated_at=partnership_updated_at(store, partnership),
+        participants_currently_training=0 if today is None else _training_on(store, partnership, today),
+    )
+
+
+def _training_on(store: Store, partnership: Partnership, today: date) -> int:
+    """Records in training whose stretch, both ends included, holds `today` (RECT's training periods
+    count so). A withdrawn, deferred, completed or superseded record has ended its training period."""
+    return sum(
+        r.training_status == "active"
+        and r.induction_status in ("active", "leaving")
+        and r.start_date.date() <= today
+        and (r.end_date is None or today <= r.end_date.date())
+        for r in store.records_on(partnership.id)
     )
 
 
@@ -105,6 +122,7 @@ class SchoolView:
     in_partnership: bool
     induction_programme_choice: str
     updated_at: datetime
+    expression_of_interest: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,6 +130,8 @@ class SchoolFilter:
     cohort: int | None
     urn: str | None = None
     updated_since: datetime | None = None
+    # The provider asking, for what only it sees (RECT's `expression_of_interest`); None: nobody's.
+    lead_provider_id: str | None = None
 
 
 def _partners(partnership: Partnership, cohort: int, confirmed_only: bool) -> bool:
@@ -132,7 +152,21 @@ def _partnered_schools(
     return {p.school_id for p in partnerships if _partners(p, cohort, confirmed_only)}
 
 
-def _school_view(store: Store, school: School, cohort: int, partnered: set[str]) -> SchoolView:
+def expression_of_interest(store: Store, provider_id: str, school_id: str, cohort: int) -> bool:
+    """The school chose this provider for the year: it said so before any partnership, or someone
+    trains (or trained) under one of the provider's partnerships there. An empty partnership does not
+    count (rect.md §5.4)."""
+    if ExpressionOfInterest(school_id, provider_id, cohort) in store.expressions_of_interest:
+        return True
+    return any(
+        p.lead_provider_id == provider_id and p.cohort == cohort and next(store.records_on(p.id), None)
+        for p in store.partnerships_at(school_id)
+    )
+
+
+def _school_view(
+    store: Store, school: School, cohort: int, partnered: set[str], provider_id: str | None = None
+) -> SchoolView:
     """`partnered`: the cohort's schools with any unchallenged partnership, relationships included."""
     school_cohort = store.school_cohorts.get((school.id, cohort))
     stamps = [school.updated_at] + ([school_cohort.updated_at] if school_cohort else [])
@@ -144,6 +178,8 @@ def _school_view(store: Store, school: School, cohort: int, partnered: set[str])
             school_cohort.induction_programme_choice if school_cohort else "not_yet_known"
         ),
         updated_at=max(stamps),
+        expression_of_interest=provider_id is not None
+        and expression_of_interest(store, provider_id, school.id, cohort),
     )
 
 
@@ -153,7 +189,7 @@ def _listable(school: School, partnered: set[str]) -> bool:
 
 def list_schools(store: Store, flt: SchoolFilter, sort: Sequence[SortKey] = ()) -> list[SchoolView]:
     """Schools a provider could partner with in a cohort; not scoped to the provider."""
-    if flt.cohort is None or store.reference.cohort(flt.cohort) is None:
+    if flt.cohort is None or not store.reference.knows_year(flt.cohort):
         return []
     schools: Iterable[School] = store.schools.values()
     only: list[str] | None = None  # a URN names one school: only its partnerships are read
@@ -163,7 +199,11 @@ def list_schools(store: Store, flt: SchoolFilter, sort: Sequence[SortKey] = ()) 
     confirmed = _partnered_schools(store, flt.cohort, True, only)
     partnered = _partnered_schools(store, flt.cohort, False, only)
     since = Since(flt.updated_since, strict=False) if flt.updated_since else None
-    views = [_school_view(store, s, flt.cohort, partnered) for s in schools if _listable(s, confirmed)]
+    views = [
+        _school_view(store, s, flt.cohort, partnered, flt.lead_provider_id)
+        for s in schools
+        if _listable(s, confirmed)
+    ]
     views = [v for v in views if since is None or since.admits(v.updated_at)]
     columns = {name: (lambda v, g=getter: g(v.school)) for name, getter in SCHOOL_COLUMNS.items()}
     columns["updated_at"] = lambda v: v.updated_at
@@ -173,10 +213,10 @@ def list_schools(store: Store, flt: SchoolFilter, sort: Sequence[SortKey] = ()) 
 def get_school(store: Store, school_id: str, flt: SchoolFilter) -> SchoolView:
     """One school, found only where the list with the same filter would show it."""
     school = store.schools.get(school_id)
-    if school is None or flt.cohort is None or store.reference.cohort(flt.cohort) is None:
+    if school is None or flt.cohort is None or not store.reference.knows_year(flt.cohort):
         raise NotFound(school_id)
     partnered = _partnered_schools(store, flt.cohort, False, [school.id])
-    view = _school_view(store, school, flt.cohort, partnered)
+    view = _school_view(store, school, flt.cohort, partnered, flt.lead_provider_id)
     since = Since(flt.updated_since, strict=False) if flt.updated_since else None
     if (
         not _listable(school, _partnered_schools(store, flt.cohort, True, [school.id]))

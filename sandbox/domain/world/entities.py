@@ -68,6 +68,16 @@ class School(Recorded):
     updated_at: datetime
 
 
+@dataclass(frozen=True)
+class ExpressionOfInterest:
+    """RECT: a school registered participants for a year with a lead provider it chose, before any
+    partnership with that provider (rect.md §0, §5.4). The people behind it are not modelled."""
+
+    school_id: str
+    lead_provider_id: str
+    cohort: int
+
+
 @direct_init
 @dataclass
 class SchoolCohort(Recorded):
@@ -159,6 +169,10 @@ class ECFProfile(Recorded):
     mentor_ineligible_for_funding_reason: str | None = None
     cohort_changed_after_payments_frozen: bool = False
     states: tuple[ProfileState, ...] = ()
+    # What RECT also shows of an ECT: when the earliest induction period began (an appropriate body's
+    # record, else the Teaching Record System's) and how the ECT works at school.
+    induction_start_date: date | None = None
+    working_pattern: str | None = None  # full_time | part_time
 
     @property
     def course_identifier(self) -> str:

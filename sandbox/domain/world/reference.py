@@ -233,6 +233,25 @@ class ReferenceData:
     def contract_period(self, year: int) -> ContractPeriod | None:
         return self._contract_periods.get(year)
 
+    def knows_year(self, year: int) -> bool:
+        """A cohort of the older API or one of RECT's later contract periods (2025, 2026)."""
+        return year in self._cohorts or year in self._contract_periods
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """Every year the world may hold: the cohorts, then RECT's later contract periods."""
+        return tuple(sorted(set(self._cohorts) | set(self._contract_periods)))
+
+    def opens_on(self, year: int) -> date:
+        """When registration for a year opened: the cohort's date, else the contract period's first day
+        (RECT's periods run 1 June to 31 May)."""
+        cohort = self._cohorts.get(year)
+        if cohort is not None:
+            return cohort.registration_start_date
+        if year not in self._contract_periods:
+            raise LookupError(f"no cohort or contract period {year}")
+        return date(year, 6, 1)
+
     @property
     def npq_cohorts(self) -> tuple[NPQCohort, ...]:
         """The NPQ service's cohorts, oldest first (2021a ... 2026b)."""

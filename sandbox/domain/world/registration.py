@@ -17,6 +17,7 @@ from datetime import date, datetime
 from sandbox.domain.world.entities import (
     DeliveryPartner,
     ECFProfile,
+    ExpressionOfInterest,
     InductionRecord,
     LeadProvider,
     ParticipantIdChange,
@@ -69,6 +70,18 @@ def create_school(
     if store.school_with_urn(urn) is not None:
         raise ValueError(f"URN {urn} already in use")
     return store.add_school(School(store.new_id(), urn, name, eligible, cip_only, now, now))
+
+
+def record_expression_of_interest(
+    store: Store, *, school_id: str, lead_provider_id: str, cohort: int
+) -> ExpressionOfInterest:
+    """A school names the provider it wants for a year's participants, without a partnership yet."""
+    require(store.schools, school_id, "school")
+    require(store.lead_providers, lead_provider_id, "lead provider")
+    require_cohort(store, cohort)
+    interest = ExpressionOfInterest(school_id, lead_provider_id, cohort)
+    store.expressions_of_interest.add(interest)
+    return interest
 
 
 def set_school_cohort(
@@ -273,6 +286,30 @@ def set_induction_end_date(
     profile = require(store.ecf_profiles, profile_id, "profile")
     profile.induction_end_date = induction_end_date
     touch_profile(store, profile, now)
+
+
+def set_induction_start_date(
+    store: Store, *, profile_id: str, start_date: date | None, now: datetime
+) -> None:
+    """An appropriate body (or the Teaching Record System) reports when an ECT's induction began."""
+    profile = _ect(store, profile_id)
+    profile.induction_start_date = start_date
+    touch_profile(store, profile, now)
+
+
+def set_working_pattern(store: Store, *, profile_id: str, working_pattern: str | None) -> None:
+    """The school records whether its ECT works full or part time. RECT does not move `updated_at` for
+    it (rect.md §5.1), so nothing is touched."""
+    if working_pattern not in (None, "full_time", "part_time"):
+        raise ValueError(f"unknown working pattern {working_pattern!r}")
+    _ect(store, profile_id).working_pattern = working_pattern
+
+
+def _ect(store: Store, profile_id: str) -> ECFProfile:
+    profile = require(store.ecf_profiles, profile_id, "profile")
+    if profile.participant_type != "ect":
+        raise ValueError("only ECTs have an induction and a working pattern")
+    return profile
 
 
 def set_mentor_funding_end_date(

@@ -39,6 +39,5 @@ def require(mapping: Mapping[str, T], key: str, what: str) -> T:
 
 
 def require_cohort(store: Store, cohort: int) -> None:
-    # RECT's later contract periods (2025, 2026) are years the world may hold too.
-    if store.reference.cohort(cohort) is None and store.reference.contract_period(cohort) is None:
+    if not store.reference.knows_year(cohort):
         raise ValueError(f"unknown cohort {cohort}")
