@@ -12,9 +12,10 @@ import bisect
 import random
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sandbox.changelog import ChangeLog, Recorded, RecordedDict, RecordedSet
@@ -90,6 +91,11 @@ class Store:
     applications_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
     # A provider's own declarations and those on profiles it has (or had) a record on.
     declarations_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
+    # Since the seal: ids of records whose `updated_at` moved or that joined an ordered index (polls read
+    # them besides the seal-time ordering by stamp), and the entries of users whose ECF records changed
+    # (reads re-check them besides what they derived from the world once).
+    restamped: dict[str, None] = _recorded()
+    unsettled_users: dict[str, Entry] = _recorded()
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -103,6 +109,10 @@ class Store:
         # While building, ordered indexes are lists appended to and sorted once at the seal; this
         # remembers their members so that appending stays O(1).
         self._building: dict[tuple[str, str], set[str]] | None = {}
+        # Derived from the world once per reset (see `derived`); a reset or a partnership change drops them.
+        self._derived: dict[Any, Any] = {}
+        self.changes.on_field = self._changing
+        self.changes.on_removal = self._removing
 
     # -- undo -----------------------------------------------------------------------------------------
 
@@ -118,12 +128,14 @@ class Store:
                 if isinstance(entries, list):
                     index[key] = tuple(sorted(entries))
         self._building = None
+        self._derived.clear()
         self._seeded_rng = self._base_rng = self.rng.getstate()
         self.changes.active = True
 
     def back_to_seed(self) -> int:
         """Every record, index and id source as they were sealed; returns how many slots changed."""
         restored = self.changes.undo_all()
+        self._derived.clear()
         self._base_rng = self._seeded_rng
         self.rng.setstate(self._seeded_rng)
         return restored
@@ -131,6 +143,7 @@ class Store:
     def back_to_checkpoint(self) -> int:
         """Every record, index and id source as at the last checkpoint (the seed if none)."""
         restored = self.changes.undo_live()
+        self._derived.clear()
         self.rng.setstate(self._base_rng)
         return restored
 
@@ -254,6 +267,79 @@ class Store:
     def declarations_of_profile(self, profile: ECFProfile) -> list[Declaration]:
         return [d for d in self.declarations_of(profile.user_id) if d.profile_id == profile.id]
 
+    # -- what changed since the seal ----------------------------------------------------------
+
+    def _changing(self, record: Any, name: str) -> None:
+        """Told before a field of a sealed-world record changes."""
+        if name == "updated_at":
+            self._restamp(record)
+        if isinstance(record, User):
+            self._unsettle(record)
+        elif isinstance(record, ECFProfile):
+            self._unsettle(self.users.get(record.user_id))
+        elif isinstance(record, InductionRecord):
+            profile = self.ecf_profiles.get(record.profile_id)
+            if profile is not None:
+                self._unsettle(self.users.get(profile.user_id))
+        elif isinstance(record, Partnership) and name in ("challenged_reason", "lead_provider_id"):
+            # Who sees the records under it changes: what reads derived from visibility is stale.
+            self._derived.clear()
+
+    def _removing(self, mapping: dict, key: Any) -> None:
+        if mapping is self.users:
+            self._unsettle(dict.get(mapping, key))
+
+    def _restamp(self, record: Any) -> None:
+        if record.id not in self.restamped:
+            self.restamped[record.id] = None
+
+    def _unsettle(self, user: User | None) -> None:
+        if user is not None and user.id not in self.unsettled_users:
+            self.unsettled_users[user.id] = (user.created_at, user._serial, user.id)
+
+    def derived(self, key: Any, build: Callable[[], Any]) -> Any:
+        """`build()`, made once and kept until the next reset or partnership change. Only for what
+        stays true of the records it covers until they change, which `restamped` or
+        `unsettled_users` then tells."""
+        value = self._derived.get(key)
+        if value is None:
+            value = self._derived[key] = build()
+        return value
+
+    def stamped_since(self, name: str, key: str, at: datetime, strict: bool) -> list[Entry]:
+        """The entries of ordered index `name` under `key` whose record's `updated_at` is after `at`
+        (or at it, unless `strict`), in the index's order. Costs what it returns plus the records
+        restamped since the seal, from an ordering by stamp made once per reset."""
+        records = getattr(self, _SOURCES[name])
+        index = self.ordered(name, key)
+
+        def by_stamp() -> tuple[list[datetime], list[Entry]]:
+            pairs = sorted(
+                (record.updated_at, entry)
+                for entry in index
+                if entry[2] not in self.restamped and (record := records.get(entry[2])) is not None
+            )
+            return [pair[0] for pair in pairs], [pair[1] for pair in pairs]
+
+        stamps, entries = self.derived(("stamps", name, key), by_stamp)
+        start = (bisect.bisect_right if strict else bisect.bisect_left)(stamps, at)
+        found = [entry for entry in entries[start:] if entry[2] not in self.restamped]
+        for record_id in self.restamped:
+            if record_id not in records:
+                continue
+            record = records[record_id]
+            if record.updated_at > at or (not strict and record.updated_at == at):
+                entry = (record.created_at, record._serial, record_id)
+                if contains(index, entry):
+                    found.append(entry)
+        found.sort()
+        return found
+
+    def unsettled_in(self, name: str, key: str) -> list[Entry]:
+        """The users unsettled since the seal that are in ordered index `name` under `key`."""
+        index = self.ordered(name, key)
+        return [entry for entry in self.unsettled_users.values() if contains(index, entry)]
+
     def _enter(self, name: str, key: str, record: Any) -> None:
         """Put `record` in the ordered index `name` under `key`, once."""
         if record is None:
@@ -279,6 +365,10 @@ class Store:
             entries = tuple(sorted(entries))
             at = bisect.bisect_left(entries, entry)
         index[key] = (*entries[:at], entry, *entries[at:])
+        # New to this index since the seal: polls and derived reads must see it.
+        self._restamp(record)
+        if isinstance(record, User):
+            self._unsettle(record)
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -337,6 +427,23 @@ class Store:
 
 Entry = tuple  # (created_at, creation serial, id): the order lists read records in
 
+
+def contains(entries: tuple[Entry, ...], entry: Entry) -> bool:
+    at = bisect.bisect_left(entries, entry)
+    return at < len(entries) and entries[at] == entry
+
+
+def position(entries: tuple[Entry, ...], hidden: list[Entry], start: int) -> int:
+    """Where the `start`-th entry (from 0) not in `hidden` sits in `entries`; `hidden` is sorted and
+    every member is in `entries`. Costs `len(hidden)` binary searches."""
+    at = start
+    for entry in hidden:
+        if bisect.bisect_left(entries, entry) > at:
+            break
+        at += 1
+    return at
+
+
 _SETS = ("provider_relationships", "npq_contracts", "npq_delivery_partnerships")
 _ORDERED = (
     "ecf_users_by_provider",
@@ -344,6 +451,13 @@ _ORDERED = (
     "applications_by_provider",
     "declarations_by_provider",
 )
+# The records each ordered index holds entries of.
+_SOURCES = {
+    "ecf_users_by_provider": "users",
+    "npq_users_by_provider": "users",
+    "applications_by_provider": "npq_applications",
+    "declarations_by_provider": "declarations",
+}
 _DICTS = tuple(
     name
     for name in Store.__dataclass_fields__

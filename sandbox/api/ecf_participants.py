@@ -10,6 +10,7 @@ from sandbox.api import params
 from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import csv_body, many, single
+from sandbox.domain.listing import Page
 from sandbox.domain.participants import change_schedule as schedules
 from sandbox.domain.participants import ecf as domain
 from sandbox.domain.participants import ecf_actions
@@ -27,8 +28,13 @@ def list_participants(ctx: RequestContext, **query: Any) -> Response:
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.list_sort(ctx.contract.ecf_participants.listing, query.get("sort"))
-    participants = domain.iter_participants(ctx.store, ctx.provider, flt, ctx.now, sort)
-    units = page.slice(present.iter_units(participants, ctx.contract))
+    if present.nests_enrolments(ctx.contract):
+        # One unit per participant: the domain skips the earlier pages without building them.
+        participants = domain.iter_participants(ctx.store, ctx.provider, flt, ctx.now, sort, page.start)
+        units = Page(1, page.size).slice(present.iter_units(participants, ctx.contract))
+    else:
+        participants = domain.iter_participants(ctx.store, ctx.provider, flt, ctx.now, sort)
+        units = page.slice(present.iter_units(participants, ctx.contract))
     return many(present.render(u, ctx.contract) for u in units)
 
 

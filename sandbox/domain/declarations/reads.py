@@ -86,17 +86,22 @@ def iter_declarations(
     store: Store, provider: LeadProvider, flt: DeclarationFilter, scope: DeclarationScope = EVERY_DECLARATION
 ) -> Iterator[Declaration]:
     """Oldest first, from the provider's maintained index (its own declarations and those on
-    profiles it has records on); lazily, so a page reads only as far as its end. `scope` is which
-    declarations the contract has at all."""
+    profiles it has records on); lazily, so a page reads only as far as its end. A poll reads only the
+    declarations stamped since it. `scope` is which declarations the contract has at all."""
     if flt.participant_ids is not None:
         ids = dict.fromkeys(d for u in flt.participant_ids for d in store.declarations_by_user.get(u, ()))
         candidates = sorted(
             (store.declarations[d] for d in ids), key=lambda d: (d.created_at, creation_order(d))
         )
     else:
-        candidates = (
-            store.declarations[e[2]] for e in store.ordered("declarations_by_provider", provider.id)
+        entries = (
+            store.ordered("declarations_by_provider", provider.id)
+            if flt.updated_since is None
+            else store.stamped_since(
+                "declarations_by_provider", provider.id, flt.updated_since.at, flt.updated_since.strict
+            )
         )
+        candidates = (store.declarations[e[2]] for e in entries)
     for declaration in candidates:
         if not scope.holds(declaration):
             continue
