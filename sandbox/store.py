@@ -300,7 +300,9 @@ class Store:
     def derived(self, key: Any, build: Callable[[], Any]) -> Any:
         """`build()`, made once and kept until the next reset or partnership change. Only for what
         stays true of the records it covers until they change, which `restamped` or
-        `unsettled_users` then tells."""
+        `unsettled_users` then tells. Before the seal, nothing is kept."""
+        if not self.changes.active:
+            return build()  # unsealed, changes go unseen: nothing derived can be kept
         value = self._derived.get(key)
         if value is None:
             value = self._derived[key] = build()
