@@ -61,6 +61,12 @@ class SortKey:
     descending: bool = False
 
 
+def in_creation_order(sort: Sequence[SortKey]) -> bool:
+    """Whether `sort` asks for the default order (oldest first), which the store's ordered indexes
+    keep: a list read in it needs no sort and can stop at its page's end."""
+    return not sort or list(sort) == [SortKey("created_at")]
+
+
 def sort_records(
     items: Iterable[T], keys: Sequence[SortKey], columns: dict[str, Callable[[T], Any]]
 ) -> list[T]:

@@ -104,6 +104,9 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
             "RECT transfers": get("/rect/api/v3/participants/transfers"),
             "unfunded mentors": get("/api/v3/unfunded-mentors/ecf"),
             "RECT unfunded mentors": get("/rect/api/v3/unfunded-mentors"),
+            "NPQ applications page": get("/api/v3/npq-applications", **{"page[per_page]": "10"}),
+            "NPQ participants page": get("/api/v3/participants/npq", **{"page[per_page]": "10"}),
+            "NPQ-service applications page": get("/npq/api/v3/npq-applications", **{"page[per_page]": "10"}),
             "late page": last_page("/api/v3/participants/ecf"),
             "RECT late page": last_page("/rect/api/v3/participants"),
             "list page": lambda: api.get(
@@ -154,6 +157,9 @@ def touches() -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
 @pytest.mark.parametrize(
     "read",
     [
+        "NPQ applications page",
+        "NPQ participants page",
+        "NPQ-service applications page",
         "late page",
         "RECT late page",
         "transfers",
