@@ -290,8 +290,9 @@ class Store:
             self._unsettle(dict.get(mapping, key))
 
     def _restamp(self, record: Any) -> None:
-        if record.id not in self.restamped:
-            self.restamped[record.id] = None
+        record_id = getattr(record, "id", None)  # a school cohort has none, and no ordered index holds it
+        if record_id is not None and record_id not in self.restamped:
+            self.restamped[record_id] = None
 
     def _unsettle(self, user: User | None) -> None:
         if user is not None and user.id not in self.unsettled_users:
