@@ -271,7 +271,9 @@ class Store:
 
     def _changing(self, record: Any, name: str) -> None:
         """Told before a field of a sealed-world record changes."""
-        if name == "updated_at":
+        if name == "updated_at" or isinstance(record, Declaration):
+            # Restamped is a superset (readers check the stamp): any change to a declaration may also
+            # change whether it is listed.
             self._restamp(record)
         if isinstance(record, User):
             self._unsettle(record)
@@ -281,6 +283,11 @@ class Store:
             profile = self.ecf_profiles.get(record.profile_id)
             if profile is not None:
                 self._unsettle(self.users.get(profile.user_id))
+        elif isinstance(record, NPQApplication):
+            # Whose application it is decides who sees the declarations on it.
+            for declaration in self.declarations_of(record.user_id):
+                if declaration.profile_id == record.id:
+                    self._restamp(declaration)
         elif isinstance(record, Partnership) and name in ("challenged_reason", "lead_provider_id"):
             # Who sees the records under it changes: what reads derived from visibility is stale.
             self._derived.clear()
@@ -436,15 +443,48 @@ def contains(entries: tuple[Entry, ...], entry: Entry) -> bool:
     return at < len(entries) and entries[at] == entry
 
 
-def position(entries: tuple[Entry, ...], hidden: list[Entry], start: int) -> int:
-    """Where the `start`-th entry (from 0) not in `hidden` sits in `entries`; `hidden` is sorted and
-    every member is in `entries`. Costs `len(hidden)` binary searches."""
-    at = start
-    for entry in hidden:
-        if bisect.bisect_left(entries, entry) > at:
-            break
-        at += 1
-    return at
+@dataclass(frozen=True)
+class Hidden:
+    """Which entries of an ordered index a read skips without counting: those found once (`known`,
+    sorted), less those visible again since (`unhidden`), plus those hidden since (`added`)."""
+
+    known: list[Entry]
+    unhidden: list[Entry]
+    added: list[Entry]
+
+    def up_to(self, entry: Entry) -> int:
+        """How many hidden entries sort at or before `entry`."""
+        return (
+            bisect.bisect_right(self.known, entry)
+            - bisect.bisect_right(self.unhidden, entry)
+            + bisect.bisect_right(self.added, entry)
+        )
+
+
+def settle(known: list[Entry], changed: Iterable[Entry], hidden: Callable[[Entry], bool]) -> Hidden:
+    """`known` (sorted, found once) brought up to date by re-checking only the `changed` entries, all
+    members of the index."""
+    unhidden, added = [], []
+    for entry in set(changed):
+        if contains(known, entry):
+            if not hidden(entry):
+                unhidden.append(entry)
+        elif hidden(entry):
+            added.append(entry)
+    return Hidden(known, sorted(unhidden), sorted(added))
+
+
+def position(entries: tuple[Entry, ...], hidden: Hidden, start: int) -> int:
+    """Where the `start`-th entry (from 0) not hidden sits in `entries`: a binary search over the
+    entries, each step counting the hidden ones up to it by binary searches (O(log² n))."""
+    low, high = 0, len(entries)
+    while low < high:
+        middle = (low + high) // 2
+        if middle + 1 - hidden.up_to(entries[middle]) > start:
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 _SETS = ("provider_relationships", "npq_contracts", "npq_delivery_partnerships")

@@ -107,6 +107,8 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
             "NPQ applications page": get("/api/v3/npq-applications", **{"page[per_page]": "10"}),
             "NPQ participants page": get("/api/v3/participants/npq", **{"page[per_page]": "10"}),
             "NPQ-service applications page": get("/npq/api/v3/npq-applications", **{"page[per_page]": "10"}),
+            "declarations late page": last_page("/api/v3/participant-declarations"),
+            "RECT declarations late page": last_page("/rect/api/v3/participant-declarations"),
             "late page": last_page("/api/v3/participants/ecf"),
             "RECT late page": last_page("/rect/api/v3/participants"),
             "list page": lambda: api.get(
@@ -160,6 +162,8 @@ def touches() -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
         "NPQ applications page",
         "NPQ participants page",
         "NPQ-service applications page",
+        "declarations late page",
+        "RECT declarations late page",
         "late page",
         "RECT late page",
         "transfers",

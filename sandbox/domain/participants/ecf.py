@@ -24,7 +24,7 @@ from sandbox.domain.world.entities import (
     School,
     User,
 )
-from sandbox.store import Store, creation_order, position
+from sandbox.store import Hidden, Store, creation_order, position, settle
 
 
 @dataclass(frozen=True)
@@ -212,10 +212,10 @@ def _shows_any(store: Store, user: User, flt: ParticipantFilter, partnership_ids
     return False
 
 
-def hidden_users(store: Store, provider: LeadProvider) -> list[tuple]:
+def hidden_users(store: Store, provider: LeadProvider) -> Hidden:
     """The entries of the provider's ECF index it cannot see now (gone users, or none of their records
-    under one of its open partnerships), sorted: found once per reset, plus a re-check of the users
-    whose records changed since the seal."""
+    under one of its open partnerships): found once per reset, then re-checking only the users whose
+    records changed since the seal."""
     index = store.ordered("ecf_users_by_provider", provider.id)
     partnership_ids = OpenPartnerships(store, provider)
 
@@ -224,8 +224,7 @@ def hidden_users(store: Store, provider: LeadProvider) -> list[tuple]:
         return user is None or not _shows_any(store, user, ParticipantFilter(), partnership_ids)
 
     known = store.derived(("ecf hidden", provider.id), lambda: [e for e in index if hidden(e)])
-    suspects = set(known).union(store.unsettled_in("ecf_users_by_provider", provider.id))
-    return sorted(e for e in suspects if hidden(e))
+    return settle(known, store.unsettled_in("ecf_users_by_provider", provider.id), hidden)
 
 
 def get_participant(store: Store, provider: LeadProvider, user_id: str, now: datetime) -> Participant:
