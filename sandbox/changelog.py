@@ -17,6 +17,7 @@ gone again once the world is back at the seed, so their originals are not worth 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 R = TypeVar("R", bound=type)
@@ -32,11 +33,16 @@ class ChangeLog:
         self.generation = 0
         self.live: dict[tuple[int, Any], tuple[Any, Any, Any]] = {}
         self.base: dict[tuple[int, Any], tuple[Any, Any, Any]] = {}
+        # Told of every change while active, before it happens: the store keeps its derived indexes by it.
+        self.on_field: Callable[[Any, str], None] | None = None
+        self.on_removal: Callable[[dict, Any], None] | None = None
 
     # -- recording --------------------------------------------------------------------------------
 
     def field(self, record: Recorded, name: str) -> None:
         self.generation += 1
+        if self.on_field is not None:
+            self.on_field(record, name)
         key = (id(record), name)
         if key not in self.live:
             self.live[key] = (record, name, record.__dict__.get(name, MISSING))
@@ -49,6 +55,8 @@ class ChangeLog:
 
     def removal(self, mapping: dict, key: Any) -> None:
         """A key put back after a removal would come last: keep the order the keys had, once per dict."""
+        if self.on_removal is not None:
+            self.on_removal(mapping, key)
         self.item(mapping, key)
         slot = (id(mapping), ORDER)
         if slot not in self.live:

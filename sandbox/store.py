@@ -12,9 +12,10 @@ import bisect
 import heapq
 import random
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sandbox.changelog import ChangeLog, Recorded, RecordedDict, RecordedSet
@@ -93,6 +94,11 @@ class Store:
     applications_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
     # A provider's own declarations and those on profiles it has (or had) a record on.
     declarations_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
+    # Since the seal: ids of records whose `updated_at` moved or that joined an ordered index (polls read
+    # them besides the seal-time ordering by stamp), and the entries of users whose ECF records changed
+    # (reads re-check them besides what they derived from the world once).
+    restamped: dict[str, None] = _recorded()
+    unsettled_users: dict[str, Entry] = _recorded()
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -106,6 +112,10 @@ class Store:
         # While building, ordered indexes are lists appended to and sorted once at the seal; this
         # remembers their members so that appending stays O(1).
         self._building: dict[tuple[str, str], set[str]] | None = {}
+        # Derived from the world once per reset (see `derived`); a reset or a partnership change drops them.
+        self._derived: dict[Any, Any] = {}
+        self.changes.on_field = self._changing
+        self.changes.on_removal = self._removing
 
     # -- undo -----------------------------------------------------------------------------------------
 
@@ -121,12 +131,14 @@ class Store:
                 if isinstance(entries, list):
                     index[key] = _sorted_in_steps(entries)
         self._building = None
+        self._derived.clear()
         self._seeded_rng = self._base_rng = self.rng.getstate()
         self.changes.active = True
 
     def back_to_seed(self) -> int:
         """Every record, index and id source as they were sealed; returns how many slots changed."""
         restored = self.changes.undo_all()
+        self._derived.clear()
         self._base_rng = self._seeded_rng
         self.rng.setstate(self._seeded_rng)
         return restored
@@ -134,6 +146,7 @@ class Store:
     def back_to_checkpoint(self) -> int:
         """Every record, index and id source as at the last checkpoint (the seed if none)."""
         restored = self.changes.undo_live()
+        self._derived.clear()
         self.rng.setstate(self._base_rng)
         return restored
 
@@ -258,6 +271,89 @@ class Store:
     def declarations_of_profile(self, profile: ECFProfile) -> list[Declaration]:
         return [d for d in self.declarations_of(profile.user_id) if d.profile_id == profile.id]
 
+    # -- what changed since the seal ----------------------------------------------------------
+
+    def _changing(self, record: Any, name: str) -> None:
+        """Told before a field of a sealed-world record changes."""
+        if name == "updated_at" or isinstance(record, Declaration):
+            # Restamped is a superset (readers check the stamp): any change to a declaration may also
+            # change whether it is listed.
+            self._restamp(record)
+        if isinstance(record, User):
+            self._unsettle(record)
+        elif isinstance(record, ECFProfile):
+            self._unsettle(self.users.get(record.user_id))
+        elif isinstance(record, InductionRecord):
+            profile = self.ecf_profiles.get(record.profile_id)
+            if profile is not None:
+                self._unsettle(self.users.get(profile.user_id))
+        elif isinstance(record, NPQApplication):
+            # Whose application it is decides who sees the declarations on it.
+            for declaration in self.declarations_of(record.user_id):
+                if declaration.profile_id == record.id:
+                    self._restamp(declaration)
+        elif isinstance(record, Partnership) and name in ("challenged_reason", "lead_provider_id"):
+            # Who sees the records under it changes: what reads derived from visibility is stale.
+            self._derived.clear()
+
+    def _removing(self, mapping: dict, key: Any) -> None:
+        if mapping is self.users:
+            self._unsettle(dict.get(mapping, key))
+
+    def _restamp(self, record: Any) -> None:
+        record_id = getattr(record, "id", None)  # a school cohort has none, and no ordered index holds it
+        if record_id is not None and record_id not in self.restamped:
+            self.restamped[record_id] = None
+
+    def _unsettle(self, user: User | None) -> None:
+        if user is not None and user.id not in self.unsettled_users:
+            self.unsettled_users[user.id] = (user.created_at, user._serial, user.id)
+
+    def derived(self, key: Any, build: Callable[[], Any]) -> Any:
+        """`build()`, made once and kept until the next reset or partnership change. Only for what
+        stays true of the records it covers until they change, which `restamped` or
+        `unsettled_users` then tells. Before the seal, nothing is kept."""
+        if not self.changes.active:
+            return build()  # unsealed, changes go unseen: nothing derived can be kept
+        value = self._derived.get(key)
+        if value is None:
+            value = self._derived[key] = build()
+        return value
+
+    def stamped_since(self, name: str, key: str, at: datetime, strict: bool) -> list[Entry]:
+        """The entries of ordered index `name` under `key` whose record's `updated_at` is after `at`
+        (or at it, unless `strict`), in the index's order. Costs what it returns plus the records
+        restamped since the seal, from an ordering by stamp made once per reset."""
+        records = getattr(self, _SOURCES[name])
+        index = self.ordered(name, key)
+
+        def by_stamp() -> tuple[list[datetime], list[Entry]]:
+            pairs = sorted(
+                (record.updated_at, entry)
+                for entry in index
+                if entry[2] not in self.restamped and (record := records.get(entry[2])) is not None
+            )
+            return [pair[0] for pair in pairs], [pair[1] for pair in pairs]
+
+        stamps, entries = self.derived(("stamps", name, key), by_stamp)
+        start = (bisect.bisect_right if strict else bisect.bisect_left)(stamps, at)
+        found = [entry for entry in entries[start:] if entry[2] not in self.restamped]
+        for record_id in self.restamped:
+            if record_id not in records:
+                continue
+            record = records[record_id]
+            if record.updated_at > at or (not strict and record.updated_at == at):
+                entry = (record.created_at, record._serial, record_id)
+                if contains(index, entry):
+                    found.append(entry)
+        found.sort()
+        return found
+
+    def unsettled_in(self, name: str, key: str) -> list[Entry]:
+        """The users unsettled since the seal that are in ordered index `name` under `key`."""
+        index = self.ordered(name, key)
+        return [entry for entry in self.unsettled_users.values() if contains(index, entry)]
+
     def _enter(self, name: str, key: str, record: Any) -> None:
         """Put `record` in the ordered index `name` under `key`, once."""
         if record is None:
@@ -283,6 +379,10 @@ class Store:
             entries = tuple(sorted(entries))
             at = bisect.bisect_left(entries, entry)
         index[key] = (*entries[:at], entry, *entries[at:])
+        # New to this index since the seal: polls and derived reads must see it.
+        self._restamp(record)
+        if isinstance(record, User):
+            self._unsettle(record)
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -354,6 +454,56 @@ class Store:
 
 Entry = tuple  # (created_at, creation serial, id): the order lists read records in
 
+
+def contains(entries: tuple[Entry, ...], entry: Entry) -> bool:
+    at = bisect.bisect_left(entries, entry)
+    return at < len(entries) and entries[at] == entry
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """Which entries of an ordered index a read skips without counting: those found once (`known`,
+    sorted), less those visible again since (`unhidden`), plus those hidden since (`added`)."""
+
+    known: list[Entry]
+    unhidden: list[Entry]
+    added: list[Entry]
+
+    def up_to(self, entry: Entry) -> int:
+        """How many hidden entries sort at or before `entry`."""
+        return (
+            bisect.bisect_right(self.known, entry)
+            - bisect.bisect_right(self.unhidden, entry)
+            + bisect.bisect_right(self.added, entry)
+        )
+
+
+def settle(known: list[Entry], changed: Iterable[Entry], hidden: Callable[[Entry], bool]) -> Hidden:
+    """`known` (sorted, found once) brought up to date by re-checking only the `changed` entries, all
+    members of the index."""
+    unhidden, added = [], []
+    for entry in set(changed):
+        if contains(known, entry):
+            if not hidden(entry):
+                unhidden.append(entry)
+        elif hidden(entry):
+            added.append(entry)
+    return Hidden(known, sorted(unhidden), sorted(added))
+
+
+def position(entries: tuple[Entry, ...], hidden: Hidden, start: int) -> int:
+    """Where the `start`-th entry (from 0) not hidden sits in `entries`: a binary search over the
+    entries, each step counting the hidden ones up to it by binary searches (O(log² n))."""
+    low, high = 0, len(entries)
+    while low < high:
+        middle = (low + high) // 2
+        if middle + 1 - hidden.up_to(entries[middle]) > start:
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
 _SETS = ("provider_relationships", "npq_contracts", "npq_delivery_partnerships", "expressions_of_interest")
 _ORDERED = (
     "ecf_users_by_provider",
@@ -361,6 +511,13 @@ _ORDERED = (
     "applications_by_provider",
     "declarations_by_provider",
 )
+# The records each ordered index holds entries of.
+_SOURCES = {
+    "ecf_users_by_provider": "users",
+    "npq_users_by_provider": "users",
+    "applications_by_provider": "npq_applications",
+    "declarations_by_provider": "declarations",
+}
 _DICTS = tuple(
     name
     for name in Store.__dataclass_fields__

@@ -24,6 +24,9 @@ def release(store: Any, batch: int = BATCH) -> None:
     else refers to the world's records keeps them; the store itself is left empty and unusable."""
     for owner in (store, store.changes):
         empty_in_steps(*vars(owner).values(), batch=batch)
+    # The change log calls back into its store: a cycle that only a collection could free, and the old
+    # world may be frozen out of the collector's reach.
+    store.changes.on_field = store.changes.on_removal = None
 
 
 def empty_in_steps(*containers: Any, batch: int = BATCH) -> None:

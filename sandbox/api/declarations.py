@@ -13,6 +13,7 @@ from sandbox.api.responses import csv_body, many, single
 from sandbox.domain.declarations import reads as domain
 from sandbox.domain.declarations import variants
 from sandbox.domain.declarations.input import DeclarationRequest
+from sandbox.domain.listing import Page
 from sandbox.domain.world.entities import Declaration
 from sandbox.presenters import declarations as present
 
@@ -38,8 +39,11 @@ def list_declarations(ctx: RequestContext, **query: Any) -> Response:
     _require_side(ctx)
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"), ctx.contract.queries)
-    found = domain.iter_declarations(ctx.store, ctx.provider, flt, ctx.contract.declarations.scope)
-    return many(_render(ctx, d) for d in page.slice(found))
+    # The domain skips the earlier pages (by position when nothing filters the list).
+    found = domain.iter_declarations(
+        ctx.store, ctx.provider, flt, ctx.contract.declarations.scope, page.start
+    )
+    return many(_render(ctx, d) for d in Page(1, page.size).slice(found))
 
 
 def show_declaration(ctx: RequestContext, id: str, **_: Any) -> Response:

@@ -11,6 +11,7 @@ from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.page_cache import Entry, pages_of
 from sandbox.api.responses import CHUNK_ITEMS, csv_body, json_bytes, many, single, wire_json
+from sandbox.domain.listing import Page
 from sandbox.domain.participants import ecf as domain
 from sandbox.domain.participants import ecf_actions, variants
 from sandbox.domain.participants.visibility import participant_status_steady
@@ -34,8 +35,13 @@ def list_participants(ctx: RequestContext, **query: Any) -> Response:
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.list_sort(ctx.contract.ecf_participants.listing, query.get("sort"))
-    participants = domain.iter_participants(ctx.store, ctx.provider, flt, ctx.now, sort)
-    units = list(page.slice(present.iter_units(participants, ctx.contract)))
+    if present.nests_enrolments(ctx.contract):
+        # One unit per participant: the domain skips the earlier pages without building them.
+        participants = domain.iter_participants(ctx.store, ctx.provider, flt, ctx.now, sort, page.start)
+        units = list(Page(1, page.size).slice(present.iter_units(participants, ctx.contract)))
+    else:
+        participants = domain.iter_participants(ctx.store, ctx.provider, flt, ctx.now, sort)
+        units = list(page.slice(present.iter_units(participants, ctx.contract)))
     if len(units) >= CHUNK_ITEMS:  # a bulk read: sent in chunks, not kept
         return many(present.render(u, ctx.contract) for u in units)
     body = wire_json({"data": [present.render(u, ctx.contract) for u in units]})

@@ -38,7 +38,7 @@ def list_applications(ctx: RequestContext, **query: Any) -> Response:
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.list_sort(ctx.contract.npq_applications.listing, query.get("sort"))
-    applications = page.slice(domain.list_applications(ctx.store, ctx.provider, flt, sort))
+    applications = page.slice(domain.iter_applications(ctx.store, ctx.provider, flt, sort))
     return many(_render(ctx, a) for a in applications)
 
 

@@ -23,7 +23,7 @@ def list_participants(ctx: RequestContext, **query: Any) -> Response:
     )
     page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.list_sort(listing, query.get("sort"))
-    participants = page.slice(domain.list_participants(ctx.store, ctx.provider, participant_filter, sort))
+    participants = page.slice(domain.iter_participants(ctx.store, ctx.provider, participant_filter, sort))
     return many(present.render_participant(p, ctx.contract) for p in participants)
 
 

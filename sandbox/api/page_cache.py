@@ -63,6 +63,11 @@ class PageCache:
         self.misses += 1
         return None
 
+    def clear(self) -> None:
+        """Forget every page (a reader that must measure the read itself, not a kept answer)."""
+        self._entries.clear()
+        self._bytes = 0
+
     def keep(self, key: Hashable, entry: Entry) -> None:
         if len(entry.body) > MAX_BODY_BYTES:
             return

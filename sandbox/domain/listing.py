@@ -20,9 +20,14 @@ class Page:
     number: int = 1
     size: int = DEFAULT_PER_PAGE
 
+    @property
+    def start(self) -> int:
+        """How many items come before the page."""
+        return (self.number - 1) * self.size
+
     def slice(self, items: Iterable[T]) -> list[T]:
         """The page's items; a lazy source is consumed only up to the page's end."""
-        start = (self.number - 1) * self.size
+        start = self.start
         if isinstance(items, Sequence):
             return list(items[start : start + self.size])
         if start >= sys.maxsize:  # a page number no list can reach (islice refuses such bounds)
@@ -54,6 +59,12 @@ def as_since(value: Since | datetime | None, strict: bool) -> Since | None:
 class SortKey:
     column: str
     descending: bool = False
+
+
+def in_creation_order(sort: Sequence[SortKey]) -> bool:
+    """Whether `sort` asks for the default order (oldest first), which the store's ordered indexes
+    keep: a list read in it needs no sort and can stop at its page's end."""
+    return not sort or list(sort) == [SortKey("created_at")]
 
 
 def sort_records(

@@ -10,7 +10,7 @@ from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE, PAID_OR_R
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since
 from sandbox.domain.world.entities import Declaration, LeadProvider
-from sandbox.store import Store, creation_order
+from sandbox.store import Hidden, Store, contains, creation_order, position, settle
 
 NO_UPLIFT_COURSES = ("npq-additional-support-offer", "npq-early-headship-coaching-offer")
 
@@ -83,20 +83,31 @@ def list_declarations(
 
 
 def iter_declarations(
-    store: Store, provider: LeadProvider, flt: DeclarationFilter, scope: DeclarationScope = EVERY_DECLARATION
+    store: Store,
+    provider: LeadProvider,
+    flt: DeclarationFilter,
+    scope: DeclarationScope = EVERY_DECLARATION,
+    skip: int = 0,
 ) -> Iterator[Declaration]:
     """Oldest first, from the provider's maintained index (its own declarations and those on
-    profiles it has records on); lazily, so a page reads only as far as its end. `scope` is which
-    declarations the contract has at all."""
+    profiles it has records on); lazily, so a page reads only as far as its end. A poll reads only the
+    declarations stamped since it. `scope` is which declarations the contract has at all."""
     if flt.participant_ids is not None:
         ids = dict.fromkeys(d for u in flt.participant_ids for d in store.declarations_by_user.get(u, ()))
         candidates = sorted(
             (store.declarations[d] for d in ids), key=lambda d: (d.created_at, creation_order(d))
         )
-    else:
-        candidates = (
-            store.declarations[e[2]] for e in store.ordered("declarations_by_provider", provider.id)
+    elif flt.updated_since is not None:
+        entries = store.stamped_since(
+            "declarations_by_provider", provider.id, flt.updated_since.at, flt.updated_since.strict
         )
+        candidates = (store.declarations[e[2]] for e in entries)
+    else:
+        entries = store.ordered("declarations_by_provider", provider.id)
+        if skip and flt == DeclarationFilter():
+            entries = entries[position(entries, _hidden(store, provider, scope), skip) :]
+            skip = 0
+        candidates = (store.declarations[e[2]] for e in entries)
     for declaration in candidates:
         if not scope.holds(declaration):
             continue
@@ -111,8 +122,35 @@ def iter_declarations(
             continue
         if flt.updated_since is not None and not flt.updated_since.admits(declaration.updated_at):
             continue
-        if visible_to(store, provider, declaration, scope):
-            yield declaration
+        if not visible_to(store, provider, declaration, scope):
+            continue
+        if skip:
+            skip -= 1
+            continue
+        yield declaration
+
+
+def _hidden(store: Store, provider: LeadProvider, scope: DeclarationScope) -> Hidden:
+    """The entries of the provider's declaration index it cannot list under `scope`: found once per
+    reset, then re-checking only the declarations changed since the seal and those of users whose
+    records changed (a transfer decides whether another provider's declaration shows)."""
+    index = store.ordered("declarations_by_provider", provider.id)
+
+    def hidden(entry: tuple) -> bool:
+        declaration = store.declarations[entry[2]]
+        return not (scope.holds(declaration) and visible_to(store, provider, declaration, scope))
+
+    known = store.derived(
+        ("declarations hidden", provider.id, scope), lambda: [e for e in index if hidden(e)]
+    )
+    changed = [_entry(store.declarations[i]) for i in store.restamped if i in store.declarations]
+    for user_entry in store.unsettled_users.values():
+        changed.extend(_entry(d) for d in store.declarations_of(user_entry[2]))
+    return settle(known, [e for e in changed if contains(index, e)], hidden)
+
+
+def _entry(declaration: Declaration) -> tuple:
+    return (declaration.created_at, creation_order(declaration), declaration.id)
 
 
 def get_declaration(

@@ -25,7 +25,7 @@ from sandbox.domain.world.entities import (
     School,
     User,
 )
-from sandbox.store import Store, creation_order
+from sandbox.store import Hidden, Store, creation_order, position, settle
 
 
 @dataclass(frozen=True)
@@ -166,27 +166,68 @@ def iter_participants(
     flt: ParticipantFilter,
     now: datetime,
     sort: Sequence[SortKey] = (),
+    skip: int = 0,
 ) -> Iterator[Participant]:
-    """`list_participants`, lazily: views are built only for the users a reader takes.
+    """`list_participants`, lazily: views are built only for the users a reader takes, after the
+    first `skip` participants, which cost a position lookup (no filter, oldest first) or a cheap
+    check each (otherwise), never a view.
 
-    The provider's users come from its index, oldest first (the default order, maintained). A sort
-    or an `updated_since` orders only the provider's own users, by their user fields alone, before
-    any view is built."""
-    users: Iterable[User] = store.users_in(store.ordered("ecf_users_by_provider", provider.id))
-    if flt.updated_since is not None or flt.from_participant_id is not None:
+    The provider's users come from its index, oldest first (the default order, maintained). An
+    `updated_since` poll reads only the users stamped since it; a sort orders only the provider's
+    own users, by their user fields alone, before any view is built."""
+    index = store.ordered("ecf_users_by_provider", provider.id)
+    entries: Sequence[tuple] = index
+    default_order = not sort or [k for k in sort if k.column in USER_FIELDS] == [SortKey("created_at")]
+    if flt.updated_since is not None:
+        entries = store.stamped_since("ecf_users_by_provider", provider.id, flt.updated_since, strict=False)
+    elif skip and default_order and flt == ParticipantFilter():
+        entries = index[position(index, hidden_users(store, provider), skip) :]
+        skip = 0
+    users: Iterable[User] = store.users_in(entries)
+    if flt.from_participant_id is not None:
         users = [u for u in users if _user_matches(u, flt)]
-    if sort:
-        if [k for k in sort if k.column in USER_FIELDS] != [SortKey("created_at")]:
-            users = sort_records(sorted(users, key=creation_order), sort, USER_FIELDS)
-        # else: oldest first is the index's own order
-    elif flt.updated_since is not None:
+    if not default_order:
+        users = sort_records(sorted(users, key=creation_order), sort, USER_FIELDS)
+    elif not sort and flt.updated_since is not None:
         users = sorted(users, key=lambda u: (u.updated_at, u.created_at))
     partnership_ids = OpenPartnerships(store, provider)
     for user in users:
+        if skip:
+            skip -= _shows_any(store, user, flt, partnership_ids)
+            continue
         enrolments = enrolments_of(store, provider, user, now, partnership_ids)
         matched = [e for e in enrolments if _matches(e, flt)]
         if matched:
             yield Participant(user, enrolments, matched)
+
+
+def _shows_any(store: Store, user: User, flt: ParticipantFilter, partnership_ids: Container[str]) -> bool:
+    """Whether `user` would be listed under `flt`, without building the views."""
+    for profile in store.ecf_profiles_of(user.id):
+        record = latest_record(store, profile, partnership_ids)
+        if record is None:
+            continue
+        if flt.cohorts is not None and record.cohort not in flt.cohorts:
+            continue
+        if flt.training_status is not None and record.training_status != flt.training_status:
+            continue
+        return True
+    return False
+
+
+def hidden_users(store: Store, provider: LeadProvider) -> Hidden:
+    """The entries of the provider's ECF index it cannot see now (gone users, or none of their records
+    under one of its open partnerships): found once per reset, then re-checking only the users whose
+    records changed since the seal."""
+    index = store.ordered("ecf_users_by_provider", provider.id)
+    partnership_ids = OpenPartnerships(store, provider)
+
+    def hidden(entry: tuple) -> bool:
+        user = store.users.get(entry[2])
+        return user is None or not _shows_any(store, user, ParticipantFilter(), partnership_ids)
+
+    known = store.derived(("ecf hidden", provider.id), lambda: [e for e in index if hidden(e)])
+    return settle(known, store.unsettled_in("ecf_users_by_provider", provider.id), hidden)
 
 
 def get_participant(store: Store, provider: LeadProvider, user_id: str, now: datetime) -> Participant:

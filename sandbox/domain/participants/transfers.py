@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -108,18 +109,31 @@ def list_transfers(
     store: Store, provider: LeadProvider, updated_since: datetime | None, today: date
 ) -> list[ParticipantTransfers]:
     since = Since(updated_since, strict=False) if updated_since else None
-    # A transfer always involves one of the provider's records, so its own users are every candidate,
-    # already in creation order; a poll sorts only those that changed.
-    users = store.users_in(store.ordered("ecf_users_by_provider", provider.id))
+    users: Iterable[User] = _leavers(store, provider)
     if since is not None:
         changed = [u for u in users if since.admits(u.updated_at)]
-        users = iter(sorted(changed, key=lambda u: (u.updated_at, creation_order(u))))
+        users = sorted(changed, key=lambda u: (u.updated_at, creation_order(u)))
     result = []
     for user in users:
         transfers = _transfers_of(store, provider, user, today)
         if transfers:
             result.append(ParticipantTransfers(user, transfers))
     return result
+
+
+def _leavers(store: Store, provider: LeadProvider) -> list[User]:
+    """Every candidate for a transfer, in creation order. A transfer always involves one of the
+    provider's records and starts with a leaving record, so the candidates are its own users with a
+    leaving record: found once per reset, plus the users whose records changed since the seal."""
+    index = store.ordered("ecf_users_by_provider", provider.id)
+
+    def leaves(entry: tuple) -> bool:
+        profiles = store.profiles_by_user.get(entry[2], ())
+        return any(r.induction_status == "leaving" for p in profiles for r in store.records_of(p))
+
+    known = store.derived(("ecf leavers", provider.id), lambda: [e for e in index if leaves(e)])
+    suspects = set(known).union(store.unsettled_in("ecf_users_by_provider", provider.id))
+    return list(store.users_in(sorted(suspects)))
 
 
 def get_transfers(store: Store, provider: LeadProvider, user_id: str, today: date) -> ParticipantTransfers:
