@@ -9,7 +9,6 @@ that is or will be paid stands on it; every refusal is titled `application` (or 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from sandbox.domain.applications import reads as npq
 from sandbox.domain.applications.decisions import (
@@ -17,14 +16,13 @@ from sandbox.domain.applications.decisions import (
     NOT_ELIGIBLE_FOR_FUNDED_PLACE,
     has_billable_declarations,
 )
+from sandbox.domain.applications.npq_cohorts import Funding, cohort_funding, cohort_key, find_schedule
 from sandbox.domain.errors import Errors, NotFound
 from sandbox.domain.values import blank
 from sandbox.domain.world.entities import LeadProvider, NPQApplication
 from sandbox.domain.world.npq_registration import accept_npq_application
 from sandbox.domain.world.stamps import touch, touch_profile
 from sandbox.store import Store
-
-Funding = Literal["full", "capped", "zero"]
 
 ALREADY_ACCEPTED = "This NPQ application has already been accepted"
 ALREADY_REJECTED = "This NPQ application has already been rejected"
@@ -53,15 +51,12 @@ DECLARATIONS_SUBMITTED = (
 )
 
 
-def cohort_funding(cohort: int, suffix: str) -> Funding:
-    """npq.md §5.1: 2021-2023 fully funded, capped from 2024, the spring 2026 intake (2026a) unfunded."""
-    if cohort <= 2023:
-        return "full"
-    return "zero" if (cohort, suffix) == (2026, "a") else "capped"
-
-
 def _funding(application: NPQApplication) -> Funding:
     return cohort_funding(application.cohort, application.cohort_suffix)
+
+
+def _cohort(application: NPQApplication) -> str:
+    return cohort_key(application.cohort, application.cohort_suffix)
 
 
 def _accepted_in_cohort(store: Store, application: NPQApplication) -> bool:
@@ -70,8 +65,7 @@ def _accepted_in_cohort(store: Store, application: NPQApplication) -> bool:
     user = store.users[application.user_id]
     people = {user.id}
     if user.teacher_reference_number:
-        trn = user.teacher_reference_number
-        people |= {u.id for u in store.users.values() if u.teacher_reference_number == trn}
+        people |= {u.id for u in store.users_with_trn(user.teacher_reference_number)}
     key = npq.course_family_key(application.course_identifier)
     for person in people:
         for other in store.applications_of(person):
@@ -79,7 +73,7 @@ def _accepted_in_cohort(store: Store, application: NPQApplication) -> bool:
             if (
                 other.id != application.id
                 and other.status == "accepted"
-                and (other.cohort, other.cohort_suffix) == (application.cohort, application.cohort_suffix)
+                and _cohort(other) == _cohort(application)
                 and npq.course_family_key(other.course_identifier) == key
                 and (profile is None or profile.training_status != "withdrawn")
             ):
@@ -113,7 +107,7 @@ def accept_application(
         errors.add("application", NOT_ELIGIBLE_FOR_FUNDED_PLACE)
     schedule_id = None
     if not blank(schedule_identifier):
-        schedule = store.reference.schedule(str(schedule_identifier), application.cohort)
+        schedule = find_schedule(store, str(schedule_identifier), _cohort(application))
         if schedule is None:
             errors.add("schedule_identifier", SCHEDULE_NOT_IN_COHORT)
         elif not errors and application.course_identifier not in schedule.permitted_courses:
@@ -130,11 +124,18 @@ def accept_application(
             raise NotFound(application.id) from None  # the service's `find_by!` on a missing schedule
     accept_npq_application(store, application_id=application.id, schedule_identifier=schedule_id, now=now)
     application.funded_place = funded_place if funding == "capped" else None
+    # The person's other applications for the exact course in the same exact cohort, whatever their
+    # provider or status, make way for this one.
     for other in store.applications_of(application.user_id):
-        same = (other.cohort, other.course_identifier) == (application.cohort, application.course_identifier)
-        if other.id != application.id and same and other.status != "accepted":
+        same = (_cohort(other), other.course_identifier) == (
+            _cohort(application),
+            application.course_identifier,
+        )
+        if other.id != application.id and same:
             other.status, other.reason_for_rejection = "rejected", "other_application_in_this_cohort_accepted"
             touch(now, other)
+            if (profile := store.npq_profiles.get(other.id)) is not None:
+                touch_profile(store, profile, now)
     return application
 
 
