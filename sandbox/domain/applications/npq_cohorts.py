@@ -41,9 +41,10 @@ def suffixes_latest_first(year: int) -> tuple[str, ...]:
 
 
 def find_schedule(store: Store, identifier: str, cohort: str) -> Schedule | None:
-    """The schedule an identifier names in one exact cohort."""
+    """The NPQ schedule an identifier names in one exact cohort (the NPQ service knows no ECF ones)."""
     year, _suffix = split_key(cohort)
-    return store.reference.schedule(identifier, year)
+    schedule = store.reference.schedule(identifier, year)
+    return schedule if schedule is not None and schedule.type == "npq" else None
 
 
 def latest_cohort_with(store: Store, identifier: str, year: int) -> tuple[str, Schedule] | None:

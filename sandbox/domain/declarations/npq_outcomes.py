@@ -45,7 +45,7 @@ def completed_declarations(
         and d.state in OUTCOME_STATES
         and (d.lead_provider_id == provider.id or _application_with(store, provider, d))
     ]
-    return sorted(found, key=lambda d: (d.created_at, d.id), reverse=True)
+    return sorted(reversed(found), key=lambda d: d.created_at, reverse=True)
 
 
 def _application_with(store: Store, provider: LeadProvider, declaration: Declaration) -> bool:
@@ -63,7 +63,8 @@ def latest_outcome(
         if d.lead_provider_id == provider.id and d.course_identifier == course_identifier
         for o in store.outcomes_of(d.id)
     ]
-    return max(found, key=lambda o: (o.created_at, o.id), default=None)
+    # Of outcomes made in the same instant, the one recorded last.
+    return max(reversed(found), key=lambda o: o.created_at, default=None)
 
 
 def _already_reported(latest: Outcome | None, state: str, day: date) -> bool:
