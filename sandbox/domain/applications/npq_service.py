@@ -16,7 +16,13 @@ from sandbox.domain.applications.decisions import (
     NOT_ELIGIBLE_FOR_FUNDED_PLACE,
     has_billable_declarations,
 )
-from sandbox.domain.applications.npq_cohorts import Funding, cohort_funding, cohort_key, find_schedule
+from sandbox.domain.applications.npq_cohorts import (
+    Funding,
+    cohort_funding,
+    cohort_key,
+    default_schedule,
+    find_schedule,
+)
 from sandbox.domain.errors import Errors, NotFound
 from sandbox.domain.values import blank
 from sandbox.domain.world.entities import LeadProvider, NPQApplication
@@ -117,8 +123,8 @@ def accept_application(
     errors.raise_any()
     if schedule_id is None:
         try:
-            schedule_id = store.reference.default_npq_schedule(
-                application.course_identifier, application.cohort, now.date()
+            schedule_id = default_schedule(
+                store, application.course_identifier, _cohort(application), now.date()
             ).identifier
         except LookupError:
             raise NotFound(application.id) from None  # the service's `find_by!` on a missing schedule
