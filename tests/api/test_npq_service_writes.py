@@ -318,7 +318,8 @@ def test_a_merged_id_is_not_found_by_actions_and_outcomes_and_replaced_in_declar
     declaration = {"data": {"attributes": {"participant_id": retired, "declaration_type": "started"}}}
     refused = _call(client, provider, "POST", "/participant-declarations", declaration)
     assert _errors(refused) == [
-        ("participant_id", f"The participant_id '{retired}' has been replaced with '{surviving}'.")
+        ("participant_id", f"The participant_id '{retired}' has been replaced with '{surviving}'."),
+        ("declaration_date", "Enter a '#/declaration_date'."),
     ]
 
 

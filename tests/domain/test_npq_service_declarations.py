@@ -39,8 +39,17 @@ def test_a_merged_participant_id_names_the_id_that_replaced_it(world: World) -> 
     profile = enrolled(world)
     duplicate = person(world.store)
     reg.merge_users(world.store, from_user_id=duplicate.id, to_user_id=profile.user_id, now=NOW)
-    assert refused(submit, world, request(profile, participant_id=duplicate.id)) == [
-        ("participant_id", f"The participant_id '{duplicate.id}' has been replaced with '{profile.user_id}'.")
+    replaced = (
+        "participant_id",
+        f"The participant_id '{duplicate.id}' has been replaced with '{profile.user_id}'.",
+    )
+    assert refused(submit, world, request(profile, participant_id=duplicate.id)) == [replaced]
+    # The checks that always run still answer beside it.
+    found = refused(submit, world, request(profile, participant_id=duplicate.id, declaration_type=None))
+    assert found == [
+        replaced,
+        ("declaration_type", rules.TYPE_MISSING),
+        ("declaration_type", npq_rules.TYPE_NOT_RECOGNISED),
     ]
 
 

@@ -20,7 +20,7 @@ from sandbox.domain.declarations import delivery_partners as partners
 from sandbox.domain.declarations import npq_outcomes, rules
 from sandbox.domain.declarations.input import DeclarationRequest, parse_declaration_date, parse_has_passed
 from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE
-from sandbox.domain.errors import Errors, ValidationFailed
+from sandbox.domain.errors import Errors, ParticipantIdChanged
 from sandbox.domain.finance.ledger import record_declaration
 from sandbox.domain.finance.statements import next_output_statement
 from sandbox.domain.participants.visibility import latest_state_by
@@ -109,6 +109,10 @@ def declaration_errors(
     when = parse_declaration_date(request.declaration_date)
     if blank(request.participant_id):
         errors.add("participant_id", PARTICIPANT_MISSING)
+    elif request.participant_id in store.retired_user_ids:
+        surviving = store.resolve_user_id(request.participant_id)
+        # The same words as the 410 the service answers a read of a retired id with.
+        errors.add("participant_id", ParticipantIdChanged(request.participant_id, surviving, now).detail)
     if not errors and user is None:
         errors.add("participant_id", messages.PARTICIPANT_NOT_RECOGNISED)
     if not errors and (withdrawn := _withdrawn_before(store, provider, application, when)):
@@ -219,10 +223,6 @@ def submit_declaration(
     (`ineligible` duplicate, `eligible` when fundable, else `submitted`) and, for a completed leadership
     or specialist course, its outcome."""
     with store.lock:
-        if request.participant_id in store.retired_user_ids:
-            surviving = store.resolve_user_id(request.participant_id)
-            replaced = f"The participant_id '{request.participant_id}' has been replaced with '{surviving}'."
-            raise ValidationFailed.single("participant_id", replaced)
         target = resolve(store, provider, request)
         declaration_errors(store, provider, request, target, now).raise_any()
         user, application = target.user, target.application
