@@ -177,6 +177,13 @@ def test_unknown_delivery_partner_ids_always_answer(world: World) -> None:
     ]
 
 
+def test_a_blank_delivery_partner_id_is_looked_up_too(world: World) -> None:
+    profile = enrolled(world)
+    assert refused(submit, world, request(profile, delivery_partner_id="")) == [
+        ("delivery_partner_id", dp.does_not_exist("delivery_partner_id"))
+    ]
+
+
 def test_a_2024_applicant_in_england_needs_a_delivery_partner_of_the_exact_cohort(world: World) -> None:
     profile = enrolled(world, cohort=2024)
     assert refused(submit, world, request(profile)) == [("delivery_partner_id", dp.MUST_BE_PRESENT)]

@@ -61,10 +61,11 @@ def _given(value: object) -> str | None:
 
 
 def unknown_partner_errors(store: Store, primary: object, secondary: object) -> Errors:
-    """Ids naming no delivery partner at all (declaration POST, step 12)."""
+    """Ids naming no delivery partner at all (declaration POST, step 12). Any string sent is looked up,
+    a blank one too (the service checks whatever is not null)."""
     errors = Errors()
-    for attribute, value in ((PRIMARY, _given(primary)), (SECONDARY, _given(secondary))):
-        if value is not None and value not in store.delivery_partners:
+    for attribute, value in ((PRIMARY, primary), (SECONDARY, secondary)):
+        if isinstance(value, str) and value not in store.delivery_partners:
             errors.add(attribute, does_not_exist(attribute))
     return errors
 
