@@ -12,6 +12,7 @@ from sandbox.domain import messages
 from sandbox.domain.declarations import npq_outcomes
 from sandbox.domain.declarations import outcomes as ecf
 from sandbox.domain.errors import BadRequest
+from sandbox.domain.participants import npq
 from sandbox.domain.world.npq_registration import move_npq_application
 from tests.domain.npq_service_world import refused
 from tests.domain.npq_world import NOW, World, build, declare, enrolled, fingerprint
@@ -127,3 +128,15 @@ def test_a_refusal_changes_nothing(world: World) -> None:
     before = fingerprint(world.store)
     refused(report, world, profile, day="2026-11-28")
     assert fingerprint(world.store) == before
+
+
+def test_the_reads_show_only_outcomes_on_the_providers_own_declarations(world: World) -> None:
+    profile = enrolled(world, provider=world.other)
+    declared = declare(world.store, profile, "completed", on=date(2026, 1, 10))
+    move_npq_application(world.store, application_id=profile.id, lead_provider_id=world.mine.id, now=NOW)
+    theirs = report(world, profile)  # on the moved application: it counts for the new provider's POST
+    assert theirs.declaration_id == declared.id
+    shown = npq.participant_outcomes(world.store, world.mine, profile.user_id, "npq-service")
+    assert shown == []
+    assert npq.list_outcomes(world.store, world.other, None) == [theirs]
+    assert npq.list_outcomes(world.store, world.mine, None) == []
