@@ -110,8 +110,17 @@ def test_the_journey(journey: Journey) -> None:
     capped = accepted.get("capped") or next(iter(accepted.values()))
     declaration = _declare_with_delivery_partners(journey, capped)
     _outcomes(journey, capped)
+    _change_schedule(journey, accepted, capped)
     _participant_actions(journey, capped, declaration)
     _statements_and_delivery_partners(journey)
+
+
+def _capped_pending(journey: Journey) -> list[dict[str, Any]]:
+    # The earliest capped cohort first: its delivery partners are partnered for its only intake.
+    return sorted(
+        (a for a in _pending(journey) if _funding(a) == "capped"),
+        key=lambda a: (a["attributes"]["cohort"], a["attributes"]["cohort_suffix"] or ""),
+    )
 
 
 def _accept(journey: Journey, application: dict[str, Any], funded_place: object) -> dict[str, Any]:
@@ -127,11 +136,11 @@ def _accept_across_funding_kinds(journey: Journey) -> dict[str, dict[str, Any]]:
     without a funded place, an unfunded one with `false`, and in a capped cohort one with a funded place
     (an eligible applicant) and one without."""
     accepted: dict[str, dict[str, Any]] = {}
-    capped = [a for a in _pending(journey) if _funding(a) == "capped"]
+    capped = _capped_pending(journey)
     eligible = [a for a in capped if a["attributes"]["eligible_for_funding"]]
     if eligible:
         accepted["capped"] = _accept(journey, eligible[0], True)
-    without = [a for a in _pending(journey) if _funding(a) == "capped"]
+    without = _capped_pending(journey)
     if without:
         accepted.setdefault("capped", _accept(journey, without[0], False))
     for kind, funded_place in (("full", None), ("zero", False)):
@@ -232,6 +241,33 @@ def _enrolment(participant: dict[str, Any], application_id: str) -> dict[str, An
     return next(e for e in enrolments if e["npq_application_id"] == application_id)
 
 
+def _change_schedule(journey: Journey, accepted: dict[str, dict[str, Any]], capped: dict[str, Any]) -> None:
+    """A fully funded participant without declarations moves to the capped 2024 cohort (its funded place
+    follows its eligibility); without one, the capped participant changes season within its cohort."""
+    application = accepted.get("full", capped)
+    person, course, current = (
+        application["participant_id"],
+        application["course_identifier"],
+        application["schedule_identifier"],
+    )
+    if "ehco" in current or "aso" in current:
+        return
+    family = "specialist" if "specialist" in current else "leadership"
+    if application is capped:
+        target, cohort = f"npq-{family}-{'spring' if current.endswith('autumn') else 'autumn'}", None
+    else:
+        target, cohort = f"npq-{family}-autumn", 2024
+    body = _body(
+        "participant-change-schedule", course_identifier=course, schedule_identifier=target, cohort=cohort
+    )
+    changed = journey.call("PUT", f"/participants/npq/{person}/change-schedule", body)
+    enrolment = _enrolment(changed, application["id"])
+    assert enrolment["schedule_identifier"] == target
+    if cohort is not None:
+        assert enrolment["cohort"] == str(cohort)
+        assert enrolment["funded_place"] is application["eligible_for_funding"]
+
+
 def _participant_actions(journey: Journey, application: dict[str, Any], declaration: dict[str, Any]) -> None:
     person, course = application["participant_id"], application["course_identifier"]
     path = f"/participants/npq/{person}"
@@ -241,13 +277,6 @@ def _participant_actions(journey: Journey, application: dict[str, Any], declarat
     assert _enrolment(deferred, application["id"])["training_status"] == "deferred"
     resumed = journey.call("PUT", f"{path}/resume", _body("participant-resume", course_identifier=course))
     assert _enrolment(resumed, application["id"])["training_status"] == "active"
-    current = _enrolment(resumed, application["id"])["schedule_identifier"]
-    family = "specialist" if "specialist" in current else "leadership"
-    target = f"npq-{family}-{'spring' if current.endswith('autumn') else 'autumn'}"
-    body = _body("participant-change-schedule", course_identifier=course, schedule_identifier=target)
-    if "ehco" not in current:
-        changed = journey.call("PUT", f"{path}/change-schedule", body)
-        assert _enrolment(changed, application["id"])["schedule_identifier"] == target
     reason = "disengaged-and-unresponsive"
     withdrawn = journey.call(
         "PUT", f"{path}/withdraw", _body("participant-withdraw", course_identifier=course, reason=reason)
