@@ -120,10 +120,7 @@ def change_delivery_partner(
             errors.add("delivery_partner", not_confirmed(PRIMARY))
         if second is not None and second not in store.delivery_partners:
             errors.add("secondary_delivery_partner", not_confirmed(SECONDARY))
-        for attribute, messages in partner_rule_errors(
-            store, provider.id, application, first, second
-        ).items():
-            errors.add(attribute, *messages)
+        errors.merge(partner_rule_errors(store, provider.id, application, first, second))
         errors.raise_any()
         declaration.delivery_partner_id, declaration.secondary_delivery_partner_id = first, second
         touch(now, declaration)

@@ -117,7 +117,8 @@ def declaration_errors(
         errors.add("participant_id", messages.PARTICIPANT_NOT_RECOGNISED)
     if not errors and (withdrawn := _withdrawn_before(store, provider, application, when)):
         errors.add("participant_id", withdrawn)
-    if not errors and not any(_same_course(a, request.course_identifier) for a in _accepted(store, user)):
+    # The course check looks at every provider's accepted applications of the person.
+    if not errors and not any(_same_family(a, request.course_identifier) for a in _accepted(store, user)):
         errors.add("course_identifier", messages.COURSE_NOT_RECOGNISED)
     if not errors:
         if not blank(request.declaration_date) and when is None:
@@ -143,7 +144,7 @@ def declaration_errors(
         errors.add("has_passed", rules.HAS_PASSED_INVALID)
     if not errors and application is not None and _slot_taken(store, application, request):
         errors.add("base", rules.ALREADY_DECLARED)
-    errors.update(
+    errors.merge(
         partners.unknown_partner_errors(
             store, request.delivery_partner_id, request.secondary_delivery_partner_id
         )
@@ -151,7 +152,7 @@ def declaration_errors(
     if not errors and application is not None:
         if when is not None and when > now:
             errors.add("declaration_date", rules.DATE_IN_FUTURE)
-        errors.update(
+        errors.merge(
             partners.partner_rule_errors(
                 store,
                 provider.id,
@@ -161,11 +162,6 @@ def declaration_errors(
             )
         )
     return errors
-
-
-def _same_course(application: NPQApplication, course_identifier: str | None) -> bool:
-    # The course check looks at every provider's accepted applications, by course family.
-    return _same_family(application, course_identifier)
 
 
 def _start(schedule: Schedule) -> datetime:
