@@ -101,8 +101,9 @@ def _transition(
     allowed = {"withdraw": NPQ_SERVICE_WITHDRAW_REASONS, "defer": DEFER_REASONS}.get(action)
     if allowed is not None and reason not in allowed:
         errors.add("reason", INVALID_REASON)
-    profile = store.npq_profiles[application.id] if application is not None else None
-    if application is not None and profile is not None:
+    profile = None
+    if application is not None:
+        profile = store.npq_profiles[application.id]
         errors.add("participant_id", *transition_errors(action, profile.training_status))
         claims = _declarations(store, application)
         if action == "withdraw" and not errors and not any(d.declaration_type == "started" for d in claims):
