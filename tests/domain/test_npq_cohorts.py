@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from sandbox.domain.applications import npq_cohorts
 from sandbox.domain.world.reference import ReferenceData, load, split_cohort_key
 
 
@@ -92,15 +93,15 @@ def test_default_schedule_at_accept(
     ref: ReferenceData, course: str, cohort: str, on: date, expected: str
 ) -> None:
     year, suffix = split_cohort_key(cohort)
-    schedule = ref.npq_service_default_schedule(course, year, suffix, on)
+    schedule = npq_cohorts.default_schedule(ref, course, cohort, on)
     assert (schedule.identifier, schedule.cohort, schedule.cohort_suffix) == (expected, year, suffix)
 
 
 def test_a_default_the_cohort_lacks_is_missing(ref: ReferenceData) -> None:
     # 2025b has no spring schedule and no EHCO June one: the service's `find_by!` fails (its 404).
     with pytest.raises(LookupError):
-        ref.npq_service_default_schedule("npq-headship", 2025, "b", date(2027, 1, 10))
+        npq_cohorts.default_schedule(ref, "npq-headship", "2025b", date(2027, 1, 10))
     with pytest.raises(LookupError):
-        ref.npq_service_default_schedule("npq-early-headship-coaching-offer", 2025, "b", date(2026, 12, 1))
-    with pytest.raises(ValueError):
-        ref.npq_service_default_schedule("ecf-mentor", 2025, "a", date(2025, 10, 1))
+        npq_cohorts.default_schedule(ref, "npq-early-headship-coaching-offer", "2025b", date(2026, 12, 1))
+    with pytest.raises(LookupError):
+        npq_cohorts.default_schedule(ref, "ecf-mentor", "2025a", date(2025, 10, 1))
