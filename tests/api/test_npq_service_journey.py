@@ -1,11 +1,12 @@
 """A provider's NPQ journey through the NPQ service's API (/npq/api/v3) against the default world, with
-the provider's own token only: applications by filters and pages, accepting across the cohort funding
-kinds the world holds (with and without a funded place), rejecting, declarations with delivery partners,
-changing the delivery partner, voiding, outcomes, deferring, resuming, changing schedule, withdrawing,
-statements and delivery partners. Every exchange is validated against our NPQ document.
+the provider's own token only: applications by filters and pages, accepting in every funding kind the
+world holds (full; capped with and without a funded place; the unfunded 2026a), rejecting, declarations
+with delivery partners, changing the delivery partner, voiding, outcomes, deferring, resuming, changing
+schedule (into the suffixed 2025b, and refused from 2026a into 2026b), withdrawing, statements and
+delivery partners. Every exchange is validated against our NPQ document.
 
-What the test picks it reads from the API; the store is only looked at to choose the provider whose
-pending applications span the most funding kinds."""
+What the test picks it reads from the API; the store is only looked at to choose a provider whose
+pending applications hold every funding kind (2026a: Best Practice Network or LLSE)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from starlette.testclient import TestClient
 from sandbox.app import create_app
 from sandbox.domain.applications.npq_cohorts import cohort_funding, cohort_of
 from sandbox.domain.world.entities import LeadProvider
-from sandbox.domain.world.reference import load
+from sandbox.domain.world.reference import cohort_key, load
 from sandbox.state import SandboxState
 from tests.conftest import TEST_NOW, bearer, make_state
 from tests.support.openapi import validate_exchange
@@ -46,25 +47,41 @@ class Journey:
 
 def _funding(application: dict[str, Any]) -> str:
     attributes = application["attributes"]
-    return cohort_funding(REFERENCE, attributes["cohort"] + (attributes["cohort_suffix"] or "a"))
+    return cohort_funding(
+        REFERENCE, cohort_key(int(attributes["cohort"]), attributes["cohort_suffix"] or "a")
+    )
+
+
+UNFUNDED_TO_FUNDED = (
+    "You cannot change the '#/cohort' field from one that is not funded to with that is funded"  # sic
+)
+# Every funding kind an accept meets in the seeded world: a fully funded cohort, a capped one with and
+# without a funded place, and the unfunded 2026a.
+KINDS = ("full", "capped-funded", "capped-unfunded", "zero")
+
+
+def _kind(funding: str, eligible: bool) -> set[str]:
+    if funding == "capped":
+        return {"capped-funded", "capped-unfunded"} if eligible else {"capped-unfunded"}
+    return {funding}
 
 
 def _pick_provider(state: SandboxState) -> LeadProvider:
-    def kinds(provider: LeadProvider) -> tuple[int, bool, int]:
-        pending = [
-            a
+    """The first provider by name whose pending applications hold every funding kind (2026a is offered by
+    two providers only)."""
+
+    def kinds(provider: LeadProvider) -> set[str]:
+        return {
+            kind
             for a in state.store.npq_applications.values()
             if a.lead_provider_id == provider.id
             and a.status == "pending"
             and a.course_identifier not in SUPPORT
-        ]
-        funding = [cohort_funding(REFERENCE, cohort_of(a)) for a in pending]
-        fundable = any(
-            f == "capped" and a.eligible_for_funding for f, a in zip(funding, pending, strict=True)
-        )
-        return len(set(funding)), fundable, len(pending)
+            for kind in _kind(cohort_funding(REFERENCE, cohort_of(a)), a.eligible_for_funding)
+        }
 
-    return max((p for p in state.store.lead_providers.values() if p.has_npq), key=kinds)
+    providers = sorted((p for p in state.store.lead_providers.values() if p.has_npq), key=lambda p: p.name)
+    return next(p for p in providers if kinds(p) == set(KINDS))
 
 
 def _body(kind: str, **attributes: Any) -> dict[str, Any]:
@@ -109,10 +126,10 @@ def _pending(journey: Journey) -> list[dict[str, Any]]:
 def test_the_journey(journey: Journey) -> None:
     accepted = _accept_across_funding_kinds(journey)
     _reject(journey)
-    capped = accepted.get("capped") or next(iter(accepted.values()))
+    capped = accepted["capped-funded"]
     declaration = _declare_with_delivery_partners(journey, capped)
     _outcomes(journey, capped)
-    _change_schedule(journey, accepted, capped)
+    _change_schedule(journey, accepted)
     _participant_actions(journey, capped, declaration)
     _statements_and_delivery_partners(journey)
 
@@ -136,22 +153,20 @@ def _accept(journey: Journey, application: dict[str, Any], funded_place: object)
 
 
 def _accept_across_funding_kinds(journey: Journey) -> dict[str, dict[str, Any]]:
-    """One acceptance per funding kind the provider's pending applications hold: a fully funded cohort
-    without a funded place, an unfunded one with `false`, and in a capped cohort one with a funded place
-    (an eligible applicant) and one without."""
+    """One acceptance per funding kind: a fully funded cohort without a funded place, a capped one with a
+    funded place (an eligible applicant) and one without, the unfunded 2026a with `false`."""
     accepted: dict[str, dict[str, Any]] = {}
-    capped = _capped_pending(journey)
-    eligible = [a for a in capped if a["attributes"]["eligible_for_funding"]]
-    if eligible:
-        accepted["capped"] = _accept(journey, eligible[0], True)
-    without = _capped_pending(journey)
-    if without:
-        accepted.setdefault("capped", _accept(journey, without[0], False))
+    eligible = [a for a in _capped_pending(journey) if a["attributes"]["eligible_for_funding"]]
+    accepted["capped-funded"] = _accept(journey, eligible[0], True)
+    accepted["capped-unfunded"] = _accept(journey, _capped_pending(journey)[0], False)
     for kind, funded_place in (("full", None), ("zero", False)):
         chosen = [a for a in _pending(journey) if _funding(a) == kind]
-        if chosen:
-            accepted[kind] = _accept(journey, chosen[0], funded_place)
-    assert accepted, "the provider has no pending application to accept"
+        accepted[kind] = _accept(journey, chosen[0], funded_place)
+    assert tuple(sorted(accepted)) == tuple(sorted(KINDS))
+    zero = accepted["zero"]
+    assert (zero["cohort"], zero["cohort_suffix"]) == ("2026", "a")
+    # 2026a's own schedules: no autumn intake (npq.md §5.3).
+    assert zero["schedule_identifier"].endswith("-spring")
     return accepted
 
 
@@ -245,31 +260,49 @@ def _enrolment(participant: dict[str, Any], application_id: str) -> dict[str, An
     return next(e for e in enrolments if e["npq_application_id"] == application_id)
 
 
-def _change_schedule(journey: Journey, accepted: dict[str, dict[str, Any]], capped: dict[str, Any]) -> None:
-    """A fully funded participant without declarations moves to the capped 2024 cohort (its funded place
-    follows its eligibility); without one, the capped participant changes season within its cohort."""
-    application = accepted.get("full", capped)
-    person, course, current = (
-        application["participant_id"],
-        application["course_identifier"],
-        application["schedule_identifier"],
+def _change_schedule(journey: Journey, accepted: dict[str, dict[str, Any]]) -> None:
+    """The fully funded participant, without declarations, moves into 2025 (its latest intake, 2025b,
+    capped: the funded place follows eligibility); the unfunded one may not move into the funded 2026b;
+    the capped participant changes season within its cohort."""
+    full = accepted["full"]
+    family = "specialist" if "specialist" in full["schedule_identifier"] else "leadership"
+    target = f"npq-{family}-autumn"
+    changed = _move(journey, full, target, 2025)
+    enrolment = _enrolment(changed, full["id"])
+    assert (enrolment["schedule_identifier"], enrolment["cohort"], enrolment["cohort_suffix"]) == (
+        target,
+        "2025",
+        "b",
     )
-    if "ehco" in current or "aso" in current:
-        return
+    assert enrolment["funded_place"] is full["eligible_for_funding"]
+    shown = journey.call("GET", f"/npq-applications/{full['id']}")["data"]["attributes"]
+    assert (shown["cohort"], shown["cohort_suffix"], shown["schedule_identifier"]) == ("2025", "b", target)
+
+    zero = accepted["zero"]
+    family = "specialist" if "specialist" in zero["schedule_identifier"] else "leadership"
+    refused = _move(journey, zero, f"npq-{family}-autumn", 2026, status=422)
+    assert refused["errors"] == [{"title": "cohort", "detail": UNFUNDED_TO_FUNDED}]
+
+    capped = accepted["capped-funded"]
+    current = capped["schedule_identifier"]
     family = "specialist" if "specialist" in current else "leadership"
-    if application is capped:
-        target, cohort = f"npq-{family}-{'spring' if current.endswith('autumn') else 'autumn'}", None
-    else:
-        target, cohort = f"npq-{family}-autumn", 2024
+    target = f"npq-{family}-{'spring' if current.endswith('autumn') else 'autumn'}"
+    enrolment = _enrolment(_move(journey, capped, target, None), capped["id"])
+    assert (enrolment["schedule_identifier"], enrolment["cohort"]) == (target, capped["cohort"])
+
+
+def _move(
+    journey: Journey, application: dict[str, Any], target: str, cohort: int | None, status: int = 200
+) -> Any:
     body = _body(
-        "participant-change-schedule", course_identifier=course, schedule_identifier=target, cohort=cohort
+        "participant-change-schedule",
+        course_identifier=application["course_identifier"],
+        schedule_identifier=target,
+        cohort=cohort,
     )
-    changed = journey.call("PUT", f"/participants/npq/{person}/change-schedule", body)
-    enrolment = _enrolment(changed, application["id"])
-    assert enrolment["schedule_identifier"] == target
-    if cohort is not None:
-        assert enrolment["cohort"] == str(cohort)
-        assert enrolment["funded_place"] is application["eligible_for_funding"]
+    return journey.call(
+        "PUT", f"/participants/npq/{application['participant_id']}/change-schedule", body, status
+    )
 
 
 def _participant_actions(journey: Journey, application: dict[str, Any], declaration: dict[str, Any]) -> None:
