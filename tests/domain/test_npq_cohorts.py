@@ -87,6 +87,11 @@ def test_each_suffix_has_its_own_statement_calendar(ref: ReferenceData) -> None:
         ("npq-early-headship-coaching-offer", "2026a", date(2026, 12, 1), "npq-ehco-march"),
         ("npq-early-headship-coaching-offer", "2026b", date(2026, 9, 1), "npq-ehco-november"),
         ("npq-additional-support-offer", "2021a", date(2022, 3, 5), "npq-aso-december"),
+        ("npq-leading-teaching", "2024a", date(2026, 1, 10), "npq-specialist-spring"),
+        ("npq-early-headship-coaching-offer", "2021a", date(2021, 9, 1), "npq-ehco-june"),
+        ("npq-early-headship-coaching-offer", "2023a", date(2023, 12, 15), "npq-ehco-december"),
+        ("npq-early-headship-coaching-offer", "2023a", date(2024, 4, 1), "npq-ehco-march"),
+        ("npq-early-headship-coaching-offer", "2023a", date(2026, 11, 27), "npq-ehco-june"),
     ],
 )
 def test_default_schedule_at_accept(
@@ -105,3 +110,22 @@ def test_a_default_the_cohort_lacks_is_missing(ref: ReferenceData) -> None:
         npq_cohorts.default_schedule(ref, "npq-early-headship-coaching-offer", "2025b", date(2026, 12, 1))
     with pytest.raises(LookupError):
         npq_cohorts.default_schedule(ref, "ecf-mentor", "2025a", date(2025, 10, 1))
+    with pytest.raises(LookupError):  # ASO has 2021 schedules only
+        npq_cohorts.default_schedule(ref, "npq-additional-support-offer", "2023a", date(2023, 9, 1))
+
+
+@pytest.mark.parametrize(
+    ("cohort", "on", "season"),
+    [
+        ("2026a", date(2026, 9, 1), "spring"),
+        ("2026b", date(2026, 2, 1), "autumn"),
+        ("2025a", date(2025, 9, 1), "autumn"),
+        ("2025b", date(2025, 3, 1), "spring"),
+        ("2024a", date(2025, 3, 1), "autumn"),
+        ("2024a", date(2026, 1, 10), "spring"),
+        ("2023a", date(2023, 12, 26), "spring"),
+        ("2023a", date(2023, 4, 3), "autumn"),
+    ],
+)
+def test_the_default_leadership_season(cohort: str, on: date, season: str) -> None:
+    assert npq_cohorts.leadership_season(cohort, on) == season

@@ -4,11 +4,8 @@ after acceptance too; change-funded-place in the service's words; refusals that 
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from sandbox.domain.applications import npq_cohorts
 from sandbox.domain.applications import npq_service as rules
 from sandbox.domain.applications.decisions import FUNDED_PLACE_REQUIRED, NOT_ELIGIBLE_FOR_FUNDED_PLACE
 from sandbox.domain.errors import NotFound
@@ -179,44 +176,8 @@ def test_refusals_change_nothing(world: World) -> None:
     assert fingerprint(world.store) == before
 
 
-@pytest.mark.parametrize(
-    ("cohort", "on", "season"),
-    [
-        ("2026a", date(2026, 9, 1), "spring"),
-        ("2026b", date(2026, 2, 1), "autumn"),
-        ("2025a", date(2025, 9, 1), "autumn"),
-        ("2025b", date(2025, 3, 1), "spring"),
-        ("2024a", date(2025, 3, 1), "autumn"),
-        ("2024a", date(2026, 1, 10), "spring"),
-        ("2023a", date(2023, 12, 26), "spring"),
-        ("2023a", date(2023, 4, 3), "autumn"),
-    ],
-)
-def test_the_default_leadership_season(cohort: str, on: date, season: str) -> None:
-    assert npq_cohorts.leadership_season(cohort, on) == season
-
-
-@pytest.mark.parametrize(
-    ("course", "cohort", "on", "expected"),
-    [
-        ("npq-headship", "2024a", date(2025, 3, 1), "npq-leadership-autumn"),
-        ("npq-leading-teaching", "2024a", date(2026, 1, 10), "npq-specialist-spring"),
-        ("npq-additional-support-offer", "2021a", date(2021, 9, 1), "npq-aso-december"),
-        ("npq-early-headship-coaching-offer", "2021a", date(2021, 9, 1), "npq-ehco-june"),
-        ("npq-early-headship-coaching-offer", "2023a", date(2023, 12, 15), "npq-ehco-december"),
-        ("npq-early-headship-coaching-offer", "2023a", date(2024, 4, 1), "npq-ehco-march"),
-        ("npq-early-headship-coaching-offer", "2023a", date(2026, 11, 27), "npq-ehco-june"),
-    ],
-)
-def test_the_default_schedule(world: World, course: str, cohort: str, on: date, expected: str) -> None:
-    assert npq_cohorts.default_schedule(world.store.reference, course, cohort, on).identifier == expected
-
-
 def test_a_missing_default_schedule_is_not_found(world: World) -> None:
-    with pytest.raises(LookupError):
-        npq_cohorts.default_schedule(
-            world.store.reference, "npq-additional-support-offer", "2023a", date(2023, 9, 1)
-        )
+    # ASO has 2021 schedules only (test_npq_cohorts.py tests the lookup itself).
     application = pending(world, 2023, "npq-additional-support-offer")
     before = fingerprint(world.store)
     with pytest.raises(NotFound):
