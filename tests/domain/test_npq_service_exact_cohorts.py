@@ -1,13 +1,14 @@
 """The NPQ service's rules tell two intakes of one year apart (npq.md §5.1, §5.4): a declaration needs a
-contract and an open output-fee statement of the application's exact cohort, and change-schedule a
-contract of the exact cohort it moves into, so 2025a's never stand in for 2025b's."""
+contract and an open output-fee statement of the application's exact cohort, a refund lands on a statement
+of that cohort, and change-schedule needs a contract of the exact cohort it moves into: 2025a's never stand
+in for 2025b's."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sandbox.domain.declarations import npq_rules, rules
-from sandbox.domain.finance.ledger import create_npq_cohort_statements
+from sandbox.domain.declarations import npq_rules, npq_void, rules
+from sandbox.domain.finance.ledger import create_npq_cohort_statements, record_declaration
 from sandbox.domain.participants import npq_service_actions as actions
 from sandbox.domain.participants.npq_actions import NO_CONTRACT_FOR_COHORT
 from sandbox.domain.world.entities import NPQProfile
@@ -89,6 +90,29 @@ def test_a_declaration_lands_only_on_a_statement_of_the_exact_cohort() -> None:
     assert ("cohort", npq_rules.cohort_closed(2025)) in submit(world, profile)
     statements(world, "2025b")
     assert not [entry for entry in submit(world, profile) if entry[0] == "cohort"]
+
+
+def test_a_paid_declaration_is_refunded_on_a_statement_of_the_exact_cohort() -> None:
+    world = build()
+    profile = in_2025b(world)
+    statements(world, "2025a")
+    statements(world, "2025b")
+    paid_on = next(
+        s for s in world.store.statements.values() if (s.cohort, s.cohort_suffix) == (2025, "b") and s.paid
+    )
+    declaration = record_declaration(
+        world.store,
+        profile_id=profile.id,
+        lead_provider_id=world.mine.id,
+        declaration_type="started",
+        declaration_date=datetime(2025, 9, 10, 9, tzinfo=UTC),
+        state="paid",
+        now=datetime(2025, 9, 10, 10, tzinfo=UTC),
+        statement_id=paid_on.id,
+    )
+    npq_void.void_declaration(world.store, world.mine, declaration.id, NOW)
+    refund = world.store.statements[declaration.clawback_statement_id]
+    assert (declaration.state, refund.cohort, refund.cohort_suffix) == ("awaiting_clawback", 2025, "b")
 
 
 def test_change_schedule_needs_a_contract_of_the_latest_intake() -> None:
