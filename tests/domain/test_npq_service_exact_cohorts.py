@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sandbox.domain.applications import npq_service
 from sandbox.domain.declarations import npq_rules, npq_void, rules
 from sandbox.domain.finance.ledger import create_npq_cohort_statements, record_declaration
 from sandbox.domain.participants import npq_service_actions as actions
@@ -70,6 +71,26 @@ def submit(world: World, profile: NPQProfile) -> list[tuple[str, str]]:
         NOW,
     )
     return [(attribute, message) for attribute, messages in found.items() for message in messages]
+
+
+def test_accepting_leaves_the_other_intake_of_the_year_pending() -> None:
+    world = build()
+    made = {
+        suffix: create_npq_application(
+            world.store,
+            user_id=someone.id,
+            lead_provider_id=world.mine.id,
+            course_identifier=COURSE,
+            cohort=2025,
+            cohort_suffix=suffix,
+            now=datetime(2025, 9, 2, 9, tzinfo=UTC),
+            details={"eligible_for_funding": True},
+        )
+        for someone in [person(world.store)]
+        for suffix in ("a", "b")
+    }
+    npq_service.accept_application(world.store, world.mine, made["a"].id, NOW, funded_place=True)
+    assert (made["a"].status, made["b"].status) == ("accepted", "pending")
 
 
 def test_a_declaration_needs_a_contract_of_the_exact_cohort() -> None:
