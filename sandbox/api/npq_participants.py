@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 from starlette.responses import Response
@@ -11,8 +12,13 @@ from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import many, single
 from sandbox.domain.participants import npq as domain
-from sandbox.domain.participants import npq_actions as actions
+from sandbox.domain.participants import npq_actions, npq_service_actions
 from sandbox.presenters import npq as present
+
+
+def _actions(ctx: RequestContext) -> ModuleType:
+    """The rules the contract's NPQ participant actions follow: the ECF service's or the NPQ service's."""
+    return npq_service_actions if ctx.contract.npq_rules == "npq-service" else npq_actions
 
 
 def list_participants(ctx: RequestContext, **query: Any) -> Response:
@@ -37,7 +43,7 @@ def withdraw(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Respon
     ctx.require_npq()
     attrs = attributes(body)
     domain.require_participant(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
-    participant = actions.withdraw_participant(
+    participant = _actions(ctx).withdraw_participant(
         ctx.store,
         ctx.provider,
         id,
@@ -52,7 +58,7 @@ def defer(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
     ctx.require_npq()
     attrs = attributes(body)
     domain.require_participant(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
-    participant = actions.defer_participant(
+    participant = _actions(ctx).defer_participant(
         ctx.store,
         ctx.provider,
         id,
@@ -67,7 +73,7 @@ def resume(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response
     ctx.require_npq()
     attrs = attributes(body)
     domain.require_participant(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
-    participant = actions.resume_participant(
+    participant = _actions(ctx).resume_participant(
         ctx.store, ctx.provider, id, course_identifier=attrs.get("course_identifier"), now=ctx.now
     )
     return single(present.render_participant(participant, ctx.contract))
@@ -77,7 +83,7 @@ def change_schedule(ctx: RequestContext, id: str, body: Any = None, **_: Any) ->
     ctx.require_npq()
     attrs = attributes(body)
     domain.require_participant(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
-    participant = actions.change_schedule(
+    participant = _actions(ctx).change_schedule(
         ctx.store,
         ctx.provider,
         id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 from starlette.responses import Response
@@ -10,9 +11,15 @@ from sandbox.api import params
 from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import many, single
-from sandbox.domain.declarations import outcomes as outcome_rules
+from sandbox.domain.declarations import npq_outcomes
+from sandbox.domain.declarations import outcomes as ecf_outcomes
 from sandbox.domain.participants import npq as domain
 from sandbox.presenters import npq as present
+
+
+def _rules(ctx: RequestContext) -> ModuleType:
+    """Whose outcome rules the contract follows: the ECF service's or the NPQ service's."""
+    return npq_outcomes if ctx.contract.npq_rules == "npq-service" else ecf_outcomes
 
 
 def list_outcomes(ctx: RequestContext, **query: Any) -> Response:
@@ -45,7 +52,7 @@ def create_outcome(
 ) -> Response:
     attrs = attributes(body)
     domain.require_participant(ctx.store, ctx.provider, participant_id or id, ctx.contract.npq_rules)
-    outcome = outcome_rules.create_outcome(
+    outcome = _rules(ctx).create_outcome(
         ctx.store,
         ctx.provider,
         participant_id or id,

@@ -83,6 +83,11 @@ class Errors(dict[str, list[str]]):
             found = self.setdefault(attribute, [])
             found.extend(t for t in texts if t not in found)
 
+    def merge(self, other: dict[str, list[str]]) -> None:
+        """Add another collection's messages after these, attribute by attribute."""
+        for attribute, texts in other.items():
+            self.add(attribute, *texts)
+
     def raise_any(self) -> None:
         if self:
             raise ValidationFailed(dict(self))

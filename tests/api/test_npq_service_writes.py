@@ -13,6 +13,7 @@ from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE
 from sandbox.domain.world.entities import LeadProvider, NPQApplication
 from sandbox.state import SandboxState
 from tests.conftest import bearer, make_state
+from tests.domain.npq_world import fingerprint
 from tests.support.openapi import validate_exchange
 
 NPQ = "/npq/api/v3"
@@ -307,5 +308,245 @@ def test_a_merged_id_is_not_found_by_actions_and_outcomes_and_replaced_in_declar
     declaration = {"data": {"attributes": {"participant_id": retired, "declaration_type": "started"}}}
     refused = _call(client, provider, "POST", "/participant-declarations", declaration)
     assert _errors(refused) == [
-        ("participant_id", f"The participant_id '{retired}' has been replaced with '{surviving}'.")
+        ("participant_id", f"The participant_id '{retired}' has been replaced with '{surviving}'."),
+        ("declaration_date", "Enter a '#/declaration_date'."),
     ]
+
+
+# -- the service's refusals through the API (npq.md §4): one shared world, which none of them changes --
+
+
+@pytest.fixture(scope="module")
+def shared() -> tuple[SandboxState, TestClient]:
+    state = make_state()
+    return state, TestClient(create_app(state=state), raise_server_exceptions=False)
+
+
+def _england_2024(state: SandboxState) -> tuple[LeadProvider, NPQApplication]:
+    """An accepted 2024 applicant in England with no declaration yet, on a leadership course."""
+    for provider in _npq_providers(state):
+        for application in _applications(state, provider, status="accepted", cohort=2024):
+            leadership = state.store.reference.npq_family(application.course_identifier) == "leadership"
+            if leadership and not _declarations_on(state, application):
+                return provider, application
+    raise AssertionError("the world holds no fresh 2024 leadership participant")
+
+
+def _declaration_body(application: NPQApplication, **changes: object) -> dict:
+    attributes = {
+        "participant_id": application.user_id,
+        "declaration_type": "started",
+        "declaration_date": "2026-11-20T09:00:00Z",
+        "course_identifier": application.course_identifier,
+        **changes,
+    }
+    return {"data": {"type": "participant-declaration", "attributes": attributes}}
+
+
+def _partner_of(state: SandboxState, provider: LeadProvider, cohort: int) -> str:
+    return sorted(
+        p.delivery_partner_id
+        for p in state.store.npq_delivery_partnerships
+        if p.lead_provider_id == provider.id and p.cohort == cohort
+    )[0]
+
+
+def test_declaration_refusals_in_the_services_words(shared):
+    state, client = shared
+    provider, application = _england_2024(state)
+    partner = _partner_of(state, provider, 2024)
+    elsewhere = next(
+        p.id
+        for p in state.store.delivery_partners.values()
+        if not any(
+            x.delivery_partner_id == p.id and x.lead_provider_id == provider.id and x.cohort == 2024
+            for x in state.store.npq_delivery_partnerships
+        )
+    )
+    cases = [
+        ({"participant_id": ""}, [("participant_id", "The property '#/participant_id' must be present")]),
+        (
+            {"declaration_type": None},
+            [
+                ("declaration_type", "Enter a '#/declaration_type'."),
+                ("declaration_type", "The entered '#/declaration_type' is not recognised."),
+            ],
+        ),
+        (
+            {"declaration_date": "2026-11-20"},
+            [("declaration_date", "Enter a valid RFC3339 '#/declaration_date'.")],
+        ),
+        (
+            {"declaration_date": "2021-01-01T09:00:00Z"},
+            [("declaration_date", "Enter a '#/declaration_date' that's on or after the schedule start.")],
+        ),
+        (
+            {"declaration_type": "completed", "delivery_partner_id": partner},
+            [
+                (
+                    "has_passed",
+                    "Enter 'true' or 'false' in the '#/has_passed' field to indicate whether this "
+                    "participant has passed or failed their course.",
+                )
+            ],
+        ),
+        (
+            {"delivery_partner_id": elsewhere},
+            [
+                (
+                    "delivery_partner_id",
+                    "The entered '#/delivery_partner_id' is not from your list of confirmed Delivery "
+                    "Partners for the Cohort",
+                )
+            ],
+        ),
+        (
+            {"declaration_date": "2026-11-28T09:00:00Z", "delivery_partner_id": partner},
+            [
+                (
+                    "declaration_date",
+                    "The '#/declaration_date' value cannot be a future date. Check the date and try again.",
+                )
+            ],
+        ),
+    ]
+    before = fingerprint(state.store)
+    for changes, expected in cases:
+        refused = _call(
+            client, provider, "POST", "/participant-declarations", _declaration_body(application, **changes)
+        )
+        assert (refused.status_code, _errors(refused)) == (422, expected), changes
+    no_attributes = _call(client, provider, "POST", "/participant-declarations", {"data": {}})
+    assert no_attributes.status_code == 400
+    assert fingerprint(state.store) == before
+
+
+def test_outcome_refusals_in_the_services_words(shared):
+    state, client = shared
+    provider, application = _england_2024(state)
+    path = f"/participants/npq/{application.user_id}/outcomes"
+    before = fingerprint(state.store)
+    blank = {"data": {"attributes": {"course_identifier": "", "state": "", "completion_date": ""}}}
+    refused = _call(client, provider, "POST", path, blank)
+    assert [title for title, _ in _errors(refused)] == [
+        "course_identifier",
+        "course_identifier",
+        "state",
+        "state",
+        "completion_date",
+        "completion_date",
+        "base",
+    ]
+    impossible = {
+        "data": {
+            "attributes": {
+                "course_identifier": application.course_identifier,
+                "state": "passed",
+                "completion_date": "2024-02-30",
+            }
+        }
+    }
+    bad = _call(client, provider, "POST", path, impossible)
+    assert (bad.status_code, _errors(bad)) == (400, [("Bad request", "invalid date")])
+    assert fingerprint(state.store) == before
+
+
+def test_participant_action_refusals_in_the_services_words(shared):
+    state, client = shared
+    provider, application = _england_2024(state)
+    path = f"/participants/npq/{application.user_id}"
+    course = application.course_identifier
+    no_application = (
+        "Your update cannot be made as an accepted application cannot be found for the given "
+        "'#/participant_id' and '#/course_identifier'."
+    )
+    cases = [
+        (
+            "withdraw",
+            {"course_identifier": course, "reason": "moved-school"},
+            [("reason", "The property '#/reason' must be a valid reason")],
+        ),
+        (
+            "withdraw",
+            {"course_identifier": course, "reason": "change-in-career"},
+            [
+                (
+                    "participant_id",
+                    "An NPQ participant who has not got a started declaration cannot be withdrawn. "
+                    "Please contact support for assistance",
+                )
+            ],
+        ),
+        (
+            "resume",
+            {"course_identifier": "npq-unknown"},
+            [
+                (
+                    "course_identifier",
+                    "The entered '#/course_identifier' is not recognised for the given participant. "
+                    "Check details and try again.",
+                ),
+                ("participant_id", no_application),
+            ],
+        ),
+        ("resume", {"course_identifier": course}, [("participant_id", "The participant is already active")]),
+        (
+            "defer",
+            {"course_identifier": course, "reason": "career-break"},
+            [("participant_id", "You cannot defer an NPQ participant that has no declarations")],
+        ),
+        (
+            "change-schedule",
+            {"course_identifier": course, "schedule_identifier": "ecf-standard-september"},
+            [("schedule_identifier", "The property '#/schedule_identifier' must be present")],
+        ),
+    ]
+    before = fingerprint(state.store)
+    for action, attributes, expected in cases:
+        refused = _call(client, provider, "PUT", f"{path}/{action}", {"data": {"attributes": attributes}})
+        assert (refused.status_code, _errors(refused)) == (422, expected), (action, attributes)
+    stranger = next(p for p in _npq_providers(state) if p.id != provider.id)
+    resume = {"data": {"attributes": {"course_identifier": course}}}
+    hidden = _call(client, stranger, "PUT", f"{path}/resume", resume)
+    if application.user_id not in {a.user_id for a in _applications(state, stranger, status="accepted")}:
+        assert (hidden.status_code, hidden.json()) == (404, {"error": "Resource not found"})
+    assert _call(client, provider, "PUT", f"{path}/resume", {"data": {}}).status_code == 400
+    assert fingerprint(state.store) == before
+
+
+def test_accept_refusals_in_the_services_words(shared):
+    state, client = shared
+    provider = _npq_providers(state)[0]
+    pending = _applications(state, provider, status="pending", cohort=2024)[0]
+    before = fingerprint(state.store)
+    body = {"data": {"attributes": {"funded_place": "true"}}}
+    refused = _call(client, provider, "POST", f"/npq-applications/{pending.id}/accept", body)
+    assert _errors(refused) == [("funded_place", "Set '#/funded_place' to true or false.")]
+    schedule = {"data": {"attributes": {"funded_place": False, "schedule_identifier": "npq-aso-december"}}}
+    refused = _call(client, provider, "POST", f"/npq-applications/{pending.id}/accept", schedule)
+    assert _errors(refused) == [
+        ("schedule_identifier", "The selected schedule cannot be found in the application cohort")
+    ]
+    change = {"data": {"attributes": {"funded_place": False}}}
+    refused = _call(client, provider, "PUT", f"/npq-applications/{pending.id}/change-funded-place", change)
+    assert _errors(refused) == [
+        (
+            "application",
+            "You must accept the application before attempting to change the '#/funded_place' setting.",
+        )
+    ]
+    assert fingerprint(state.store) == before
+
+
+def test_accepting_an_eligible_capped_applicant_with_a_funded_place(world):
+    state, client = world
+    pending = next(
+        a
+        for a in state.store.npq_applications.values()
+        if a.status == "pending" and a.cohort == 2024 and a.eligible_for_funding
+    )
+    owner = state.store.lead_providers[pending.lead_provider_id]
+    body = {"data": {"type": "npq-application-accept", "attributes": {"funded_place": True}}}
+    accepted = _call(client, owner, "POST", f"/npq-applications/{pending.id}/accept", body)
+    assert accepted.status_code == 200
+    assert accepted.json()["data"]["attributes"]["funded_place"] is True

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from sandbox.domain.applications import npq_cohorts
 from sandbox.domain.world.reference import ReferenceData, load, split_cohort_key
 
 
@@ -86,21 +87,45 @@ def test_each_suffix_has_its_own_statement_calendar(ref: ReferenceData) -> None:
         ("npq-early-headship-coaching-offer", "2026a", date(2026, 12, 1), "npq-ehco-march"),
         ("npq-early-headship-coaching-offer", "2026b", date(2026, 9, 1), "npq-ehco-november"),
         ("npq-additional-support-offer", "2021a", date(2022, 3, 5), "npq-aso-december"),
+        ("npq-leading-teaching", "2024a", date(2026, 1, 10), "npq-specialist-spring"),
+        ("npq-early-headship-coaching-offer", "2021a", date(2021, 9, 1), "npq-ehco-june"),
+        ("npq-early-headship-coaching-offer", "2023a", date(2023, 12, 15), "npq-ehco-december"),
+        ("npq-early-headship-coaching-offer", "2023a", date(2024, 4, 1), "npq-ehco-march"),
+        ("npq-early-headship-coaching-offer", "2023a", date(2026, 11, 27), "npq-ehco-june"),
     ],
 )
 def test_default_schedule_at_accept(
     ref: ReferenceData, course: str, cohort: str, on: date, expected: str
 ) -> None:
     year, suffix = split_cohort_key(cohort)
-    schedule = ref.npq_service_default_schedule(course, year, suffix, on)
+    schedule = npq_cohorts.default_schedule(ref, course, cohort, on)
     assert (schedule.identifier, schedule.cohort, schedule.cohort_suffix) == (expected, year, suffix)
 
 
 def test_a_default_the_cohort_lacks_is_missing(ref: ReferenceData) -> None:
     # 2025b has no spring schedule and no EHCO June one: the service's `find_by!` fails (its 404).
     with pytest.raises(LookupError):
-        ref.npq_service_default_schedule("npq-headship", 2025, "b", date(2027, 1, 10))
+        npq_cohorts.default_schedule(ref, "npq-headship", "2025b", date(2027, 1, 10))
     with pytest.raises(LookupError):
-        ref.npq_service_default_schedule("npq-early-headship-coaching-offer", 2025, "b", date(2026, 12, 1))
-    with pytest.raises(ValueError):
-        ref.npq_service_default_schedule("ecf-mentor", 2025, "a", date(2025, 10, 1))
+        npq_cohorts.default_schedule(ref, "npq-early-headship-coaching-offer", "2025b", date(2026, 12, 1))
+    with pytest.raises(LookupError):
+        npq_cohorts.default_schedule(ref, "ecf-mentor", "2025a", date(2025, 10, 1))
+    with pytest.raises(LookupError):  # ASO has 2021 schedules only
+        npq_cohorts.default_schedule(ref, "npq-additional-support-offer", "2023a", date(2023, 9, 1))
+
+
+@pytest.mark.parametrize(
+    ("cohort", "on", "season"),
+    [
+        ("2026a", date(2026, 9, 1), "spring"),
+        ("2026b", date(2026, 2, 1), "autumn"),
+        ("2025a", date(2025, 9, 1), "autumn"),
+        ("2025b", date(2025, 3, 1), "spring"),
+        ("2024a", date(2025, 3, 1), "autumn"),
+        ("2024a", date(2026, 1, 10), "spring"),
+        ("2023a", date(2023, 12, 26), "spring"),
+        ("2023a", date(2023, 4, 3), "autumn"),
+    ],
+)
+def test_the_default_leadership_season(cohort: str, on: date, season: str) -> None:
+    assert npq_cohorts.leadership_season(cohort, on) == season

@@ -16,6 +16,7 @@ from sandbox.domain.applications.decisions import (
     NOT_ELIGIBLE_FOR_FUNDED_PLACE,
     has_billable_declarations,
 )
+from sandbox.domain.applications.npq_cohorts import cohort_funding, cohort_of, default_schedule, find_schedule
 from sandbox.domain.errors import Errors, NotFound
 from sandbox.domain.values import blank
 from sandbox.domain.world.entities import LeadProvider, NPQApplication
@@ -51,12 +52,8 @@ DECLARATIONS_SUBMITTED = (
 )
 
 
-def cohort_funding(store: Store, application: NPQApplication) -> Funding:
-    """The funding kind of the application's exact cohort (npq.md §5.1, `sandbox/data/npq_cohorts.yaml`)."""
-    cohort = store.reference.npq_cohort(application.cohort, application.cohort_suffix)
-    if cohort is None:
-        raise ValueError(f"unknown NPQ cohort {application.cohort}{application.cohort_suffix}")
-    return cohort.funding
+def _funding(store: Store, application: NPQApplication) -> Funding:
+    return cohort_funding(store.reference, cohort_of(application))
 
 
 def _accepted_in_cohort(store: Store, application: NPQApplication) -> bool:
@@ -65,8 +62,7 @@ def _accepted_in_cohort(store: Store, application: NPQApplication) -> bool:
     user = store.users[application.user_id]
     people = {user.id}
     if user.teacher_reference_number:
-        trn = user.teacher_reference_number
-        people |= {u.id for u in store.users.values() if u.teacher_reference_number == trn}
+        people |= {u.id for u in store.users_with_trn(user.teacher_reference_number)}
     key = npq.course_family_key(application.course_identifier)
     for person in people:
         for other in store.applications_of(person):
@@ -74,7 +70,7 @@ def _accepted_in_cohort(store: Store, application: NPQApplication) -> bool:
             if (
                 other.id != application.id
                 and other.status == "accepted"
-                and (other.cohort, other.cohort_suffix) == (application.cohort, application.cohort_suffix)
+                and cohort_of(other) == cohort_of(application)
                 and npq.course_family_key(other.course_identifier) == key
                 and (profile is None or profile.training_status != "withdrawn")
             ):
@@ -92,7 +88,7 @@ def accept_application(
     schedule_identifier: object = None,
 ) -> NPQApplication:
     application = npq.get_application(store, provider, application_id)
-    funding = cohort_funding(store, application)
+    funding = _funding(store, application)
     errors = Errors()
     if funding == "capped" and not isinstance(funded_place, bool):
         errors.add("funded_place", FUNDED_PLACE_REQUIRED)
@@ -108,9 +104,7 @@ def accept_application(
         errors.add("application", NOT_ELIGIBLE_FOR_FUNDED_PLACE)
     schedule_id = None
     if not blank(schedule_identifier):
-        schedule = store.reference.schedule(
-            str(schedule_identifier), application.cohort, application.cohort_suffix
-        )
+        schedule = find_schedule(store.reference, str(schedule_identifier), cohort_of(application))
         if schedule is None:
             errors.add("schedule_identifier", SCHEDULE_NOT_IN_COHORT)
         elif not errors and application.course_identifier not in schedule.permitted_courses:
@@ -120,22 +114,25 @@ def accept_application(
     errors.raise_any()
     if schedule_id is None:
         try:
-            schedule_id = store.reference.npq_service_default_schedule(
-                application.course_identifier, application.cohort, application.cohort_suffix, now.date()
+            schedule_id = default_schedule(
+                store.reference, application.course_identifier, cohort_of(application), now.date()
             ).identifier
         except LookupError:
             raise NotFound(application.id) from None  # the service's `find_by!` on a missing schedule
     accept_npq_application(store, application_id=application.id, schedule_identifier=schedule_id, now=now)
     application.funded_place = funded_place if funding == "capped" else None
+    # The person's other applications for the exact course in the same exact cohort, whatever their
+    # provider or status, make way for this one.
     for other in store.applications_of(application.user_id):
-        same = (other.cohort, other.cohort_suffix, other.course_identifier) == (
-            application.cohort,
-            application.cohort_suffix,
+        same = (cohort_of(other), other.course_identifier) == (
+            cohort_of(application),
             application.course_identifier,
         )
-        if other.id != application.id and same and other.status != "accepted":
+        if other.id != application.id and same:
             other.status, other.reason_for_rejection = "rejected", "other_application_in_this_cohort_accepted"
             touch(now, other)
+            if (profile := store.npq_profiles.get(other.id)) is not None:
+                touch_profile(store, profile, now)
     return application
 
 
@@ -170,7 +167,7 @@ def change_funded_place(
         errors.add("application", ACCEPT_BEFORE_CHANGING)
     if funded_place is True and not application.eligible_for_funding:
         errors.add("application", NOT_ELIGIBLE_TO_CHANGE)
-    if not errors and cohort_funding(store, application) != "capped":
+    if not errors and _funding(store, application) != "capped":
         errors.add("application", UNCAPPED_COHORT)
     if has_billable_declarations(store, application):
         errors.add("application", DECLARATIONS_SUBMITTED)

@@ -61,10 +61,11 @@ def _given(value: object) -> str | None:
 
 
 def unknown_partner_errors(store: Store, primary: object, secondary: object) -> Errors:
-    """Ids naming no delivery partner at all (declaration POST, step 12)."""
+    """Ids naming no delivery partner at all (declaration POST, step 12). Any string sent is looked up,
+    a blank one too (the service checks whatever is not null)."""
     errors = Errors()
-    for attribute, value in ((PRIMARY, _given(primary)), (SECONDARY, _given(secondary))):
-        if value is not None and value not in store.delivery_partners:
+    for attribute, value in ((PRIMARY, primary), (SECONDARY, secondary)):
+        if isinstance(value, str) and value not in store.delivery_partners:
             errors.add(attribute, does_not_exist(attribute))
     return errors
 
@@ -119,10 +120,7 @@ def change_delivery_partner(
             errors.add("delivery_partner", not_confirmed(PRIMARY))
         if second is not None and second not in store.delivery_partners:
             errors.add("secondary_delivery_partner", not_confirmed(SECONDARY))
-        for attribute, messages in partner_rule_errors(
-            store, provider.id, application, first, second
-        ).items():
-            errors.add(attribute, *messages)
+        errors.merge(partner_rule_errors(store, provider.id, application, first, second))
         errors.raise_any()
         declaration.delivery_partner_id, declaration.secondary_delivery_partner_id = first, second
         touch(now, declaration)

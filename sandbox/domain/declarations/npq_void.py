@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from sandbox.domain.declarations import void
 from sandbox.domain.declarations.delivery_partners import own_npq_declaration
+from sandbox.domain.declarations.npq_rules import cohort_closed
 from sandbox.domain.declarations.states import PAID_OR_REFUNDABLE
 from sandbox.domain.errors import Errors
 from sandbox.domain.finance.statements import next_output_statement
-from sandbox.domain.messages import cohort_closed
 from sandbox.domain.world.entities import Declaration, LeadProvider
 from sandbox.store import Store
 
@@ -32,7 +32,7 @@ def void_declaration(store: Store, provider: LeadProvider, declaration_id: str, 
             today = now.astimezone(UTC).date()
             suffix = store.cohort_suffix_of(declaration)
             if next_output_statement(store, provider, "npq", declaration.cohort, today, suffix) is None:
-                errors.add("declaration", cohort_closed(declaration.cohort) + ".")
+                errors.add("declaration", cohort_closed(declaration.cohort))
             if not errors and declaration.state != "paid":
                 errors.add("declaration", NOT_PAID)
         errors.raise_any()

@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from sandbox.domain.applications.decisions import npq_contract
 from sandbox.domain.applications.reads import eligible_for_funding
-from sandbox.domain.declarations import delivery_partners as partners
 from sandbox.domain.declarations.input import DeclarationRequest, parse_declaration_date, parse_has_passed
 from sandbox.domain.declarations.mentor_completion import recompute_mentor_completion
 from sandbox.domain.declarations.reads import NO_UPLIFT_COURSES
 from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE
-from sandbox.domain.errors import Errors, InvalidAction, ParticipantIdChanged, ValidationFailed
+from sandbox.domain.errors import Errors, InvalidAction, ValidationFailed
 from sandbox.domain.finance.ledger import record_declaration, record_npq_outcome
 from sandbox.domain.finance.statements import next_output_statement
 from sandbox.domain.messages import COURSE_NOT_RECOGNISED, PARTICIPANT_NOT_RECOGNISED, cohort_closed
@@ -240,38 +240,20 @@ def _provider_trains(store: Store, provider: LeadProvider, profile: ECFProfile |
 
 
 def _has_contract(store: Store, provider: LeadProvider, profile: NPQProfile) -> bool:
-    return any(
-        c.lead_provider_id == provider.id
-        and (c.cohort, c.cohort_suffix) == (profile.cohort, store.cohort_suffix_of(profile))
-        and c.course_identifier == profile.course_identifier
-        for c in store.npq_contracts
-    )
+    suffix = store.cohort_suffix_of(profile)
+    return npq_contract(store, provider.id, profile.cohort, profile.course_identifier, suffix) is not None
 
 
 # -- submission -----------------------------------------------------------------------------------
 
 
 def submit_declaration(
-    store: Store,
-    provider: LeadProvider,
-    request: DeclarationRequest,
-    now: datetime,
-    rules: str = "ecf-service",
+    store: Store, provider: LeadProvider, request: DeclarationRequest, now: datetime
 ) -> Declaration:
-    """Validate everything, then record the declaration, its outcome and the mentor's completion. Under
-    the NPQ service's rules an NPQ declaration names its delivery partners too."""
+    """Validate everything, then record the declaration, its outcome and the mentor's completion."""
     with store.lock:
-        if rules == "npq-service" and request.participant_id in store.retired_user_ids:
-            # The NPQ service names the id that replaced a retired one, where the ECF service resolved it.
-            replaced = ParticipantIdChanged(
-                request.participant_id, store.resolve_user_id(request.participant_id), now
-            )
-            raise ValidationFailed.single("participant_id", replaced.detail)
         target = resolve_target(store, provider, request.participant_id, request.course_identifier)
         errors = declaration_errors(store, provider, request, target, now)
-        partnered = rules == "npq-service" and isinstance(target.profile, NPQProfile)
-        if partnered and target.profile is not None:
-            errors.update(_partner_errors(store, provider, request, target.profile, errors))
         if errors:
             raise ValidationFailed(errors)
         profile, user, when = target.profile, target.user, parse_declaration_date(request.declaration_date)
@@ -293,9 +275,6 @@ def submit_declaration(
             evidence_held=request.evidence_held,
             ineligible_for_funding_reason=reason,
         )
-        if partnered:
-            declaration.delivery_partner_id = request.delivery_partner_id
-            declaration.secondary_delivery_partner_id = request.secondary_delivery_partner_id
         if outcome is not None:
             record_npq_outcome(
                 store, declaration_id=declaration.id, state=outcome, completion_date=when.date(), now=now
@@ -303,19 +282,6 @@ def submit_declaration(
         if isinstance(profile, ECFProfile) and declaration_type == "completed":
             recompute_mentor_completion(store, profile, now)
         return declaration
-
-
-def _partner_errors(
-    store: Store, provider: LeadProvider, request: DeclarationRequest, profile: NPQProfile, found: Errors
-) -> Errors:
-    """npq.md §4.4: ids that name no delivery partner, then (only if nothing else failed) the rules on
-    who needs one and which the provider may name."""
-    application = store.npq_applications[profile.id]
-    first, second = request.delivery_partner_id, request.secondary_delivery_partner_id
-    errors = partners.unknown_partner_errors(store, first, second)
-    if not found and not errors:
-        errors = partners.partner_rule_errors(store, provider.id, application, first, second)
-    return errors
 
 
 def check_completed_outcome(completion_date: date, now: datetime) -> None:

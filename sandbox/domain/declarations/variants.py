@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Literal
 
-from sandbox.domain.declarations import npq_void, rect_rules, rect_void, rules, void
+from sandbox.domain.declarations import npq_rules, npq_void, rect_rules, rect_void, rules, void
 from sandbox.domain.declarations.input import DeclarationRequest
 from sandbox.domain.declarations.reads import DeclarationScope
 from sandbox.domain.world.entities import Declaration, LeadProvider
@@ -26,7 +26,7 @@ def submit_declaration(
     if variant == "rect":
         return rect_rules.submit_declaration(store, provider, request, now, zone)
     if variant == "npq":
-        return rules.submit_declaration(store, provider, request, now, "npq-service")
+        return npq_rules.submit_declaration(store, provider, request, now)
     return rules.submit_declaration(store, provider, request, now)
 
 

@@ -78,7 +78,11 @@ def _clawback_statement_id(
     store: Store, provider: LeadProvider, declaration: Declaration, now: datetime
 ) -> str | None:
     kind = "npq" if declaration.is_npq else "ecf"
-    statement = next_output_statement(store, provider, kind, declaration.cohort, now.astimezone(UTC).date())
+    # An NPQ service cohort's refund lands on its own intake's calendar (2025b, not 2025a).
+    suffix = store.cohort_suffix_of(declaration)
+    statement = next_output_statement(
+        store, provider, kind, declaration.cohort, now.astimezone(UTC).date(), suffix
+    )
     return statement.id if statement is not None else None
 
 

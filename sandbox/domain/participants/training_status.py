@@ -42,6 +42,14 @@ NPQ_WITHDRAW_REASONS = (
     "expected-commitment-unclear",
     "other",
 )
+# The NPQ service added four reasons of its own.
+NPQ_SERVICE_WITHDRAW_REASONS = (
+    *NPQ_WITHDRAW_REASONS,
+    "assessment-requirements-not-met",
+    "change-in-career",
+    "disengaged-and-unresponsive",
+    "non-payment-of-invoice",
+)
 
 # action -> the status it leads to
 TARGET = {"withdraw": "withdrawn", "defer": "deferred", "resume": "active"}

@@ -144,7 +144,7 @@ def accept_npq_application(
         if (
             other.id != application.id
             and other.status == "pending"
-            and other.cohort == application.cohort
+            and (other.cohort, other.cohort_suffix) == (application.cohort, application.cohort_suffix)
             and other.course_identifier == application.course_identifier
         ):
             other.status = "rejected"

@@ -46,10 +46,15 @@ class NPQCohort:
 
     @property
     def identifier(self) -> str:
-        return f"{self.start_year}{self.suffix}"
+        return cohort_key(self.start_year, self.suffix)
 
     def offered_by(self, provider_name: str) -> bool:
         return self.providers is None or provider_name in self.providers
+
+
+def cohort_key(year: int, suffix: str) -> str:
+    """An NPQ service cohort's identifier: start year and suffix (2025, "b" -> "2025b")."""
+    return f"{year}{suffix}"
 
 
 def split_cohort_key(key: int | str) -> tuple[int, str]:
@@ -327,38 +332,13 @@ class ReferenceData:
             spring = on <= date(on.year, 4, 2) or on >= date(on.year, 12, 26)
             return self._require(f"npq-{family}-{'spring' if spring else 'autumn'}", cohort_year, suffix)
         if family == "ehco" and cohort_year >= 2022:
-            return self._require(f"npq-ehco-{_ehco_month(cohort_year, on)}", cohort_year, suffix)
+            return self._require(f"npq-ehco-{ehco_month(cohort_year, on)}", cohort_year, suffix)
         if family in ("ehco", "aso"):
             # Upstream takes the cohort's first schedule of the family (seed order): npq-aso-november 2021.
             for s in self._schedules.values():
                 if (s.cohort, s.cohort_suffix) == (cohort_year, suffix) and s.family == family:
                     return s
             raise LookupError(f"no {family} schedule for cohort {cohort_year}")
-        raise ValueError(f"{course_identifier!r} is not an NPQ course")
-
-    def npq_service_default_schedule(
-        self, course_identifier: str, cohort_year: int, suffix: str, on: date
-    ) -> Schedule:
-        """The NPQ service's schedule for an application accepted on server date ``on`` without one
-        (npq.md §5.3), looked up in the application's exact cohort.
-
-        Raises ValueError for a non-NPQ course and LookupError when that cohort lacks the schedule (the
-        service's ``find_by!``: a 2025b EHCO accepted in the June window finds no npq-ehco-june).
-        """
-        family = self.npq_family(course_identifier)
-        cohort = (cohort_year, suffix)
-        if family in ("leadership", "specialist"):
-            return self._require(f"npq-{family}-{_npq_season(cohort, on)}", cohort_year, suffix)
-        if family == "ehco" and cohort_year >= 2022 and cohort != (2026, "a"):
-            return self._require(f"npq-ehco-{_ehco_month(cohort_year, on)}", cohort_year, suffix)
-        if family == "ehco":
-            # 2021 and 2026a: the cohort's first EHCO schedule.
-            for s in self._schedules.values():
-                if (s.cohort, s.cohort_suffix) == cohort and s.family == "ehco":
-                    return s
-            raise LookupError(f"no ehco schedule for cohort {cohort_year}{suffix}")
-        if family == "aso":
-            return self._require("npq-aso-december", cohort_year, suffix)
         raise ValueError(f"{course_identifier!r} is not an NPQ course")
 
     def _require(self, identifier: str, cohort_year: int, suffix: str = "a") -> Schedule:
@@ -386,7 +366,7 @@ def load(fixtures_dir: Path | None = None) -> ReferenceData:
     return ReferenceData.load(fixtures_dir)
 
 
-def _ehco_month(y: int, on: date) -> str:
+def ehco_month(y: int, on: date) -> str:
     """The EHCO intake month a start on ``on`` falls in, for cohort year ``y``."""
     if date(y, 9, 1) <= on <= date(y, 11, 30):
         return "november"
@@ -396,22 +376,6 @@ def _ehco_month(y: int, on: date) -> str:
         return "march"
     # Jun 1..Sep 30 of Y+1 is june, and so is every date outside the four windows.
     return "june"
-
-
-def _npq_season(cohort: tuple[int, str], on: date) -> str:
-    """Spring or autumn for a leadership/specialist start, first match winning (npq.md §5.3)."""
-    year, _suffix = cohort
-    if cohort == (2026, "a"):
-        return "spring"
-    if cohort == (2026, "b"):
-        return "autumn"
-    if year == 2025 and date(2025, 8, 1) <= on <= date(2026, 4, 30):
-        return "autumn"
-    if year == 2025 and date(2024, 6, 28) <= on <= date(2025, 6, 6):
-        return "spring"
-    if year == 2024 and date(2024, 6, 28) <= on <= date(2025, 6, 6):
-        return "autumn"
-    return "spring" if on <= date(on.year, 4, 2) or on >= date(on.year, 12, 26) else "autumn"
 
 
 def _npq_cohort(row: dict[str, Any]) -> NPQCohort:
