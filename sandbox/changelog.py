@@ -37,6 +37,13 @@ class ChangeLog:
         self.on_field: Callable[[Any, str], None] | None = None
         self.on_removal: Callable[[dict, Any], None] | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What the log holds, without the callbacks into its store (wiring, not state)."""
+        return {k: v for k, v in vars(self).items() if k not in ("on_field", "on_removal")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, on_field=None, on_removal=None)
+
     # -- recording --------------------------------------------------------------------------------
 
     def field(self, record: Recorded, name: str) -> None:
