@@ -131,3 +131,9 @@ def set_npq_application_eligibility(
 ) -> Response:
     application = npq_dfe.set_funding_eligibility(ctx.store, ctx, application_id, _object(body))
     return _as_npq_service(ctx.store, application)
+
+
+@journaled
+def record_npq_trn_check(ctx: ControlContext, application_id: str, body: Any = None, **_: Any) -> Response:
+    application = npq_dfe.record_trn_check(ctx.store, ctx, application_id, _object(body))
+    return _as_npq_service(ctx.store, application)

@@ -55,10 +55,11 @@ def seed_npq_cohorts(ctx: SeedContext, layout: Layout) -> None:
             cohort = next(c for c in reference.npq_cohorts if c.identifier == identifier)
             if cohort.offered_by(provider.name):
                 for _ in range(count):
-                    _pending(ctx, layout, provider, cohort, kind)
+                    pending_application(ctx, layout, provider, cohort, kind)
 
 
-def _courses(ctx: SeedContext, provider: LeadProvider, cohort: NPQCohort) -> list[str]:
+def courses_offered(ctx: SeedContext, provider: LeadProvider, cohort: NPQCohort) -> list[str]:
+    """The NPQ courses a provider offers that have a schedule in the cohort."""
     return [
         c.identifier
         for c in ctx.reference.courses
@@ -69,7 +70,7 @@ def _courses(ctx: SeedContext, provider: LeadProvider, cohort: NPQCohort) -> lis
 
 
 def _contracts(ctx: SeedContext, provider: LeadProvider, cohort: NPQCohort) -> None:
-    for course in _courses(ctx, provider, cohort):
+    for course in courses_offered(ctx, provider, cohort):
         create_npq_contract(
             ctx.store,
             lead_provider_id=provider.id,
@@ -98,15 +99,17 @@ def _partners(ctx: SeedContext, provider: LeadProvider, cohorts: list[NPQCohort]
             )
 
 
-def _pending(
+def pending_application(
     ctx: SeedContext, layout: Layout, provider: LeadProvider, cohort: NPQCohort, kind: str
 ) -> NPQApplication:
+    """A pending application in the cohort, made in the forty days before the world instant; `kind` says
+    whether the applicant has a verified TRN (`trn`), none (`no_trn`) or a TRN and previous names."""
     when = ctx.now - timedelta(days=ctx.rng.uniform(1, 40))
     user = new_user(ctx, when - timedelta(hours=1), trn=kind != "no_trn")
     if kind == "previous_names":
         first, *_rest = user.full_name.split(" ")
         user.previous_names = (f"{first} {ctx.fake.last_name()}",)
-    course = ctx.pick(_courses(ctx, provider, cohort))
+    course = ctx.pick(courses_offered(ctx, provider, cohort))
     answers = details(ctx, layout, course, has_trn=kind != "no_trn")
     answers["teacher_reference_number_validated"] = kind != "no_trn"
     application = create_npq_application(

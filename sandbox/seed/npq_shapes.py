@@ -2,20 +2,26 @@
 not promise each one: pending applicants whose participant id was merged away (`410` candidates), one
 person with an accepted application and two rejected ones for the same course and cohort, and an
 application rejected after it was accepted, which keeps its schedule (`reason_for_rejection`
-`rejected_by_provider`).
+`rejected_by_provider`); and, made after every other draw of the world, applicants already accepted in
+each later cohort (2025a, 2025b, 2026a, 2026b) in every funding kind it holds.
 
-Runs after everything else, so every record made before keeps its id and values."""
+`seed_npq_shapes` runs after the NPQ population and `seed_later_accepted` after the whole world, so every
+record made before either keeps its id and values."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sandbox.domain.applications.npq_cohorts import applies_from
 from sandbox.domain.world.entities import LeadProvider, NPQApplication
+from sandbox.domain.world.npq_registration import accept_npq_application
+from sandbox.domain.world.reference import NPQCohort
 from sandbox.domain.world.registration import merge_users
 from sandbox.domain.world.stamps import touch
 from sandbox.seed.context import SeedContext, at
 from sandbox.seed.ecf import new_user
 from sandbox.seed.npq import accept, apply
+from sandbox.seed.npq_cohorts import LATER, pending_application
 from sandbox.seed.organisations import Layout
 
 MERGED_PENDING = 2  # pending 2025b applicants per provider who carry a participant_id_change
@@ -77,4 +83,41 @@ def _rejected_after_acceptance(ctx: SeedContext, layout: Layout, provider: LeadP
     rejected_at = at(date(2024, 10, 7))
     application.status, application.reason_for_rejection = "rejected", "rejected_by_provider"
     touch(rejected_at, application, ctx.store.users[application.user_id])
+    return application
+
+
+# The funded_place of each applicant accepted in a later cohort, by the cohort's funding: in a capped cohort
+# one with a funded place and one without (the real seeds' "accepted capped" pairs); in the unfunded one a
+# single place, null as the NPQ service's accept leaves it there.
+ACCEPTED_PLACES = {"capped": (True, False), "zero": (None,), "full": (None,)}
+
+
+def seed_later_accepted(ctx: SeedContext, layout: Layout) -> None:
+    """Per NPQ provider and later cohort it offers, applicants accepted on the cohort's earliest schedule
+    for their course, so that a provider can declare, void and record outcomes in a suffixed cohort
+    without accepting first. They hold no declarations: the world is as of November 2024, before any of
+    these schedules opens."""
+    later = [c for c in ctx.reference.npq_cohorts if c.identifier in LATER]
+    for provider in layout.npq:
+        for cohort in (c for c in later if c.offered_by(provider.name)):
+            for funded_place in ACCEPTED_PLACES[cohort.funding]:
+                _accepted_in(ctx, layout, provider, cohort, funded_place)
+
+
+def _accepted_in(
+    ctx: SeedContext, layout: Layout, provider: LeadProvider, cohort: NPQCohort, funded_place: bool | None
+) -> NPQApplication:
+    application = pending_application(ctx, layout, provider, cohort, "trn")
+    if funded_place:
+        # Only an applicant eligible for funding can hold a funded place.
+        application.eligible_for_funding, application.ineligible_for_funding_reason = True, None
+    schedules = ctx.reference.schedules_for(application.course_identifier, cohort.start_year, cohort.suffix)
+    schedule = min((s for s in schedules if s.type == "npq"), key=lambda s: (applies_from(s), s.identifier))
+    accept_npq_application(
+        ctx.store,
+        application_id=application.id,
+        schedule_identifier=schedule.identifier,
+        now=min(application.created_at + timedelta(hours=20), ctx.now),
+        funded_place=funded_place,
+    )
     return application

@@ -375,3 +375,76 @@ def test_the_old_contract_accepts_a_suffixed_application_in_its_exact_cohort(
     assert accepted.json()["data"]["attributes"]["cohort"] == "2025"
     schedule = store.reference.schedule(application.schedule_identifier, 2025, "b")
     assert schedule is not None and application.cohort_suffix == "b"
+
+
+def _funding(shown: dict[str, Any]) -> tuple[bool, str | None]:
+    return shown["eligible_for_funding"], shown["ineligible_for_funding_reason"]
+
+
+def _trn(shown: dict[str, Any]) -> tuple[str | None, bool]:
+    return shown["teacher_reference_number"], shown["teacher_reference_number_validated"]
+
+
+def test_funded_by_policy_makes_a_person_funded_before_eligible_again(api: TestClient, store: Store) -> None:
+    provider = _provider(store, "Teach First")
+    first = _pending(store, provider, 2025, "b")
+    assert _accept(api, provider, first.id, funded_place=True).status_code == 200
+    again = _event(api, "POST", "/npq-applications", {
+        "lead_provider_id": provider.id, "participant_id": first.user_id,
+        "course_identifier": first.course_identifier, "cohort": "2026b", "eligible_for_funding": True,
+    })
+    assert again.status_code == 200, again.text
+    application_id = again.json()["data"]["npq_application"]["id"]
+    shown = _attributes(api, provider, application_id)
+    assert _funding(shown) == (False, "previously-funded")
+    path = f"/npq-applications/{application_id}/eligibility"
+    refused = _event(api, "PUT", path, {"eligible_for_funding": False, "funded_by_policy": True})
+    assert refused.status_code == 422 and "funded_by_policy" in refused.text
+    assert store.npq_applications[application_id].funded_by_policy is False
+    marked = _event(api, "PUT", path, {"eligible_for_funding": True, "funded_by_policy": True})
+    assert marked.status_code == 200, marked.text
+    shown = _attributes(api, provider, application_id)
+    # The NPQ service keeps saying why it was not funded, and funds it all the same.
+    assert _funding(shown) == (True, "previously-funded")
+    assert _accept(api, provider, application_id, funded_place=True).status_code == 200
+    # Left out, the marking goes again.
+    assert _event(api, "PUT", path, {"eligible_for_funding": True}).status_code == 200
+    assert _attributes(api, provider, application_id)["eligible_for_funding"] is False
+
+
+def test_a_trn_check_shows_on_every_application_of_the_person(api: TestClient, store: Store) -> None:
+    provider, other = _provider(store, "Ambition Institute"), _provider(store, "Teach First")
+    application = next(
+        a
+        for a in store.npq_applications.values()
+        if a.lead_provider_id == provider.id
+        and (a.cohort, a.cohort_suffix, a.status) == (2026, "b", "pending")
+        and store.users[a.user_id].teacher_reference_number is None
+    )
+    shown = _attributes(api, provider, application.id)
+    assert _trn(shown) == (None, False)
+    path = f"/npq-applications/{application.id}/teacher-reference-number"
+    before = shown["updated_at"]
+    for body, field in (
+        ({"verified": True}, "teacher_reference_number"),
+        ({"teacher_reference_number": "12345", "verified": True}, "teacher_reference_number"),
+        ({"teacher_reference_number": "1234567", "verified": "yes"}, None),
+    ):
+        refused = _event(api, "PUT", path, body)
+        assert refused.status_code in (400, 422), refused.text
+        assert field is None or field in refused.text
+    assert _attributes(api, provider, application.id)["teacher_reference_number"] is None
+    forbidden = api.put(EVENTS + path, json={"verified": False}, headers=bearer(other))
+    assert forbidden.status_code == 403
+    found = {"teacher_reference_number": "1234567", "verified": True}
+    checked = api.put(EVENTS + path, json=found, headers=bearer(provider))
+    validate_exchange("sandbox", checked)
+    assert checked.status_code == 200, checked.text
+    shown = _attributes(api, provider, application.id)
+    assert _trn(shown) == ("1234567", True)
+    assert shown["updated_at"] > before
+    old = api.get(f"/api/v3/npq-applications/{application.id}", headers=bearer(provider))
+    assert old.json()["data"]["attributes"]["teacher_reference_number_validated"] is True
+    assert _event(api, "PUT", path, {"verified": False}).status_code == 200
+    shown = _attributes(api, provider, application.id)
+    assert _trn(shown) == ("1234567", False)

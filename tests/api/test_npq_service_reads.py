@@ -104,6 +104,39 @@ def test_the_seeded_shapes_show_on_every_npq_providers_applications(client, prov
     assert named, "no applicant with previous names"
 
 
+def test_every_npq_provider_has_applicants_accepted_in_each_later_cohort_it_offers(client, providers, state):
+    """Capped cohorts: one with a funded place, one without; the unfunded 2026a: one, funded_place null.
+    Each is a participant of the provider on a schedule of its exact cohort."""
+    expected = {"capped": [False, True], "zero": [None]}
+    for provider in (p for p in providers if p.has_npq):
+        for year in ("2025", "2026"):
+            listed = _get(
+                client, provider, "/npq-applications", **{"filter[cohort]": year, "page[per_page]": 3000}
+            ).json()["data"]
+            for cohort in state.store.reference.npq_cohorts_of_year(int(year)):
+                if not cohort.offered_by(provider.name):
+                    continue
+                accepted = [
+                    a
+                    for a in listed
+                    if a["attributes"]["status"] == "accepted"
+                    and a["attributes"]["cohort_suffix"] == cohort.suffix
+                ]
+                places = sorted((a["attributes"]["funded_place"] for a in accepted), key=str)
+                assert places == expected[cohort.funding], (provider.name, cohort.identifier)
+                for application in accepted:
+                    attributes = application["attributes"]
+                    assert state.store.reference.schedule(
+                        attributes["schedule_identifier"], int(year), cohort.suffix
+                    ), attributes
+                    shown = _get(client, provider, f"/participants/npq/{attributes['participant_id']}")
+                    enrolments = shown.json()["data"]["attributes"]["npq_enrolments"]
+                    mine = next(e for e in enrolments if e["npq_application_id"] == application["id"])
+                    assert (mine["cohort"], mine["cohort_suffix"], mine["training_status"]) == (
+                        year, cohort.suffix, "active",
+                    )
+
+
 def test_a_suffixed_cohorts_statements_and_delivery_partners_show_as_its_year(client, providers):
     for provider in (p for p in providers if p.has_npq):
         statements = _get(client, provider, "/statements", **{"filter[cohort]": "2026"}).json()["data"]

@@ -8,7 +8,7 @@ DfE-side registration functions, so the tests do not depend on each other.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -23,6 +23,7 @@ from sandbox.domain.declarations import outcomes as outcome_rules
 from sandbox.domain.messages import CONTRACT_DATA_ISSUE, COURSE_NOT_RECOGNISED, PARTICIPANT_NOT_RECOGNISED
 from sandbox.domain.participants import npq_actions
 from sandbox.domain.world.entities import LeadProvider, NPQProfile
+from sandbox.domain.world.npq_registration import accept_npq_application, create_npq_application
 from sandbox.state import SandboxState
 from tests.conftest import VERSIONS, bearer, make_state
 from tests.domain.npq_world import accept, apply, declare, fingerprint, person
@@ -409,6 +410,42 @@ def test_change_schedule_refusals(
     response = call(api, version, "PUT", path, mine, attributes(**values))
     assert (response.status_code, errors_of(response)) == (422, expected)
     assert fingerprint(sandbox.store) == before
+
+
+def test_change_schedule_by_year_takes_the_years_latest_intake_with_the_schedule(
+    api: TestClient, sandbox: SandboxState, mine: LeadProvider
+) -> None:
+    """/api/v3 names a year; a 2025b participant moves to 2025a's spring schedule (2025b has none) and
+    back to 2025b's autumn one, the application's exact cohort following, as the NPQ API shows."""
+    store = sandbox.store
+    application = create_npq_application(
+        store, user_id=person(store).id, lead_provider_id=mine.id, course_identifier="npq-headship",
+        cohort=2025, cohort_suffix="b", now=datetime(2025, 9, 1, 9, tzinfo=UTC),
+        details={"eligible_for_funding": True},
+    )
+    profile = accept_npq_application(
+        store, application_id=application.id, schedule_identifier="npq-leadership-autumn",
+        now=datetime(2025, 9, 2, 9, tzinfo=UTC), funded_place=True,
+    )
+    path = f"participants/npq/{profile.user_id}/change-schedule"
+
+    def move(schedule: str) -> httpx.Response:
+        body = attributes(course_identifier="npq-headship", schedule_identifier=schedule, cohort="2025")
+        return call(api, "v3", "PUT", path, mine, body)
+
+    def shown() -> tuple[str, str, str]:
+        response = api.get(f"/npq/api/v3/npq-applications/{application.id}", headers=bearer(mine))
+        attrs = response.json()["data"]["attributes"]
+        return attrs["cohort"], attrs["cohort_suffix"], attrs["schedule_identifier"]
+
+    assert move("npq-leadership-spring").status_code == 200
+    assert shown() == ("2025", "a", "npq-leadership-spring")
+    assert move("npq-leadership-autumn").status_code == 200
+    assert shown() == ("2025", "b", "npq-leadership-autumn")
+    again = move("npq-leadership-autumn")
+    assert (again.status_code, errors_of(again)) == (
+        422, [("schedule_identifier", "Selected schedule is already on the profile")]
+    )
 
 
 @pytest.mark.parametrize("version", VERSIONS)

@@ -23,8 +23,8 @@ from sandbox.domain.world import npq_registration as npq_reg
 from sandbox.domain.world import registration as reg
 from sandbox.domain.world.entities import Declaration, LeadProvider
 from sandbox.domain.world.reference import ReferenceData
-from sandbox.seed.npq_cohorts import PENDING
-from sandbox.seed.npq_shapes import APPLICATIONS
+from sandbox.seed.npq_cohorts import LATER, PENDING
+from sandbox.seed.npq_shapes import ACCEPTED_PLACES, APPLICATIONS
 from sandbox.seed.world import WORLD_NOW, build_world
 from sandbox.store import Store
 
@@ -132,6 +132,12 @@ def test_size_follows_participants(ref: ReferenceData, world: Store, participant
                 count
                 for identifier, _kind, count in PENDING
                 if next(c for c in ref.npq_cohorts if c.identifier == identifier).offered_by(provider.name)
+            )
+            # ... and the applicants accepted in the later cohorts (seed_later_accepted).
+            fixed += sum(
+                len(ACCEPTED_PLACES[c.funding])
+                for c in ref.npq_cohorts
+                if c.identifier in LATER and c.offered_by(provider.name)
             )
             low = participants // 3 + min(moved, 0) + fixed
             high = max(participants // 3, 20) + max(moved, 0) + fixed
@@ -406,7 +412,8 @@ def test_usable_today(world: Store, ref: ReferenceData, providers: list[LeadProv
             for d in world.declarations_of(p.user_id)
         )
         and ref.milestone_window_check(
-            ref.schedule(p.schedule_identifier, p.cohort).milestone("started"), TODAY
+            ref.schedule(p.schedule_identifier, p.cohort, world.cohort_suffix_of(p)).milestone("started"),
+            TODAY,
         )
         is None  # type: ignore[union-attr]
     ]

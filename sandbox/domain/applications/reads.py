@@ -33,7 +33,11 @@ def previously_funded(store: Store, application: NPQApplication) -> bool:
 
 
 def eligible_for_funding(store: Store, application: NPQApplication) -> bool:
-    return application.eligible_for_funding and not previously_funded(store, application)
+    """Eligible unless funded before, which DfE's "funded by policy" marking overrides (the reason still
+    says `previously-funded`)."""
+    return application.eligible_for_funding and (
+        application.funded_by_policy or not previously_funded(store, application)
+    )
 
 
 def ineligible_for_funding_reason(store: Store, application: NPQApplication) -> str | None:

@@ -1,7 +1,7 @@
 """DfE's own changes to an NPQ application in the NPQ service's admin (npq.md §6.4): putting a decided
 application back to `pending` (`S/applications/revert_to_pending.rb`), moving one to another cohort
-(`S/applications/change_cohort.rb`) and changing its funding verdict. Each answers what the NPQ API then
-shows."""
+(`S/applications/change_cohort.rb`), changing its funding verdict (marking it funded by policy included)
+and the result of checking the applicant's TRN. Each answers what the NPQ API then shows."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sandbox.domain.events.money import EventActor, one_of
 from sandbox.domain.events.npq_applications import INELIGIBLE_REASONS
 from sandbox.domain.world.entities import Declaration, NPQApplication
 from sandbox.domain.world.reference import split_cohort_key
+from sandbox.domain.world.registration import set_teacher_reference_number
 from sandbox.domain.world.stamps import touch
 from sandbox.store import Store
 
@@ -99,14 +100,18 @@ def set_funding_eligibility(
     store: Store, actor: EventActor, application_id: str, attributes: Mapping[str, object]
 ) -> NPQApplication:
     """DfE changes an application's funding verdict: `eligible_for_funding`, with an optional
-    `ineligible_for_funding_reason` (only when ineligible) and `targeted_delivery_funding_eligibility`
-    (only when eligible, never on the early headship coaching or additional support offers). A funded
-    place must go before its holder becomes ineligible."""
+    `ineligible_for_funding_reason` (only when ineligible), `targeted_delivery_funding_eligibility`
+    (only when eligible, never on the early headship coaching or additional support offers) and
+    `funded_by_policy` (only when eligible: funded even if the person was funded before). A funded place
+    must go before its holder becomes ineligible."""
     application = _application(store, actor, application_id)
     eligible = attributes.get("eligible_for_funding")
     reason = attributes.get("ineligible_for_funding_reason")
     targeted = attributes.get("targeted_delivery_funding_eligibility", False)
+    policy = attributes.get("funded_by_policy", False)
     errors = Errors()
+    if not isinstance(policy, bool) or (policy and eligible is not True):
+        errors.add("funded_by_policy", "`funded_by_policy` is true or false, and true only when eligible.")
     if not isinstance(eligible, bool):
         errors.add("eligible_for_funding", "Give `eligible_for_funding`: true or false.")
     if reason is not None and (eligible is not False or reason not in INELIGIBLE_REASONS):
@@ -125,9 +130,41 @@ def set_funding_eligibility(
     if eligible is False and application.funded_place is True:
         errors.add("funded_place", "The application holds a funded place: change it before the verdict.")
     errors.raise_any()
-    assert isinstance(eligible, bool) and isinstance(targeted, bool)
-    application.eligible_for_funding = eligible
+    assert isinstance(eligible, bool) and isinstance(targeted, bool) and isinstance(policy, bool)
+    application.eligible_for_funding, application.funded_by_policy = eligible, policy
     application.ineligible_for_funding_reason = reason if isinstance(reason, str) else None
     application.targeted_delivery_funding_eligibility = targeted
     touch(actor.now_for(application.lead_provider_id), application, store.users[application.user_id])
+    return application
+
+
+def record_trn_check(
+    store: Store, actor: EventActor, application_id: str, attributes: Mapping[str, object]
+) -> NPQApplication:
+    """The result of DfE's check of the applicant's TRN with the Teaching Record System: `verified` true
+    records the TRN (the one given, else the person's own) as verified, false as not. It is the person's:
+    every application of theirs shows it, with any provider."""
+    application = _application(store, actor, application_id)
+    user = store.users[application.user_id]
+    trn = attributes.get("teacher_reference_number")
+    verified = attributes.get("verified")
+    errors = Errors()
+    if trn is not None and not (isinstance(trn, str) and len(trn) == 7 and trn.isdigit()):
+        errors.add("teacher_reference_number", "`teacher_reference_number` must be 7 digits.")
+    if not isinstance(verified, bool):
+        errors.add("verified", "Give `verified`: true or false.")
+    if verified is True and trn is None and user.teacher_reference_number is None:
+        errors.add(
+            "teacher_reference_number",
+            "The person has no TRN: give the `teacher_reference_number` the check found.",
+        )
+    errors.raise_any()
+    assert isinstance(verified, bool)
+    now = actor.now_for(application.lead_provider_id)
+    if isinstance(trn, str) and trn != user.teacher_reference_number:
+        set_teacher_reference_number(store, user_id=user.id, trn=trn, now=now)
+    for held in store.applications_of(user.id):
+        held.teacher_reference_number_validated = verified
+        touch(now, held)
+    touch(now, user)
     return application

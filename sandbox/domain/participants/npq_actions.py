@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sandbox.domain import messages
 from sandbox.domain.applications.decisions import CAPPING, contract_data_issue, npq_contract
+from sandbox.domain.applications.npq_cohorts import cohort_of, latest_cohort_with
 from sandbox.domain.declarations.rules import has_course, resolve_target
 from sandbox.domain.declarations.states import BILLABLE_OR_CHANGEABLE
 from sandbox.domain.errors import Errors
@@ -25,7 +26,7 @@ from sandbox.domain.participants.training_status import (
 )
 from sandbox.domain.values import blank
 from sandbox.domain.world.entities import Declaration, LeadProvider, NPQProfile
-from sandbox.domain.world.reference import Schedule
+from sandbox.domain.world.reference import Schedule, cohort_key
 from sandbox.domain.world.stamps import touch, touch_profile
 from sandbox.store import Store
 
@@ -154,7 +155,11 @@ def change_schedule(
     capping: bool = CAPPING,
 ) -> npq.NPQParticipant:
     """Move one course to another schedule of its family, perhaps in another cohort (the application
-    follows; moving into a capped cohort resets `funded_place` to the application's eligibility)."""
+    follows; moving into a capped cohort resets `funded_place` to the application's eligibility).
+
+    These contracts name a cohort by its year only. Over a world of suffixed cohorts a year means what it
+    means to the NPQ service: the identifier's schedule in that year's latest intake that has it (2025 ->
+    2025b for npq-leadership-autumn, 2025a for npq-leadership-spring)."""
     target = resolve(store, provider, participant_id, course_identifier)
     errors, profile = target.errors, target.profile
     if blank(schedule_identifier):
@@ -165,24 +170,31 @@ def change_schedule(
     application = store.npq_applications[profile.id]
     course = profile.course_identifier
     year = requested_cohort(cohort, fallback=profile.cohort)
-    current_contract = npq_contract(store, provider.id, application.cohort, course)
+    current_contract = npq_contract(
+        store, provider.id, application.cohort, course, application.cohort_suffix
+    )
     if capping and not errors and current_contract is None:
         raise contract_data_issue()
-    target_contract = npq_contract(store, provider.id, year, course)
+    new = None
+    if isinstance(schedule_identifier, str) and year is not None:
+        found = latest_cohort_with(store.reference, schedule_identifier.strip(), year)
+        # The old service looked among every schedule: an ECF one is found, then refused for the course.
+        new = found[1] if found is not None else store.reference.schedule(schedule_identifier.strip(), year)
+    # Without an NPQ schedule to name the intake, any of the year's contracts will do (as before suffixes).
+    suffix = new.cohort_suffix if new is not None and new.type == "npq" else None
+    target_contract = npq_contract(store, provider.id, year, course, suffix)
     if not errors and target_contract is None:
         errors.add("cohort", NO_CONTRACT_FOR_COHORT)
     if profile.training_status == "withdrawn":
         errors.add("participant_id", messages.WITHDRAWN_PARTICIPANT)
-    new = None
-    if isinstance(schedule_identifier, str) and year is not None:
-        new = store.reference.schedule(schedule_identifier.strip(), year)
     if new is not None:
-        _check_schedule(store, profile, new, errors)
+        _check_schedule(store, profile, cohort_of(application), new, errors)
     if (
         capping
         and current_contract is not None
         and target_contract is not None
-        and current_contract.cohort != target_contract.cohort
+        and (current_contract.cohort, current_contract.cohort_suffix)
+        != (target_contract.cohort, target_contract.cohort_suffix)
         and current_contract.funding_cap > 0
         and target_contract.funding_cap <= 0
     ):
@@ -195,26 +207,28 @@ def change_schedule(
     assert new is not None
     profile.schedule_identifier, profile.cohort = new.identifier, new.cohort
     application.schedule_identifier = new.identifier
-    if application.cohort != new.cohort:
+    if (application.cohort, application.cohort_suffix) != (new.cohort, new.cohort_suffix):
         into_cap = target_contract is not None and target_contract.funding_cap > 0
         from_cap = current_contract is not None and current_contract.funding_cap > 0
         if capping and into_cap and not from_cap:
             application.funded_place = application.eligible_for_funding
-        application.cohort = new.cohort
+        application.cohort, application.cohort_suffix = new.cohort, new.cohort_suffix
         touch(now, application)
     touch_profile(store, profile, now)
     return npq.get_participant(store, provider, profile.user_id)
 
 
-def _check_schedule(store: Store, profile: NPQProfile, new: Schedule, errors: Errors) -> None:
+def _check_schedule(store: Store, profile: NPQProfile, current: str, new: Schedule, errors: Errors) -> None:
+    """`current` is the exact cohort the course is in now (`2025b`)."""
+    target = cohort_key(new.cohort, new.cohort_suffix)
     live = [d for d in _declarations(store, profile) if d.state in BILLABLE_OR_CHANGEABLE]
     # Every claim is looked at, so a missing milestone is a 404 even after another claim failed.
     fits = [fits_schedule(new, d) for d in live]
     if not all(fits):
         errors.add("schedule_identifier", messages.SCHEDULE_INVALIDATES_DECLARATIONS)
-    if (new.identifier, new.cohort) == (profile.schedule_identifier, profile.cohort):
+    if (new.identifier, target) == (profile.schedule_identifier, current):
         errors.add("schedule_identifier", messages.SCHEDULE_ALREADY_ON_PROFILE)
     if profile.course_identifier not in new.permitted_courses:
         errors.add("schedule_identifier", messages.SCHEDULE_INVALID_FOR_COURSE)
-    if live and new.cohort != profile.cohort:
+    if live and target != current:
         errors.add("cohort", messages.CANNOT_CHANGE_COHORT)

@@ -237,6 +237,8 @@ class NPQApplication(Recorded):
     # yes | no_but_i_plan_to_become_one | no_i_do_not_plan_to_be_a_SENCO (SENCO course applicants)
     works_as_senco: str | None = None
     senco_start_date: date | None = None
+    # DfE marked the place funded by policy: eligible for funding even if the person was funded before.
+    funded_by_policy: bool = False
 
 
 @direct_init
