@@ -27,6 +27,9 @@ from sandbox.domain.world.entities import (
 )
 from sandbox.store import Hidden, Store, creation_order, position, settle
 
+# An enrolment's `eligible_for_funding` from its profile's eligibility; any other value shows null.
+_FUNDED = {"eligible": True, "ineligible": False}
+
 
 @dataclass(frozen=True)
 class Enrolment:
@@ -64,7 +67,7 @@ class Enrolment:
 
     @property
     def eligible_for_funding(self) -> bool | None:
-        return {"eligible": True, "ineligible": False}.get(self.profile.eligibility)
+        return _FUNDED.get(self.profile.eligibility)
 
     @property
     def mentor_ineligible_for_funding_reason(self) -> str | None:
@@ -89,7 +92,13 @@ class Participant:
 
     @property
     def updated_at(self) -> datetime:
-        return max([self.user.updated_at] + [e.updated_at for e in self.enrolments])
+        # Read for every item shown: a plain loop, without building a list of every stamp first.
+        latest = self.user.updated_at
+        for enrolment in self.enrolments:
+            stamp = enrolment.updated_at
+            if stamp > latest:
+                latest = stamp
+        return latest
 
 
 @dataclass(frozen=True)
