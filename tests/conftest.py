@@ -34,6 +34,14 @@ def state() -> SandboxState:
     return make_state()
 
 
+@pytest.fixture(scope="module")
+def restores_world(state: SandboxState):
+    """For a module whose tests write to the session's world: the world back to its seed afterwards,
+    so that a later module (the determinism tests, say) reads the seeded world whatever the order."""
+    yield state
+    state.reset()
+
+
 @pytest.fixture(scope="session")
 def app(state: SandboxState):
     return create_app(state=state)

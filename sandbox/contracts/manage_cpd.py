@@ -135,12 +135,20 @@ UPDATED_SINCE = Filter("updated_since", "updated_since", "since")
 TRAINING_STATUS = Filter("training_status", "training_status", "training_status")
 FROM_PARTICIPANT = Filter("from_participant_id", "from_participant_id", "one")
 
+# RECT's reasons the Manage-CPD service never records (rect.md §4.4): the school going school-led is
+# what `school-left-fip` meant; a change of lead provider has no reason of its own here, so `other`.
+RECT_WITHDRAWAL_REASON_WORDS = (
+    ("switched-to-school-led", "school-left-fip"),
+    ("changed-lead-provider", "other"),
+)
+
 ECF_PARTICIPANTS_V1_V2 = ECFParticipants(
     listing=Listing(filters=(COHORTS, UPDATED_SINCE)),
     unit="enrolment",
     fields=ECF_ROW_FIELDS,
     enrolment_fields=(),
     csv_columns=ECF_CSV_COLUMNS,
+    withdrawal_reason_words=RECT_WITHDRAWAL_REASON_WORDS,
 )
 ECF_PARTICIPANTS_V3 = ECFParticipants(
     # v3 keeps its created_at order under `updated_since`; v1/v2 then order by updated_at.
@@ -158,6 +166,7 @@ ECF_PARTICIPANTS_V3 = ECFParticipants(
     ),
     enrolment_fields=ECF_V3_ENROLMENT_FIELDS,
     csv_columns=None,
+    withdrawal_reason_words=RECT_WITHDRAWAL_REASON_WORDS,
 )
 
 # -- declarations -------------------------------------------------------------------------------

@@ -74,16 +74,31 @@ def _per_shape(build: Callable[[ECFParticipants], Any]) -> Callable[[ECFParticip
     return cached
 
 
+def _enrolment_table(shape: ECFParticipants) -> dict[str, Field]:
+    """What an enrolment may show in this contract: its withdrawal reasons in the contract's words."""
+    words = dict(shape.withdrawal_reason_words)
+    if not words:
+        return ENROLMENT_FIELDS
+
+    def withdrawal(state: Any) -> dict[str, Any] | None:
+        shown = profile_state(state)
+        if shown is not None:
+            shown["reason"] = words.get(shown["reason"], shown["reason"])
+        return shown
+
+    return {**ENROLMENT_FIELDS, "withdrawal": Field("withdrawal", withdrawal)}
+
+
 @_per_shape
 def _rows(shape: ECFParticipants) -> Callable[[Enrolment], dict[str, Any]]:
     """A flat row (v1/v2) or a CSV row of this contract."""
-    return compile_fields(ENROLMENT_FIELDS, shape.fields)
+    return compile_fields(_enrolment_table(shape), shape.fields)
 
 
 @_per_shape
 def _enrolments(shape: ECFParticipants) -> Callable[[Enrolment], dict[str, Any]]:
     """A nested enrolment of this contract, its `participant_status` read as the contract reads it."""
-    table = ENROLMENT_FIELDS
+    table = _enrolment_table(shape)
     if shape.participant_status_of == "training_period":
         table = {**table, "participant_status": Field("period_status")}
     return compile_fields(table, shape.enrolment_fields)

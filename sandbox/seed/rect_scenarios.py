@@ -21,7 +21,7 @@ from sandbox.domain.world.registration import (
     set_working_pattern,
 )
 from sandbox.seed.context import SeedContext, at
-from sandbox.seed.ecf import Enrolled, Roster, enrol
+from sandbox.seed.ecf import Enrolled, Roster, declare, enrol
 from sandbox.seed.organisations import Layout, SchoolPlan, new_school, partner
 from sandbox.seed.rect_world import join_rect_year, school_led
 
@@ -194,6 +194,30 @@ def _status_2024(state: str, reason: str) -> Callable[..., None]:
     return build
 
 
+def _declared(year: int, role: str, dated: tuple[tuple[str, date], ...]) -> Callable[..., None]:
+    """A participant of `year` on the standard September schedule with these declarations, each on its
+    date, in whatever state the statement calendar gives it at the world instant."""
+
+    def build(
+        ctx: SeedContext, layout: Layout, roster: Roster, me: LeadProvider, _o: LeadProvider, key: str
+    ) -> None:
+        plan = layout.schools_of(me.id, year)[0]
+        when = ctx.moment(at(date(year, 7, 1)), at(date(year, 8, 20)))
+        who = enrol(
+            ctx,
+            roster,
+            plan.partnerships[year],
+            role,
+            registered_at=when,
+            user=_person(ctx, key, when),
+            start_date=date(year, 9, 4),
+        )
+        dates = {kind: at(day, 10) for kind, day in dated}
+        declare(ctx, roster, who, types=tuple(dates), dates=dates)
+
+    return build
+
+
 SHAPES: tuple[Shape, ...] = (
     Shape(
         10, "2025 partnership with ECTs and a mentor training now, no declarations yet", _training_now(2025)
@@ -226,10 +250,34 @@ SHAPES: tuple[Shape, ...] = (
 )
 
 
+# rect.md §7.2's declaration sequences, as far as the world instant (15 November 2024) allows: the
+# 2024 statements are not yet paid then, the 2023 ones are; a 2025 declaration would post-date it.
+DECLARATION_SHAPES: tuple[Shape, ...] = (
+    Shape(
+        30,
+        "2024 ECT with `started` only (eligible); `retained-1` opens 1 January 2025",
+        _declared(2024, "ect", (("started", date(2024, 9, 16)),)),
+    ),
+    Shape(
+        31,
+        "2024 mentor with `started` only (eligible)",
+        _declared(2024, "mentor", (("started", date(2024, 9, 16)),)),
+    ),
+    Shape(
+        32,
+        "2023 ECT with `started` and `retained-1`, both paid: voiding one claws it back",
+        _declared(2023, "ect", (("started", date(2023, 9, 18)), ("retained-1", date(2024, 1, 15)))),
+    ),
+)
+
+
 def seed_rect_scenarios(ctx: SeedContext, layout: Layout, roster: Roster) -> None:
-    for index, provider in enumerate(layout.ecf):
-        other = layout.ecf[(index + 1) % len(layout.ecf)]
-        for shape in SHAPES:
-            key_of = urn if shape.code < 20 else trn
-            for number in range(1, PER_SHAPE + 1):
-                shape.build(ctx, layout, roster, provider, other, key_of(index, shape.code, number))
+    # The declaration shapes come after every other shape of every provider, so that adding them moved
+    # no id drawn before them.
+    for shapes in (SHAPES, DECLARATION_SHAPES):
+        for index, provider in enumerate(layout.ecf):
+            other = layout.ecf[(index + 1) % len(layout.ecf)]
+            for shape in shapes:
+                key_of = urn if shape.code < 20 else trn
+                for number in range(1, PER_SHAPE + 1):
+                    shape.build(ctx, layout, roster, provider, other, key_of(index, shape.code, number))

@@ -120,7 +120,10 @@ def read(api: TestClient, provider: LeadProvider, version: str, path: str, **par
 
 def rows(api: TestClient, provider: LeadProvider, version: str, user_id: str, **params: str) -> list[dict]:
     """The provider's participant list items for one person (v1/v2: one per training record)."""
-    data = read(api, provider, version, "/participants/ecf", **params).json()["data"]
+    # One page of every participant: the person may come after the default page's hundred.
+    data = read(api, provider, version, "/participants/ecf", **{"page[per_page]": "3000", **params}).json()[
+        "data"
+    ]
     return [item["attributes"] for item in data if item["id"] == user_id]
 
 

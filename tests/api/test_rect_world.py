@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.seed.rect_scenarios import SHAPES, trn, urn
+from sandbox.seed.rect_scenarios import DECLARATION_SHAPES, SHAPES, trn, urn
 from tests.conftest import bearer
 from tests.support.openapi import validate_exchange
 
 BASE = "/rect/api/v3"
+# One test voids a seeded declaration of the session's world.
+pytestmark = pytest.mark.usefixtures("restores_world")
 
 
 def rect(client, provider, path: str, **params) -> dict:
@@ -56,10 +58,10 @@ def test_every_scenario_is_findable_by_its_urn_or_trn(client, providers):
     for index, provider in enumerate(ecf_providers(providers)):
         trns = {
             p["attributes"]["teacher_reference_number"]
-            for year in (2024, 2025, 2026)
+            for year in (2023, 2024, 2025, 2026)
             for p in people(client, provider, year)
         }
-        for shape in SHAPES:
+        for shape in SHAPES + DECLARATION_SHAPES:
             for number in (1, 2, 3):
                 if shape.code >= 20:
                     assert trn(index, shape.code, number) in trns, (provider.name, shape.title)
@@ -142,3 +144,48 @@ def test_ects_have_working_patterns_and_induction_starts_and_mentors_none(client
     assert {e["working_pattern"] for e in ects} >= {"full_time", "part_time"}
     assert sum(e["overall_induction_start_date"] is not None for e in ects) > len(ects) / 2
     assert all(e["working_pattern"] is None and e["overall_induction_start_date"] is None for e in mentors)
+
+
+# code -> the participant's year and its declarations through RECT, (type, state, date) in date order
+DECLARED = {
+    30: (2024, [("started", "eligible", "2024-09-16T10:00:00Z")]),
+    31: (2024, [("started", "eligible", "2024-09-16T10:00:00Z")]),
+    32: (2023, [("started", "paid", "2023-09-18T10:00:00Z"), ("retained-1", "paid", "2024-01-15T10:00:00Z")]),
+}
+
+
+def test_declaration_sequences_show_through_rect_and_a_paid_one_is_clawed_back(client, providers):
+    assert {s.code for s in DECLARATION_SHAPES} == set(DECLARED)
+    for index, provider in enumerate(ecf_providers(providers)):
+        for code, (year, expected) in DECLARED.items():
+            wanted = trn(index, code, 1)
+            (person,) = [
+                p
+                for p in people(client, provider, year)
+                if p["attributes"]["teacher_reference_number"] == wanted
+            ]
+            listed = rect(
+                client, provider, "/participant-declarations", **{"filter[participant_id]": person["id"]}
+            )
+            shown = sorted(
+                (
+                    d["attributes"]["declaration_type"],
+                    d["attributes"]["state"],
+                    d["attributes"]["declaration_date"],
+                )
+                for d in listed["data"]
+            )
+            assert shown == sorted(expected), (provider.name, code)
+    # Voiding a paid declaration of the first provider's shape 32 through RECT claws it back.
+    first = ecf_providers(providers)[0]
+    (person,) = [
+        p for p in people(client, first, 2023) if p["attributes"]["teacher_reference_number"] == trn(0, 32, 3)
+    ]
+    listed = rect(client, first, "/participant-declarations", **{"filter[participant_id]": person["id"]})[
+        "data"
+    ]
+    started = next(d for d in listed if d["attributes"]["declaration_type"] == "started")
+    voided = client.put(f"{BASE}/participant-declarations/{started['id']}/void", headers=bearer(first))
+    validate_exchange("rect", voided)
+    assert voided.status_code == 200, voided.text
+    assert voided.json()["data"]["attributes"]["state"] == "awaiting-clawback"

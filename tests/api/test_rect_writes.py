@@ -3,9 +3,14 @@ titles), void titles, and X-With-Server-Date read as London time."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.api.test_rect_reads import BASE, MEDIA, every_page
 from tests.conftest import bearer
 from tests.support.openapi import validate_exchange
+
+# These tests void a declaration of the session's world.
+pytestmark = pytest.mark.usefixtures("restores_world")
 
 
 def post_declaration(client, provider, headers=None, **attributes):

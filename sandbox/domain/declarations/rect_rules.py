@@ -20,7 +20,7 @@ from sandbox.domain.finance.ledger import record_declaration
 from sandbox.domain.finance.statements import next_output_statement
 from sandbox.domain.messages import COURSE_NOT_RECOGNISED, PARTICIPANT_NOT_RECOGNISED
 from sandbox.domain.participants.training_periods import end_at_completion
-from sandbox.domain.participants.visibility import latest_record, latest_state_by
+from sandbox.domain.participants.visibility import OpenPartnerships, latest_record, latest_state_by
 from sandbox.domain.values import blank
 from sandbox.domain.world.entities import Declaration, ECFProfile, InductionRecord, LeadProvider, User
 from sandbox.domain.world.reference import ContractPeriod, Milestone, Schedule, milestone_window_check
@@ -122,10 +122,6 @@ class TrainingPeriod:
         return latest.created_at if latest is not None and latest.state == "withdrawn" else None
 
 
-def _provider_partnerships(store: Store, provider: LeadProvider) -> set[str]:
-    return {p.id for p in store.partnerships.values() if p.lead_provider_id == provider.id}
-
-
 def training_period(
     store: Store, provider: LeadProvider, user: User | None, role: str | None
 ) -> TrainingPeriod | None:
@@ -134,7 +130,7 @@ def training_period(
     profile = next((p for p in store.ecf_profiles_of(user.id) if p.participant_type == role), None)
     if profile is None:
         return None
-    record = latest_record(store, profile, _provider_partnerships(store, provider))
+    record = latest_record(store, profile, OpenPartnerships(store, provider, challenged_too=True))
     if record is None:
         return None
     schedule = store.reference.schedule(record.schedule_identifier, record.cohort)
@@ -144,7 +140,7 @@ def training_period(
 def registered_with(store: Store, provider: LeadProvider, user: User | None) -> bool:
     if user is None:
         return False
-    mine = _provider_partnerships(store, provider)
+    mine = OpenPartnerships(store, provider, challenged_too=True)
     return any(
         r.partnership_id in mine for p in store.ecf_profiles_of(user.id) for r in store.records_of(p.id)
     )

@@ -23,6 +23,7 @@ from sandbox.domain.participants.training_status import (
     check_transition,
 )
 from sandbox.domain.participants.visibility import (
+    OpenPartnerships,
     latest_record,
     open_partnership_ids,
     provider_has_record_on_schedule,
@@ -48,8 +49,7 @@ class Resolution:
 
 def provider_record(store: Store, provider: LeadProvider, profile: ECFProfile) -> InductionRecord | None:
     """The provider's latest record for the profile, old and challenged partnerships included."""
-    mine = {p.id for p in store.partnerships_of(provider.id)}
-    return latest_record(store, profile, mine)
+    return latest_record(store, profile, OpenPartnerships(store, provider, challenged_too=True))
 
 
 def resolve(

@@ -27,17 +27,18 @@ def open_partnership_ids(store: Store, provider: LeadProvider) -> set[str]:
 
 class OpenPartnerships:
     """`open_partnership_ids` as a membership test, asked one record's partnership at a time: a read
-    then costs what it returns, not the provider's number of schools."""
+    then costs what it returns, not the provider's number of schools. With `challenged_too`, every
+    partnership of the provider (what actions and declarations look under)."""
 
-    def __init__(self, store: Store, provider: LeadProvider) -> None:
-        self.store, self.provider_id = store, provider.id
+    def __init__(self, store: Store, provider: LeadProvider, challenged_too: bool = False) -> None:
+        self.store, self.provider_id, self.challenged_too = store, provider.id, challenged_too
 
     def __contains__(self, partnership_id: object) -> bool:
         partnership = self.store.partnerships.get(partnership_id)
         return (
             partnership is not None
             and partnership.lead_provider_id == self.provider_id
-            and not partnership.challenged
+            and (self.challenged_too or not partnership.challenged)
         )
 
 
