@@ -12,7 +12,7 @@ import bisect
 import heapq
 import random
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -87,13 +87,15 @@ class Store:
     school_ids_by_urn: dict[str, str] = _recorded()
     users_by_trn: dict[str, tuple[str, ...]] = _recorded()
     providers_by_token: dict[str, str] = _recorded()
-    # Ordered indexes: tuples of `Entry` sorted as the lists read them (creation stamp, then creation
+    # Ordered indexes: sequences of `Entry` sorted as the lists read them (creation stamp, then creation
     # order). Each is a superset of what a provider may see, so reads filter and never miss a record.
-    ecf_users_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
-    npq_users_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
-    applications_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
+    # Sealed as tuples; a key's first insert after the seal or a checkpoint copies it to a list that
+    # later inserts change in place (see `_enter`).
+    ecf_users_by_provider: dict[str, Sequence[Entry]] = _recorded()
+    npq_users_by_provider: dict[str, Sequence[Entry]] = _recorded()
+    applications_by_provider: dict[str, Sequence[Entry]] = _recorded()
     # A provider's own declarations and those on profiles it has (or had) a record on.
-    declarations_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
+    declarations_by_provider: dict[str, Sequence[Entry]] = _recorded()
     # Since the seal: ids of records whose `updated_at` moved or that joined an ordered index (polls read
     # them besides the seal-time ordering by stamp), and the entries of users whose ECF records changed
     # (reads re-check them besides what they derived from the world once).
@@ -114,6 +116,9 @@ class Store:
         self._building: dict[tuple[str, str], set[str]] | None = {}
         # Derived from the world once per reset (see `derived`); a reset or a partnership change drops them.
         self._derived: dict[Any, Any] = {}
+        # The ordered-index lists made since the last seal, checkpoint or reset: no undo record holds
+        # them, so an insert may change them in place. Any other value is copied before it changes.
+        self._owned: dict[tuple[str, str], list[Entry]] = {}
         self.changes.on_field = self._changing
         self.changes.on_removal = self._removing
 
@@ -132,6 +137,7 @@ class Store:
                     index[key] = _sorted_in_steps(entries)
         self._building = None
         self._derived.clear()
+        self._owned.clear()
         self._seeded_rng = self._base_rng = self.rng.getstate()
         self.changes.active = True
 
@@ -139,6 +145,7 @@ class Store:
         """Every record, index and id source as they were sealed; returns how many slots changed."""
         restored = self.changes.undo_all()
         self._derived.clear()
+        self._owned.clear()
         self._base_rng = self._seeded_rng
         self.rng.setstate(self._seeded_rng)
         return restored
@@ -147,11 +154,13 @@ class Store:
         """Every record, index and id source as at the last checkpoint (the seed if none)."""
         restored = self.changes.undo_live()
         self._derived.clear()
+        self._owned.clear()
         self.rng.setstate(self._base_rng)
         return restored
 
     def checkpoint(self) -> None:
         self.changes.checkpoint()
+        self._owned.clear()  # the lists as they are now are what `back_to_checkpoint` restores
         self._base_rng = self.rng.getstate()
 
     def new_id(self) -> str:
@@ -375,10 +384,11 @@ class Store:
         at = bisect.bisect_left(entries, entry)
         if at < len(entries) and entries[at] == entry:
             return
-        if isinstance(entries, list):
-            entries = tuple(sorted(entries))
-            at = bisect.bisect_left(entries, entry)
-        index[key] = (*entries[:at], entry, *entries[at:])
+        if self._owned.get((name, key)) is not entries:
+            # An undo record may hold this one: change a copy (once per key until the next checkpoint).
+            entries = self._owned[name, key] = list(entries)
+        entries.insert(at, entry)
+        index[key] = entries  # recorded (the first time) and counted as a change, for readers' caches
         # New to this index since the seal: polls and derived reads must see it.
         self._restamp(record)
         if isinstance(record, User):
@@ -439,10 +449,11 @@ class Store:
         school_id = self.school_ids_by_urn.get(urn)
         return self.schools.get(school_id) if school_id else None
 
-    def ordered(self, name: str, key: str) -> tuple[Entry, ...]:
-        """One ordered index's entries, oldest first (sorted here only before the seal)."""
+    def ordered(self, name: str, key: str) -> Sequence[Entry]:
+        """One ordered index's entries, oldest first (sorted here only before the seal). Read it under
+        the store's lock: a later insert may change it in place."""
         entries = getattr(self, name).get(key, ())
-        return tuple(sorted(entries)) if isinstance(entries, list) else entries
+        return tuple(sorted(entries)) if self._building is not None else entries
 
     def users_in(self, entries: Iterable[Entry]) -> Iterator[User]:
         """The users still in the world among `entries` (a merged user is gone, its entry stays)."""
@@ -455,7 +466,7 @@ class Store:
 Entry = tuple  # (created_at, creation serial, id): the order lists read records in
 
 
-def contains(entries: tuple[Entry, ...], entry: Entry) -> bool:
+def contains(entries: Sequence[Entry], entry: Entry) -> bool:
     at = bisect.bisect_left(entries, entry)
     return at < len(entries) and entries[at] == entry
 
@@ -491,17 +502,26 @@ def settle(known: list[Entry], changed: Iterable[Entry], hidden: Callable[[Entry
     return Hidden(known, sorted(unhidden), sorted(added))
 
 
-def position(entries: tuple[Entry, ...], hidden: Hidden, start: int) -> int:
-    """Where the `start`-th entry (from 0) not hidden sits in `entries`: a binary search over the
-    entries, each step counting the hidden ones up to it by binary searches (O(log² n))."""
+def position(entries: Sequence[Entry], hidden: Hidden, start: int, extra: Hidden | None = None) -> int:
+    """Where the `start`-th counted unit (from 0) sits in `entries`: a binary search over the entries,
+    each step counting the units up to it by binary searches (O(log² n)). An entry counts once, none
+    if `hidden`, and once more for each time it is in `extra` (a participant listed in several rows)."""
     low, high = 0, len(entries)
     while low < high:
         middle = (low + high) // 2
-        if middle + 1 - hidden.up_to(entries[middle]) > start:
+        if counted(entries, hidden, middle + 1, extra) > start:
             high = middle
         else:
             low = middle + 1
     return low
+
+
+def counted(entries: Sequence[Entry], hidden: Hidden, end: int, extra: Hidden | None = None) -> int:
+    """How many units `entries[:end]` counts (see `position`)."""
+    if end == 0:
+        return 0
+    last = entries[end - 1]
+    return end - hidden.up_to(last) + (extra.up_to(last) if extra is not None else 0)
 
 
 _SETS = ("provider_relationships", "npq_contracts", "npq_delivery_partnerships", "expressions_of_interest")

@@ -116,6 +116,7 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
             "RECT declarations late page": last_page("/rect/api/v3/participant-declarations"),
             "late page": last_page("/api/v3/participants/ecf"),
             "RECT late page": last_page("/rect/api/v3/participants"),
+            "v1 late page": last_page("/api/v1/participants/ecf"),
             "list page": lambda: api.get(
                 "/api/v3/participants/ecf", params={"page[per_page]": "10"}, headers=headers
             ),
@@ -172,6 +173,7 @@ def touches() -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
         "RECT declarations late page",
         "late page",
         "RECT late page",
+        "v1 late page",
         "transfers",
         "RECT transfers",
         "unfunded mentors",

@@ -4,6 +4,7 @@ reads derive once per reset and then patch with what changed answers as if deriv
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from sandbox.domain.declarations.reads import (
     iter_declarations,
 )
 from sandbox.domain.listing import Since
-from sandbox.domain.participants.ecf import ParticipantFilter, iter_participants
+from sandbox.domain.participants.ecf import ParticipantFilter, iter_participants, iter_rows
 from sandbox.domain.participants.transfers import list_transfers
 from sandbox.domain.participants.unfunded_mentors import list_unfunded_mentors
 from sandbox.domain.participants.visibility import OpenPartnerships, latest_record
@@ -47,6 +48,16 @@ def _pages_agree(store) -> None:
             page = iter_participants(store, provider, ParticipantFilter(), TEST_NOW, skip=start)
             found = [p.user.id for _, p in zip(range(PER_PAGE), page, strict=False)]
             assert found == _scan_page(store, provider, start), (provider.name, start)
+
+
+def _row_pages_agree(store) -> None:
+    """The v1/v2 pages (one row per enrolment, a participant with two may straddle two pages)."""
+    for provider in (p for p in store.lead_providers.values() if p.has_ecf):
+        every = [(e.user.id, e.profile.id) for e in iter_rows(store, provider, ParticipantFilter(), TEST_NOW)]
+        for start in range(0, len(every) + PER_PAGE, PER_PAGE):
+            page = iter_rows(store, provider, ParticipantFilter(), TEST_NOW, skip=start)
+            found = [(e.user.id, e.profile.id) for _, e in zip(range(PER_PAGE), page, strict=False)]
+            assert found == every[start : start + PER_PAGE], (provider.name, start)
 
 
 def _declaration_pages_agree(store) -> None:
@@ -106,6 +117,7 @@ def _agree(store) -> None:
 
 def _checks_agree(store) -> None:
     _pages_agree(store)
+    _row_pages_agree(store)
     _declaration_pages_agree(store)
     _polls_agree(store)
 
@@ -172,6 +184,9 @@ def test_late_pages_and_polls_agree_with_a_scan_after_writes_and_resets(state) -
     store = state.store
     _agree(store)
     _write(store)
+    provider = next(p for p in store.lead_providers.values() if p.has_ecf)
+    rows = [e.user.id for e in iter_rows(store, provider, ParticipantFilter(), TEST_NOW)]
+    assert len(rows) > len(set(rows)), "the merged participant has two rows"
     _agree(store)
     _challenge(store)
     _agree(store)
@@ -182,3 +197,34 @@ def test_late_pages_and_polls_agree_with_a_scan_after_writes_and_resets(state) -
     _agree(store)
     store.back_to_seed()
     _agree(store)
+
+
+def _indexes(store) -> dict:
+    return {
+        name: {key: tuple(entries) for key, entries in dict.items(getattr(store, name))}
+        for name in ("ecf_users_by_provider", "npq_users_by_provider", "declarations_by_provider")
+    }
+
+
+def _add_declaration_copy(store) -> None:
+    """A new declaration (a copy of an ECF one under a new id): it joins ordered indexes in place."""
+    original = next(d for d in store.declarations.values() if not d.is_npq)
+    store.add_declaration(dataclasses.replace(original, id=store.new_id()))
+
+
+def test_ordered_indexes_changed_in_place_come_back_on_resets() -> None:
+    store = make_state(participants=10).store
+    seeded = _indexes(store)
+    _add_declaration_copy(store)
+    _add_declaration_copy(store)  # the second insert changes the list the first one made
+    store.checkpoint()
+    kept = _indexes(store)
+    assert kept != seeded
+    _add_declaration_copy(store)  # after a checkpoint, the list the checkpoint holds is copied first
+    _write(store)
+    assert _indexes(store) != kept
+    store.back_to_checkpoint()
+    assert _indexes(store) == kept
+    _add_declaration_copy(store)
+    store.back_to_seed()
+    assert _indexes(store) == seeded

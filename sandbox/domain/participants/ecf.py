@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,7 @@ from sandbox.domain.world.entities import (
     School,
     User,
 )
-from sandbox.store import Hidden, Store, creation_order, position, settle
+from sandbox.store import Hidden, Store, counted, creation_order, position, settle
 
 
 @dataclass(frozen=True)
@@ -167,10 +168,12 @@ def iter_participants(
     now: datetime,
     sort: Sequence[SortKey] = (),
     skip: int = 0,
+    rows: bool = False,
 ) -> Iterator[Participant]:
     """`list_participants`, lazily: views are built only for the users a reader takes, after the
-    first `skip` participants, which cost a position lookup (no filter, oldest first) or a cheap
-    check each (otherwise), never a view.
+    first `skip` participants (or, with `rows`, the first `skip` rows: a participant whose first rows
+    fall among them comes with its remaining rows only). Skipped participants cost a position lookup
+    (no filter, oldest first) or a cheap check each (otherwise), never a view.
 
     The provider's users come from its index, oldest first (the default order, maintained). An
     `updated_since` poll reads only the users stamped since it; a sort orders only the provider's
@@ -181,8 +184,11 @@ def iter_participants(
     if flt.updated_since is not None:
         entries = store.stamped_since("ecf_users_by_provider", provider.id, flt.updated_since, strict=False)
     elif skip and default_order and flt == ParticipantFilter():
-        entries = index[position(index, hidden_users(store, provider), skip) :]
-        skip = 0
+        hidden = hidden_users(store, provider)
+        extra = extra_rows(store, provider) if rows else None
+        at = position(index, hidden, skip, extra)
+        entries = index[at:]
+        skip -= counted(index, hidden, at, extra)  # left: rows of the first participant on earlier pages
     users: Iterable[User] = store.users_in(entries)
     if flt.from_participant_id is not None:
         users = [u for u in users if _user_matches(u, flt)]
@@ -193,16 +199,35 @@ def iter_participants(
     partnership_ids = OpenPartnerships(store, provider)
     for user in users:
         if skip:
-            skip -= _shows_any(store, user, flt, partnership_ids)
-            continue
+            shown = _shown(store, user, flt, partnership_ids)
+            if not rows:
+                skip -= shown > 0
+                continue
+            if shown <= skip:
+                skip -= shown
+                continue
         enrolments = enrolments_of(store, provider, user, now, partnership_ids)
         matched = [e for e in enrolments if _matches(e, flt)]
         if matched:
-            yield Participant(user, enrolments, matched)
+            yield Participant(user, enrolments, matched[skip:] if skip else matched)
+            skip = 0
 
 
-def _shows_any(store: Store, user: User, flt: ParticipantFilter, partnership_ids: Container[str]) -> bool:
-    """Whether `user` would be listed under `flt`, without building the views."""
+def iter_rows(
+    store: Store,
+    provider: LeadProvider,
+    flt: ParticipantFilter,
+    now: datetime,
+    sort: Sequence[SortKey] = (),
+    skip: int = 0,
+) -> Iterator[Enrolment]:
+    """One item per enrolment the filter matched (the v1/v2 list), after the first `skip`."""
+    return (e for p in iter_participants(store, provider, flt, now, sort, skip, rows=True) for e in p.rows)
+
+
+def _shown(store: Store, user: User, flt: ParticipantFilter, partnership_ids: Container[str]) -> int:
+    """How many of `user`'s enrolments `flt` matches (its rows), without building the views."""
+    count = 0
     for profile in store.ecf_profiles_of(user.id):
         record = latest_record(store, profile, partnership_ids)
         if record is None:
@@ -211,8 +236,8 @@ def _shows_any(store: Store, user: User, flt: ParticipantFilter, partnership_ids
             continue
         if flt.training_status is not None and record.training_status != flt.training_status:
             continue
-        return True
-    return False
+        count += 1
+    return count
 
 
 def hidden_users(store: Store, provider: LeadProvider) -> Hidden:
@@ -224,10 +249,30 @@ def hidden_users(store: Store, provider: LeadProvider) -> Hidden:
 
     def hidden(entry: tuple) -> bool:
         user = store.users.get(entry[2])
-        return user is None or not _shows_any(store, user, ParticipantFilter(), partnership_ids)
+        return user is None or not _shown(store, user, ParticipantFilter(), partnership_ids)
 
     known = store.derived(("ecf hidden", provider.id), lambda: [e for e in index if hidden(e)])
     return settle(known, store.unsettled_in("ecf_users_by_provider", provider.id), hidden)
+
+
+def extra_rows(store: Store, provider: LeadProvider) -> Hidden:
+    """The entries of the provider's ECF index listed in more than one row (a participant with an ECT
+    and a mentor enrolment it can see), once per row beyond the first: found once per reset, then
+    re-checking only the users whose records changed since the seal."""
+    index = store.ordered("ecf_users_by_provider", provider.id)
+    partnership_ids = OpenPartnerships(store, provider)
+
+    def beyond_first(entry: tuple) -> int:
+        user = store.users.get(entry[2])
+        return 0 if user is None else max(0, _shown(store, user, ParticipantFilter(), partnership_ids) - 1)
+
+    known = store.derived(
+        ("ecf extra rows", provider.id), lambda: [e for e in index for _ in range(beyond_first(e))]
+    )
+    changed = set(store.unsettled_in("ecf_users_by_provider", provider.id))
+    was = [e for e in changed for _ in range(bisect.bisect_right(known, e) - bisect.bisect_left(known, e))]
+    now = [e for e in changed for _ in range(beyond_first(e))]
+    return Hidden(known, sorted(was), sorted(now))
 
 
 def get_participant(store: Store, provider: LeadProvider, user_id: str, now: datetime) -> Participant:
