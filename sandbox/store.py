@@ -467,6 +467,7 @@ Entry = tuple  # (created_at, creation serial, id): the order lists read records
 
 
 def contains(entries: Sequence[Entry], entry: Entry) -> bool:
+    """Whether sorted `entries` hold `entry` (a binary search)."""
     at = bisect.bisect_left(entries, entry)
     return at < len(entries) and entries[at] == entry
 
@@ -479,6 +480,11 @@ class Hidden:
     known: list[Entry]
     unhidden: list[Entry]
     added: list[Entry]
+
+    def __contains__(self, entry: Entry) -> bool:
+        if contains(self.known, entry):
+            return not contains(self.unhidden, entry)
+        return contains(self.added, entry)
 
     def up_to(self, entry: Entry) -> int:
         """How many hidden entries sort at or before `entry`."""

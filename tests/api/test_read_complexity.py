@@ -90,10 +90,11 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
         def get(path: str, **params: str) -> Any:
             return lambda: api.get(path, params=params, headers=headers)
 
-        def last_page(path: str) -> Any:
+        def last_page(path: str, **params: str) -> Any:
             """The list's last full page of 10: about 10 times further on in the larger world."""
-            total = len(api.get(path, params={"page[per_page]": "3000"}, headers=headers).json()["data"])
-            return get(path, **{"page[per_page]": "10", "page[page]": str(total // 10)})
+            every = api.get(path, params={**params, "page[per_page]": "3000"}, headers=headers)
+            total = len(every.json()["data"])
+            return get(path, **params, **{"page[per_page]": "10", "page[page]": str(total // 10)})
 
         since = {"filter[updated_since]": POLL_SINCE}
         polls = {
@@ -117,6 +118,8 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
             "late page": last_page("/api/v3/participants/ecf"),
             "RECT late page": last_page("/rect/api/v3/participants"),
             "v1 late page": last_page("/api/v1/participants/ecf"),
+            "filtered late page": last_page("/api/v3/participants/ecf", **in_2024),
+            "v1 filtered late page": last_page("/api/v1/participants/ecf", **{"filter[cohort]": "2023,2024"}),
             "list page": lambda: api.get(
                 "/api/v3/participants/ecf", params={"page[per_page]": "10"}, headers=headers
             ),
@@ -174,6 +177,8 @@ def touches() -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
         "late page",
         "RECT late page",
         "v1 late page",
+        "filtered late page",
+        "v1 filtered late page",
         "transfers",
         "RECT transfers",
         "unfunded mentors",
