@@ -358,6 +358,44 @@ class Store:
         found.sort()
         return found
 
+    def polled(
+        self,
+        name: str,
+        key: str,
+        since: Any,
+        stamp: Callable[[Entry], datetime | None],
+        sources: Callable[[Entry], Iterable[str]],
+        reached: Callable[[str], Iterable[Entry]],
+    ) -> list[Entry]:
+        """`stamped_since` for an index whose entry's stamp is the latest of several records' stamps:
+        the entries under `key` that `since` (a `listing.Since`) may admit, in the index's order.
+        `stamp(entry)` is that latest stamp, or at least it (None: the record is gone; the reader checks
+        the exact one); `sources(entry)` the ids of the records it reads; `reached(id)` the entries whose
+        stamp a restamp of record `id` may move. Costs what it returns plus the records restamped since
+        the seal, from an ordering by stamp made once per reset."""
+        index = self.ordered(name, key)
+        restamped = self.restamped
+
+        def settled(entry: Entry) -> bool:
+            return not any(source in restamped for source in sources(entry))
+
+        def by_stamp() -> tuple[list[datetime], list[Entry]]:
+            pairs = sorted(
+                (at, entry) for entry in index if settled(entry) and (at := stamp(entry)) is not None
+            )
+            return [pair[0] for pair in pairs], [pair[1] for pair in pairs]
+
+        stamps, entries = self.derived(("stamps of several", name, key), by_stamp)
+        start = (bisect.bisect_right if since.strict else bisect.bisect_left)(stamps, since.at)
+        found = {entry for entry in entries[start:] if settled(entry)}
+        for record_id in restamped:
+            for entry in reached(record_id):
+                if entry not in found and contains(index, entry):
+                    at = stamp(entry)
+                    if at is not None and since.admits(at):
+                        found.add(entry)
+        return sorted(found)
+
     def unsettled_in(self, name: str, key: str) -> list[Entry]:
         """The users unsettled since the seal that are in ordered index `name` under `key`."""
         index = self.ordered(name, key)

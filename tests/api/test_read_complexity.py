@@ -103,6 +103,9 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
             "RECT participants poll": get("/rect/api/v3/participants", **since),
             "declarations poll": get("/api/v3/participant-declarations", **since),
             "NPQ-service declarations poll": get("/npq/api/v3/participant-declarations", **since),
+            "NPQ applications poll": get("/api/v3/npq-applications", **since),
+            "NPQ participants poll": get("/api/v3/participants/npq", **since),
+            "NPQ-service applications poll": get("/npq/api/v3/npq-applications", **since),
         }
         requests = {
             **polls,
@@ -188,6 +191,9 @@ def touches() -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
         "RECT participants poll",
         "declarations poll",
         "NPQ-service declarations poll",
+        "NPQ applications poll",
+        "NPQ participants poll",
+        "NPQ-service applications poll",
         "list page",
         "single read",
         "declarations page",

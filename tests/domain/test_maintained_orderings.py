@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from sandbox.domain.applications.reads import ApplicationFilter, application_updated_at, iter_applications
 from sandbox.domain.declarations.reads import (
     EVERY_DECLARATION,
     NPQ_SERVICE_DECLARATIONS,
@@ -18,9 +19,12 @@ from sandbox.domain.declarations.reads import (
 )
 from sandbox.domain.listing import Since
 from sandbox.domain.participants.ecf import ParticipantFilter, iter_participants, iter_rows
+from sandbox.domain.participants.npq import NPQParticipantFilter
+from sandbox.domain.participants.npq import iter_participants as iter_npq_participants
 from sandbox.domain.participants.transfers import list_transfers
 from sandbox.domain.participants.unfunded_mentors import list_unfunded_mentors
 from sandbox.domain.participants.visibility import OpenPartnerships, latest_record
+from sandbox.domain.world import npq_registration as npq_reg
 from sandbox.domain.world import registration as reg
 from sandbox.domain.world.stamps import touch
 from tests.conftest import TEST_NOW, make_state
@@ -95,6 +99,26 @@ def _polls_agree(store) -> None:
                 assert [d.id for d in polled] == [d.id for d in every if since.admits(d.updated_at)]
 
 
+def _npq_polls_agree(store) -> None:
+    """NPQ polls read from the ordering by stamp (an item's stamp is the latest of several records')
+    answer as the whole list read and then filtered by stamp."""
+    for provider in (p for p in store.lead_providers.values() if p.has_npq):
+        applications = list(iter_applications(store, provider, ApplicationFilter()))
+        participants = list(iter_npq_participants(store, provider, NPQParticipantFilter()))
+        stamps = sorted({application_updated_at(store, a) for a in applications})
+        for at in (stamps[0], stamps[len(stamps) // 2], stamps[-1], TEST_NOW):
+            for strict in (False, True):
+                since = Since(at, strict)
+                polled = iter_applications(store, provider, ApplicationFilter(updated_since=since))
+                assert [a.id for a in polled] == [
+                    a.id for a in applications if since.admits(application_updated_at(store, a))
+                ]
+                polled = iter_npq_participants(store, provider, NPQParticipantFilter(updated_since=since))
+                assert [p.user.id for p in polled] == [
+                    p.user.id for p in participants if since.admits(p.updated_at)
+                ]
+
+
 def _challenge(store) -> None:
     provider = next(p for p in store.lead_providers.values() if p.has_ecf)
     mine = [p for p in store.partnerships_of(provider.id) if not p.challenged]
@@ -126,6 +150,7 @@ def _checks_agree(store) -> None:
     _row_pages_agree(store)
     _declaration_pages_agree(store)
     _polls_agree(store)
+    _npq_polls_agree(store)
 
 
 def _write(store) -> None:
@@ -177,6 +202,25 @@ def _write(store) -> None:
     leaver = store.records_of(store.ecf_profiles_of(users[2].id)[0].id)[-1]
     leaver.induction_status = "leaving"
     leaver.end_date = later
+
+    # NPQ: an applicant, a training profile and an application restamped (each moves what polls read
+    # as the stamp of an application and of a participant), and a pending application accepted.
+    npq = next(p for p in store.lead_providers.values() if p.has_npq)
+    applications = [store.npq_applications[e[2]] for e in store.ordered("applications_by_provider", npq.id)]
+    touch(later + timedelta(minutes=1), store.users[applications[0].user_id])
+    profiled = [a for a in applications if a.id in store.npq_profiles]
+    touch(later + timedelta(minutes=2), store.npq_profiles[profiled[1].id])
+    touch(later + timedelta(minutes=3), profiled[2])
+    pending = next(a for a in applications if a.status == "pending")
+    schedule = next(
+        s
+        for s in store.reference._schedules.values()
+        if (s.cohort, s.cohort_suffix) == (pending.cohort, pending.cohort_suffix)
+        and pending.course_identifier in s.permitted_courses
+    )
+    npq_reg.accept_npq_application(
+        store, application_id=pending.id, schedule_identifier=schedule.identifier, now=later
+    )
 
     # Two users of the provider merged.
     def only(kind: str) -> list:
