@@ -248,6 +248,17 @@ class Store:
         _append(self.outcomes_by_declaration, outcome.declaration_id, outcome.id)
         return outcome
 
+    def note_record_move(self, record: InductionRecord) -> None:
+        """Call after a record's `partnership_id` is edited in place (a schedule change before it starts):
+        the new partnership lists it, and its provider reaches the participant and its declarations."""
+        if record.id not in self.records_by_partnership.get(record.partnership_id, ()):
+            _append(self.records_by_partnership, record.partnership_id, record.id)
+        provider_id = self.partnerships[record.partnership_id].lead_provider_id
+        profile = self.ecf_profiles[record.profile_id]
+        self._enter("ecf_users_by_provider", provider_id, self.users.get(profile.user_id))
+        for declaration in self.declarations_of_profile(profile):
+            self._enter("declarations_by_provider", provider_id, declaration)
+
     def note_trn(self, user: User) -> None:
         """Call after a user's TRN is set: the old TRN's entry stays, and readers check the TRN."""
         trn = user.teacher_reference_number

@@ -145,7 +145,17 @@ def _agree(store) -> None:
     _checks_agree(store)
 
 
+def _records_on_agree(store) -> None:
+    """Each partnership's records, as its index reads them, are those under it now."""
+    under: dict[str, set[str]] = {}
+    for record in store.induction_records.values():
+        under.setdefault(record.partnership_id, set()).add(record.id)
+    for partnership_id in store.partnerships:
+        assert {r.id for r in store.records_on(partnership_id)} == under.get(partnership_id, set())
+
+
 def _checks_agree(store) -> None:
+    _records_on_agree(store)
     _pages_agree(store)
     _row_pages_agree(store)
     _declaration_pages_agree(store)
@@ -177,6 +187,7 @@ def _write(store) -> None:
     profile = store.ecf_profiles_of(users[10].id)[0]
     for record in store.records_of(profile.id):
         record.partnership_id = other.id
+        store.note_record_move(record)
 
     # An ECT now mentored by another provider's mentor, and a participant leaving.
     open_ids = OpenPartnerships(store, provider)
