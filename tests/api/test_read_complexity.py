@@ -22,8 +22,11 @@ from sandbox.changelog import RecordedDict
 from sandbox.state import SandboxState
 from tests.api.test_declarations_write import body, claim
 from tests.conftest import TEST_NOW, bearer, make_state
+from tests.domain.test_partnership_rules import dp_for, own_confirmed
 
 POLL_SINCE = (TEST_NOW - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+WRITES = ("declaration POST", "partnership write")  # not warmed up: each call makes a new change
 
 RECORDS = (
     "users",
@@ -141,12 +144,27 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
             "declaration POST": lambda: api.post(
                 "/api/v3/participant-declarations", json=body(profile, kind), headers=headers
             ),
+            "partnership write": lambda: api.put(
+                f"/api/v3/partnerships/ecf/{confirmed.id}",
+                json={
+                    "data": {"type": "ecf-partnership", "attributes": {"delivery_partner_id": partners.pop()}}
+                },
+                headers=headers,
+            ),
         }
+        # Another partner for the write, so that it changes the partnership (it comes last: the reads above
+        # would re-check every participant it touches).
+        confirmed = own_confirmed(store, provider, 2024)
+        partners = [
+            confirmed.delivery_partner_id,
+            dp_for(store, provider, 2024, skip=confirmed.delivery_partner_id),
+        ]
         # What a read derives from the world once per reset (the ordering by stamp, who is hidden) is
         # made by its first call; the counted call is the next one.
         for name, request in requests.items():
-            if name != "declaration POST":
-                assert request().status_code == 200
+            if name not in WRITES:
+                response = request()
+                assert response.status_code == 200, (name, response.text)
         for name in RECORDS:
             object.__setattr__(getattr(store, name), "__class__", Counting)
         touches = {}
@@ -158,6 +176,14 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
                 assert response.status_code == 200
                 data = response.json()["data"]
                 touches[name] = (Counting.touched, len(data) if isinstance(data, list) else 1)
+            # What a partnership write must touch: every participant trained at the school (upstream
+            # touches them all), about 1.4x as many at the same school of the larger world.
+            at_school = {
+                r.profile_id
+                for p in store.partnerships_at(confirmed.school_id)
+                for r in store.records_on(p.id)
+            }
+            touches["partnership write"] = (touches["partnership write"][0], len(at_school))
         finally:
             for name in RECORDS:
                 object.__setattr__(getattr(store, name), "__class__", RecordedDict)
@@ -200,6 +226,7 @@ def touches() -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
         "school single read",
         "schools by URN",
         "declaration POST",
+        "partnership write",
     ],
 )
 def test_a_world_ten_times_larger_touches_no_more_records(touches, read) -> None:

@@ -123,7 +123,7 @@ class TrainingPeriod:
 
 
 def _provider_partnerships(store: Store, provider: LeadProvider) -> set[str]:
-    return {p.id for p in store.partnerships.values() if p.lead_provider_id == provider.id}
+    return {p.id for p in store.partnerships_of(provider.id) if p.lead_provider_id == provider.id}
 
 
 def training_period(
