@@ -18,6 +18,7 @@ from sandbox.domain.declarations.reads import (
     iter_declarations,
 )
 from sandbox.domain.listing import Since
+from sandbox.domain.participants import ecf
 from sandbox.domain.participants.ecf import ParticipantFilter, iter_participants, iter_rows
 from sandbox.domain.participants.npq import NPQParticipantFilter
 from sandbox.domain.participants.npq import iter_participants as iter_npq_participants
@@ -289,3 +290,12 @@ def test_ordered_indexes_changed_in_place_come_back_on_resets() -> None:
     _add_declaration_copy(store)
     store.back_to_seed()
     assert _indexes(store) == seeded
+
+
+def test_filters_beyond_those_kept_skip_by_checks_and_agree(monkeypatch) -> None:
+    store = make_state(participants=10).store
+    monkeypatch.setattr(ecf, "FILTERS_KEPT", 1)
+    _pages_agree(store)
+    _row_pages_agree(store)
+    provider = next(p for p in store.lead_providers.values() if p.has_ecf)
+    assert len(store.derived(("ecf filters kept", provider.id), set)) == 1

@@ -184,7 +184,12 @@ def iter_participants(
     default_order = not sort or [k for k in sort if k.column in USER_FIELDS] == [SortKey("created_at")]
     if flt.updated_since is not None:
         entries = store.stamped_since("ecf_users_by_provider", provider.id, flt.updated_since, strict=False)
-    elif (skip or flt.cohorts or flt.training_status) and default_order and flt.from_participant_id is None:
+    elif (
+        (skip or flt.cohorts or flt.training_status)
+        and default_order
+        and flt.from_participant_id is None
+        and _keeps(store, provider, flt)
+    ):
         hidden = hidden_users(store, provider, flt)
         extra = extra_rows(store, provider, flt) if rows else None
         at = position(index, hidden, skip, extra)
@@ -282,6 +287,20 @@ def extra_rows(store: Store, provider: LeadProvider, flt: ParticipantFilter = Pa
     was = [e for e in changed for _ in range(bisect.bisect_right(known, e) - bisect.bisect_left(known, e))]
     now = [e for e in changed for _ in range(beyond_first(e))]
     return Hidden(known, sorted(was), sorted(now))
+
+
+# How many filters a provider's reads keep what they hide for (each a list up to the provider's size),
+# until the next reset: further filters skip with a check per participant.
+FILTERS_KEPT = 8
+
+
+def _keeps(store: Store, provider: LeadProvider, flt: ParticipantFilter) -> bool:
+    kept: set[tuple] = store.derived(("ecf filters kept", provider.id), set)
+    key = _record_filter(flt)
+    if key not in kept and len(kept) >= FILTERS_KEPT:
+        return False
+    kept.add(key)
+    return True
 
 
 def _record_filter(flt: ParticipantFilter) -> tuple:
