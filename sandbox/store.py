@@ -12,7 +12,7 @@ import bisect
 import heapq
 import random
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -87,13 +87,15 @@ class Store:
     school_ids_by_urn: dict[str, str] = _recorded()
     users_by_trn: dict[str, tuple[str, ...]] = _recorded()
     providers_by_token: dict[str, str] = _recorded()
-    # Ordered indexes: tuples of `Entry` sorted as the lists read them (creation stamp, then creation
+    # Ordered indexes: sequences of `Entry` sorted as the lists read them (creation stamp, then creation
     # order). Each is a superset of what a provider may see, so reads filter and never miss a record.
-    ecf_users_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
-    npq_users_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
-    applications_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
+    # Sealed as tuples; a key's first insert after the seal or a checkpoint copies it to a list that
+    # later inserts change in place (see `_enter`).
+    ecf_users_by_provider: dict[str, Sequence[Entry]] = _recorded()
+    npq_users_by_provider: dict[str, Sequence[Entry]] = _recorded()
+    applications_by_provider: dict[str, Sequence[Entry]] = _recorded()
     # A provider's own declarations and those on profiles it has (or had) a record on.
-    declarations_by_provider: dict[str, tuple[Entry, ...]] = _recorded()
+    declarations_by_provider: dict[str, Sequence[Entry]] = _recorded()
     # Since the seal: ids of records whose `updated_at` moved or that joined an ordered index (polls read
     # them besides the seal-time ordering by stamp), and the entries of users whose ECF records changed
     # (reads re-check them besides what they derived from the world once).
@@ -114,6 +116,9 @@ class Store:
         self._building: dict[tuple[str, str], set[str]] | None = {}
         # Derived from the world once per reset (see `derived`); a reset or a partnership change drops them.
         self._derived: dict[Any, Any] = {}
+        # The ordered-index lists made since the last seal, checkpoint or reset: no undo record holds
+        # them, so an insert may change them in place. Any other value is copied before it changes.
+        self._owned: dict[tuple[str, str], list[Entry]] = {}
         self.changes.on_field = self._changing
         self.changes.on_removal = self._removing
 
@@ -132,6 +137,7 @@ class Store:
                     index[key] = _sorted_in_steps(entries)
         self._building = None
         self._derived.clear()
+        self._owned.clear()
         self._seeded_rng = self._base_rng = self.rng.getstate()
         self.changes.active = True
 
@@ -139,6 +145,7 @@ class Store:
         """Every record, index and id source as they were sealed; returns how many slots changed."""
         restored = self.changes.undo_all()
         self._derived.clear()
+        self._owned.clear()
         self._base_rng = self._seeded_rng
         self.rng.setstate(self._seeded_rng)
         return restored
@@ -147,11 +154,13 @@ class Store:
         """Every record, index and id source as at the last checkpoint (the seed if none)."""
         restored = self.changes.undo_live()
         self._derived.clear()
+        self._owned.clear()
         self.rng.setstate(self._base_rng)
         return restored
 
     def checkpoint(self) -> None:
         self.changes.checkpoint()
+        self._owned.clear()  # the lists as they are now are what `back_to_checkpoint` restores
         self._base_rng = self.rng.getstate()
 
     def new_id(self) -> str:
@@ -238,6 +247,17 @@ class Store:
         self.outcomes[outcome.id] = outcome
         _append(self.outcomes_by_declaration, outcome.declaration_id, outcome.id)
         return outcome
+
+    def note_record_move(self, record: InductionRecord) -> None:
+        """Call after a record's `partnership_id` is edited in place (a schedule change before it starts):
+        the new partnership lists it, and its provider reaches the participant and its declarations."""
+        if record.id not in self.records_by_partnership.get(record.partnership_id, ()):
+            _append(self.records_by_partnership, record.partnership_id, record.id)
+        provider_id = self.partnerships[record.partnership_id].lead_provider_id
+        profile = self.ecf_profiles[record.profile_id]
+        self._enter("ecf_users_by_provider", provider_id, self.users.get(profile.user_id))
+        for declaration in self.declarations_of_profile(profile):
+            self._enter("declarations_by_provider", provider_id, declaration)
 
     def note_trn(self, user: User) -> None:
         """Call after a user's TRN is set: the old TRN's entry stays, and readers check the TRN."""
@@ -349,6 +369,44 @@ class Store:
         found.sort()
         return found
 
+    def polled(
+        self,
+        name: str,
+        key: str,
+        since: Any,
+        stamp: Callable[[Entry], datetime | None],
+        sources: Callable[[Entry], Iterable[str]],
+        reached: Callable[[str], Iterable[Entry]],
+    ) -> list[Entry]:
+        """`stamped_since` for an index whose entry's stamp is the latest of several records' stamps:
+        the entries under `key` that `since` (a `listing.Since`) may admit, in the index's order.
+        `stamp(entry)` is that latest stamp, or at least it (None: the record is gone; the reader checks
+        the exact one); `sources(entry)` the ids of the records it reads; `reached(id)` the entries whose
+        stamp a restamp of record `id` may move. Costs what it returns plus the records restamped since
+        the seal, from an ordering by stamp made once per reset."""
+        index = self.ordered(name, key)
+        restamped = self.restamped
+
+        def settled(entry: Entry) -> bool:
+            return not any(source in restamped for source in sources(entry))
+
+        def by_stamp() -> tuple[list[datetime], list[Entry]]:
+            pairs = sorted(
+                (at, entry) for entry in index if settled(entry) and (at := stamp(entry)) is not None
+            )
+            return [pair[0] for pair in pairs], [pair[1] for pair in pairs]
+
+        stamps, entries = self.derived(("stamps of several", name, key), by_stamp)
+        start = (bisect.bisect_right if since.strict else bisect.bisect_left)(stamps, since.at)
+        found = {entry for entry in entries[start:] if settled(entry)}
+        for record_id in restamped:
+            for entry in reached(record_id):
+                if entry not in found and contains(index, entry):
+                    at = stamp(entry)
+                    if at is not None and since.admits(at):
+                        found.add(entry)
+        return sorted(found)
+
     def unsettled_in(self, name: str, key: str) -> list[Entry]:
         """The users unsettled since the seal that are in ordered index `name` under `key`."""
         index = self.ordered(name, key)
@@ -375,10 +433,11 @@ class Store:
         at = bisect.bisect_left(entries, entry)
         if at < len(entries) and entries[at] == entry:
             return
-        if isinstance(entries, list):
-            entries = tuple(sorted(entries))
-            at = bisect.bisect_left(entries, entry)
-        index[key] = (*entries[:at], entry, *entries[at:])
+        if self._owned.get((name, key)) is not entries:
+            # An undo record may hold this one: change a copy (once per key until the next checkpoint).
+            entries = self._owned[name, key] = list(entries)
+        entries.insert(at, entry)
+        index[key] = entries  # recorded (the first time) and counted as a change, for readers' caches
         # New to this index since the seal: polls and derived reads must see it.
         self._restamp(record)
         if isinstance(record, User):
@@ -439,10 +498,11 @@ class Store:
         school_id = self.school_ids_by_urn.get(urn)
         return self.schools.get(school_id) if school_id else None
 
-    def ordered(self, name: str, key: str) -> tuple[Entry, ...]:
-        """One ordered index's entries, oldest first (sorted here only before the seal)."""
+    def ordered(self, name: str, key: str) -> Sequence[Entry]:
+        """One ordered index's entries, oldest first (sorted here only before the seal). Read it under
+        the store's lock: a later insert may change it in place."""
         entries = getattr(self, name).get(key, ())
-        return tuple(sorted(entries)) if isinstance(entries, list) else entries
+        return tuple(sorted(entries)) if self._building is not None else entries
 
     def users_in(self, entries: Iterable[Entry]) -> Iterator[User]:
         """The users still in the world among `entries` (a merged user is gone, its entry stays)."""
@@ -455,7 +515,8 @@ class Store:
 Entry = tuple  # (created_at, creation serial, id): the order lists read records in
 
 
-def contains(entries: tuple[Entry, ...], entry: Entry) -> bool:
+def contains(entries: Sequence[Entry], entry: Entry) -> bool:
+    """Whether sorted `entries` hold `entry` (a binary search)."""
     at = bisect.bisect_left(entries, entry)
     return at < len(entries) and entries[at] == entry
 
@@ -468,6 +529,11 @@ class Hidden:
     known: list[Entry]
     unhidden: list[Entry]
     added: list[Entry]
+
+    def __contains__(self, entry: Entry) -> bool:
+        if contains(self.known, entry):
+            return not contains(self.unhidden, entry)
+        return contains(self.added, entry)
 
     def up_to(self, entry: Entry) -> int:
         """How many hidden entries sort at or before `entry`."""
@@ -491,17 +557,26 @@ def settle(known: list[Entry], changed: Iterable[Entry], hidden: Callable[[Entry
     return Hidden(known, sorted(unhidden), sorted(added))
 
 
-def position(entries: tuple[Entry, ...], hidden: Hidden, start: int) -> int:
-    """Where the `start`-th entry (from 0) not hidden sits in `entries`: a binary search over the
-    entries, each step counting the hidden ones up to it by binary searches (O(log² n))."""
+def position(entries: Sequence[Entry], hidden: Hidden, start: int, extra: Hidden | None = None) -> int:
+    """Where the `start`-th counted unit (from 0) sits in `entries`: a binary search over the entries,
+    each step counting the units up to it by binary searches (O(log² n)). An entry counts once, none
+    if `hidden`, and once more for each time it is in `extra` (a participant listed in several rows)."""
     low, high = 0, len(entries)
     while low < high:
         middle = (low + high) // 2
-        if middle + 1 - hidden.up_to(entries[middle]) > start:
+        if counted(entries, hidden, middle + 1, extra) > start:
             high = middle
         else:
             low = middle + 1
     return low
+
+
+def counted(entries: Sequence[Entry], hidden: Hidden, end: int, extra: Hidden | None = None) -> int:
+    """How many units `entries[:end]` counts (see `position`)."""
+    if end == 0:
+        return 0
+    last = entries[end - 1]
+    return end - hidden.up_to(last) + (extra.up_to(last) if extra is not None else 0)
 
 
 _SETS = ("provider_relationships", "npq_contracts", "npq_delivery_partnerships", "expressions_of_interest")

@@ -40,8 +40,12 @@ def list_participants(ctx: RequestContext, **query: Any) -> Response:
         participants = domain.iter_participants(ctx.store, ctx.provider, flt, ctx.now, sort, page.start)
         units = list(Page(1, page.size).slice(present.iter_units(participants, ctx.contract)))
     else:
-        participants = domain.iter_participants(ctx.store, ctx.provider, flt, ctx.now, sort)
-        units = list(page.slice(present.iter_units(participants, ctx.contract)))
+        # One unit per enrolment the filter matched: the domain skips the earlier pages' rows.
+        units = list(
+            Page(1, page.size).slice(
+                domain.iter_rows(ctx.store, ctx.provider, flt, ctx.now, sort, page.start)
+            )
+        )
     if len(units) >= CHUNK_ITEMS:  # a bulk read: sent in chunks, not kept
         return many(present.render(u, ctx.contract) for u in units)
     body = wire_json({"data": [present.render(u, ctx.contract) for u in units]})

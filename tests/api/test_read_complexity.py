@@ -22,8 +22,12 @@ from sandbox.changelog import RecordedDict
 from sandbox.state import SandboxState
 from tests.api.test_declarations_write import body, claim
 from tests.conftest import TEST_NOW, bearer, make_state
+from tests.domain.test_partnership_rules import dp_for, own_confirmed
 
 POLL_SINCE = (TEST_NOW - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+# Not warmed up: each call makes a new change.
+WRITES = ("declaration POST", "RECT declaration POST", "partnership write")
 
 RECORDS = (
     "users",
@@ -90,10 +94,11 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
         def get(path: str, **params: str) -> Any:
             return lambda: api.get(path, params=params, headers=headers)
 
-        def last_page(path: str) -> Any:
+        def last_page(path: str, **params: str) -> Any:
             """The list's last full page of 10: about 10 times further on in the larger world."""
-            total = len(api.get(path, params={"page[per_page]": "3000"}, headers=headers).json()["data"])
-            return get(path, **{"page[per_page]": "10", "page[page]": str(total // 10)})
+            every = api.get(path, params={**params, "page[per_page]": "3000"}, headers=headers)
+            total = len(every.json()["data"])
+            return get(path, **params, **{"page[per_page]": "10", "page[page]": str(total // 10)})
 
         since = {"filter[updated_since]": POLL_SINCE}
         polls = {
@@ -102,6 +107,9 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
             "RECT participants poll": get("/rect/api/v3/participants", **since),
             "declarations poll": get("/api/v3/participant-declarations", **since),
             "NPQ-service declarations poll": get("/npq/api/v3/participant-declarations", **since),
+            "NPQ applications poll": get("/api/v3/npq-applications", **since),
+            "NPQ participants poll": get("/api/v3/participants/npq", **since),
+            "NPQ-service applications poll": get("/npq/api/v3/npq-applications", **since),
         }
         requests = {
             **polls,
@@ -116,6 +124,9 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
             "RECT declarations late page": last_page("/rect/api/v3/participant-declarations"),
             "late page": last_page("/api/v3/participants/ecf"),
             "RECT late page": last_page("/rect/api/v3/participants"),
+            "v1 late page": last_page("/api/v1/participants/ecf"),
+            "filtered late page": last_page("/api/v3/participants/ecf", **in_2024),
+            "v1 filtered late page": last_page("/api/v1/participants/ecf", **{"filter[cohort]": "2023,2024"}),
             "list page": lambda: api.get(
                 "/api/v3/participants/ecf", params={"page[per_page]": "10"}, headers=headers
             ),
@@ -139,13 +150,28 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
             "RECT declaration POST": lambda: api.post(
                 "/rect/api/v3/participant-declarations", json=body(profile, kind), headers=headers
             ),
+            "partnership write": lambda: api.put(
+                f"/api/v3/partnerships/ecf/{confirmed.id}",
+                json={
+                    "data": {"type": "ecf-partnership", "attributes": {"delivery_partner_id": partners.pop()}}
+                },
+                headers=headers,
+            ),
         }
         expected = {"RECT declaration POST": 422}
+        # Another partner for the write, so that it changes the partnership (it comes last: the reads above
+        # would re-check every participant it touches).
+        confirmed = own_confirmed(store, provider, 2024)
+        partners = [
+            confirmed.delivery_partner_id,
+            dp_for(store, provider, 2024, skip=confirmed.delivery_partner_id),
+        ]
         # What a read derives from the world once per reset (the ordering by stamp, who is hidden) is
         # made by its first call; the counted call is the next one.
         for name, request in requests.items():
-            if "POST" not in name:
-                assert request().status_code == 200
+            if name not in WRITES:
+                response = request()
+                assert response.status_code == 200, (name, response.text)
         for name in RECORDS:
             object.__setattr__(getattr(store, name), "__class__", Counting)
         touches = {}
@@ -157,6 +183,14 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
                 assert response.status_code == expected.get(name, 200), name
                 data = response.json().get("data")
                 touches[name] = (Counting.touched, len(data) if isinstance(data, list) else 1)
+            # What a partnership write must touch: every participant trained at the school (upstream
+            # touches them all), about 1.4x as many at the same school of the larger world.
+            at_school = {
+                r.profile_id
+                for p in store.partnerships_at(confirmed.school_id)
+                for r in store.records_on(p.id)
+            }
+            touches["partnership write"] = (touches["partnership write"][0], len(at_school))
         finally:
             for name in RECORDS:
                 object.__setattr__(getattr(store, name), "__class__", RecordedDict)
@@ -178,6 +212,9 @@ def touches() -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
         "RECT declarations late page",
         "late page",
         "RECT late page",
+        "v1 late page",
+        "filtered late page",
+        "v1 filtered late page",
         "transfers",
         "RECT transfers",
         "unfunded mentors",
@@ -187,6 +224,9 @@ def touches() -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
         "RECT participants poll",
         "declarations poll",
         "NPQ-service declarations poll",
+        "NPQ applications poll",
+        "NPQ participants poll",
+        "NPQ-service applications poll",
         "list page",
         "single read",
         "declarations page",
@@ -194,6 +234,7 @@ def touches() -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
         "schools by URN",
         "declaration POST",
         "RECT declaration POST",
+        "partnership write",
     ],
 )
 def test_a_world_ten_times_larger_touches_no_more_records(touches, read) -> None:

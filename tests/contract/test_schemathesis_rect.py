@@ -45,6 +45,8 @@ WORLD = {
     "partnerships": _ids("/partnerships"),
     "schools": [id_ for year in ("2024", "2025") for id_ in _ids("/schools", **{"filter[cohort]": year})],
     "delivery-partners": _ids("/delivery-partners"),
+    "statements": _ids("/statements"),
+    "unfunded-mentors": _ids("/unfunded-mentors"),
 }
 ATTRIBUTE_SOURCES = {
     "participant_id": "participants",
@@ -71,7 +73,7 @@ def _mostly(value: Any, known: list[str]) -> st.SearchStrategy:
 
 
 def _or_seeded(value: Any, source: str) -> st.SearchStrategy:
-    return _mostly(value, WORLD[source])
+    return _mostly(value, WORLD.get(source, []))
 
 
 @SCHEMA.hook

@@ -4,10 +4,12 @@ reads derive once per reset and then patch with what changed answers as if deriv
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
 
+from sandbox.domain.applications.reads import ApplicationFilter, application_updated_at, iter_applications
 from sandbox.domain.declarations.reads import (
     EVERY_DECLARATION,
     NPQ_SERVICE_DECLARATIONS,
@@ -16,10 +18,14 @@ from sandbox.domain.declarations.reads import (
     iter_declarations,
 )
 from sandbox.domain.listing import Since
-from sandbox.domain.participants.ecf import ParticipantFilter, iter_participants
+from sandbox.domain.participants import ecf
+from sandbox.domain.participants.ecf import ParticipantFilter, iter_participants, iter_rows
+from sandbox.domain.participants.npq import NPQParticipantFilter
+from sandbox.domain.participants.npq import iter_participants as iter_npq_participants
 from sandbox.domain.participants.transfers import list_transfers
 from sandbox.domain.participants.unfunded_mentors import list_unfunded_mentors
 from sandbox.domain.participants.visibility import OpenPartnerships, latest_record
+from sandbox.domain.world import npq_registration as npq_reg
 from sandbox.domain.world import registration as reg
 from sandbox.domain.world.stamps import touch
 from tests.conftest import TEST_NOW, make_state
@@ -34,19 +40,35 @@ def state():
     return make_state(participants=30)
 
 
-def _scan_page(store, provider, start: int) -> list[str]:
-    """The page as the unindexed read made it: every participant in order, then a slice."""
-    every = list(iter_participants(store, provider, ParticipantFilter(), TEST_NOW))
-    return [p.user.id for p in every[start : start + PER_PAGE]]
+# Filters a late page is found by position under (each derives what it hides once per reset).
+FILTERS = (
+    ParticipantFilter(),
+    ParticipantFilter(cohorts=[2024]),
+    ParticipantFilter(cohorts=[2023, 2025], training_status="active"),
+    ParticipantFilter(training_status="withdrawn"),
+)
 
 
 def _pages_agree(store) -> None:
+    """Each page found by position is the slice of the whole list, read without skipping."""
     for provider in (p for p in store.lead_providers.values() if p.has_ecf):
-        total = len(list(iter_participants(store, provider, ParticipantFilter(), TEST_NOW)))
-        for start in range(0, total + PER_PAGE, PER_PAGE):
-            page = iter_participants(store, provider, ParticipantFilter(), TEST_NOW, skip=start)
-            found = [p.user.id for _, p in zip(range(PER_PAGE), page, strict=False)]
-            assert found == _scan_page(store, provider, start), (provider.name, start)
+        for flt in FILTERS:
+            every = [p.user.id for p in iter_participants(store, provider, flt, TEST_NOW)]
+            for start in range(0, len(every) + PER_PAGE, PER_PAGE):
+                page = iter_participants(store, provider, flt, TEST_NOW, skip=start)
+                found = [p.user.id for _, p in zip(range(PER_PAGE), page, strict=False)]
+                assert found == every[start : start + PER_PAGE], (provider.name, flt, start)
+
+
+def _row_pages_agree(store) -> None:
+    """The v1/v2 pages (one row per enrolment, a participant with two may straddle two pages)."""
+    for provider in (p for p in store.lead_providers.values() if p.has_ecf):
+        for flt in FILTERS:
+            every = [(e.user.id, e.profile.id) for e in iter_rows(store, provider, flt, TEST_NOW)]
+            for start in range(0, len(every) + PER_PAGE, PER_PAGE):
+                page = iter_rows(store, provider, flt, TEST_NOW, skip=start)
+                found = [(e.user.id, e.profile.id) for _, e in zip(range(PER_PAGE), page, strict=False)]
+                assert found == every[start : start + PER_PAGE], (provider.name, flt, start)
 
 
 def _declaration_pages_agree(store) -> None:
@@ -78,6 +100,26 @@ def _polls_agree(store) -> None:
                 assert [d.id for d in polled] == [d.id for d in every if since.admits(d.updated_at)]
 
 
+def _npq_polls_agree(store) -> None:
+    """NPQ polls read from the ordering by stamp (an item's stamp is the latest of several records')
+    answer as the whole list read and then filtered by stamp."""
+    for provider in (p for p in store.lead_providers.values() if p.has_npq):
+        applications = list(iter_applications(store, provider, ApplicationFilter()))
+        participants = list(iter_npq_participants(store, provider, NPQParticipantFilter()))
+        stamps = sorted({application_updated_at(store, a) for a in applications})
+        for at in (stamps[0], stamps[len(stamps) // 2], stamps[-1], TEST_NOW):
+            for strict in (False, True):
+                since = Since(at, strict)
+                polled = iter_applications(store, provider, ApplicationFilter(updated_since=since))
+                assert [a.id for a in polled] == [
+                    a.id for a in applications if since.admits(application_updated_at(store, a))
+                ]
+                polled = iter_npq_participants(store, provider, NPQParticipantFilter(updated_since=since))
+                assert [p.user.id for p in polled] == [
+                    p.user.id for p in participants if since.admits(p.updated_at)
+                ]
+
+
 def _challenge(store) -> None:
     provider = next(p for p in store.lead_providers.values() if p.has_ecf)
     mine = [p for p in store.partnerships_of(provider.id) if not p.challenged]
@@ -104,10 +146,22 @@ def _agree(store) -> None:
     _checks_agree(store)
 
 
+def _records_on_agree(store) -> None:
+    """Each partnership's records, as its index reads them, are those under it now."""
+    under: dict[str, set[str]] = {}
+    for record in store.induction_records.values():
+        under.setdefault(record.partnership_id, set()).add(record.id)
+    for partnership_id in store.partnerships:
+        assert {r.id for r in store.records_on(partnership_id)} == under.get(partnership_id, set())
+
+
 def _checks_agree(store) -> None:
+    _records_on_agree(store)
     _pages_agree(store)
+    _row_pages_agree(store)
     _declaration_pages_agree(store)
     _polls_agree(store)
+    _npq_polls_agree(store)
 
 
 def _write(store) -> None:
@@ -134,6 +188,7 @@ def _write(store) -> None:
     profile = store.ecf_profiles_of(users[10].id)[0]
     for record in store.records_of(profile.id):
         record.partnership_id = other.id
+        store.note_record_move(record)
 
     # An ECT now mentored by another provider's mentor, and a participant leaving.
     open_ids = OpenPartnerships(store, provider)
@@ -160,6 +215,25 @@ def _write(store) -> None:
     leaver.induction_status = "leaving"
     leaver.end_date = later
 
+    # NPQ: an applicant, a training profile and an application restamped (each moves what polls read
+    # as the stamp of an application and of a participant), and a pending application accepted.
+    npq = next(p for p in store.lead_providers.values() if p.has_npq)
+    applications = [store.npq_applications[e[2]] for e in store.ordered("applications_by_provider", npq.id)]
+    touch(later + timedelta(minutes=1), store.users[applications[0].user_id])
+    profiled = [a for a in applications if a.id in store.npq_profiles]
+    touch(later + timedelta(minutes=2), store.npq_profiles[profiled[1].id])
+    touch(later + timedelta(minutes=3), profiled[2])
+    pending = next(a for a in applications if a.status == "pending")
+    schedule = next(
+        s
+        for s in store.reference._schedules.values()
+        if (s.cohort, s.cohort_suffix) == (pending.cohort, pending.cohort_suffix)
+        and pending.course_identifier in s.permitted_courses
+    )
+    npq_reg.accept_npq_application(
+        store, application_id=pending.id, schedule_identifier=schedule.identifier, now=later
+    )
+
     # Two users of the provider merged.
     def only(kind: str) -> list:
         return [u for u in users[12:] if {p.participant_type for p in store.ecf_profiles_of(u.id)} == {kind}]
@@ -172,6 +246,9 @@ def test_late_pages_and_polls_agree_with_a_scan_after_writes_and_resets(state) -
     store = state.store
     _agree(store)
     _write(store)
+    provider = next(p for p in store.lead_providers.values() if p.has_ecf)
+    rows = [e.user.id for e in iter_rows(store, provider, ParticipantFilter(), TEST_NOW)]
+    assert len(rows) > len(set(rows)), "the merged participant has two rows"
     _agree(store)
     _challenge(store)
     _agree(store)
@@ -182,3 +259,43 @@ def test_late_pages_and_polls_agree_with_a_scan_after_writes_and_resets(state) -
     _agree(store)
     store.back_to_seed()
     _agree(store)
+
+
+def _indexes(store) -> dict:
+    return {
+        name: {key: tuple(entries) for key, entries in dict.items(getattr(store, name))}
+        for name in ("ecf_users_by_provider", "npq_users_by_provider", "declarations_by_provider")
+    }
+
+
+def _add_declaration_copy(store) -> None:
+    """A new declaration (a copy of an ECF one under a new id): it joins ordered indexes in place."""
+    original = next(d for d in store.declarations.values() if not d.is_npq)
+    store.add_declaration(dataclasses.replace(original, id=store.new_id()))
+
+
+def test_ordered_indexes_changed_in_place_come_back_on_resets() -> None:
+    store = make_state(participants=10).store
+    seeded = _indexes(store)
+    _add_declaration_copy(store)
+    _add_declaration_copy(store)  # the second insert changes the list the first one made
+    store.checkpoint()
+    kept = _indexes(store)
+    assert kept != seeded
+    _add_declaration_copy(store)  # after a checkpoint, the list the checkpoint holds is copied first
+    _write(store)
+    assert _indexes(store) != kept
+    store.back_to_checkpoint()
+    assert _indexes(store) == kept
+    _add_declaration_copy(store)
+    store.back_to_seed()
+    assert _indexes(store) == seeded
+
+
+def test_filters_beyond_those_kept_skip_by_checks_and_agree(monkeypatch) -> None:
+    store = make_state(participants=10).store
+    monkeypatch.setattr(ecf, "FILTERS_KEPT", 1)
+    _pages_agree(store)
+    _row_pages_agree(store)
+    provider = next(p for p in store.lead_providers.values() if p.has_ecf)
+    assert len(store.derived(("ecf filters kept", provider.id), set)) == 1

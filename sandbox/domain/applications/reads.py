@@ -126,12 +126,38 @@ def iter_applications(
     page reads only as far as its end."""
     if flt.participant_id is not None or not in_creation_order(sort):
         return list_applications(store, provider, flt, sort)
-    entries = store.ordered("applications_by_provider", provider.id)
+    entries: Iterable[tuple] = store.ordered("applications_by_provider", provider.id)
+    since = as_since(flt.updated_since, strict=True)
+    if since is not None:
+        entries = _polled(store, provider, since)
     return (
         a
         for e in entries
         if (a := store.npq_applications[e[2]]).lead_provider_id == provider.id and _matches(store, a, flt)
     )
+
+
+def _polled(store: Store, provider: LeadProvider, since: Since) -> list[tuple]:
+    """The entries of the provider's applications that `since` may admit: an application's stamp is
+    the latest of its own, its applicant's and its training profile's (which shares its id)."""
+
+    def stamp(entry: tuple) -> datetime | None:
+        application = store.npq_applications.get(entry[2])
+        if application is None or application.user_id not in store.users:
+            return None
+        return application_updated_at(store, application)
+
+    def sources(entry: tuple) -> tuple[str, ...]:
+        application = store.npq_applications.get(entry[2])
+        return (entry[2],) if application is None else (entry[2], application.user_id)
+
+    def reached(record_id: str) -> list[tuple]:
+        applications = store.applications_of(record_id)  # a user's
+        if (application := store.npq_applications.get(record_id)) is not None:
+            applications.append(application)
+        return [(a.created_at, a._serial, a.id) for a in applications]
+
+    return store.polled("applications_by_provider", provider.id, since, stamp, sources, reached)
 
 
 def _matches(store: Store, application: NPQApplication, flt: ApplicationFilter) -> bool:

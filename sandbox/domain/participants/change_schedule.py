@@ -217,6 +217,7 @@ def _apply(
             new.cohort,
             partnership_id,
         )
+        store.note_record_move(record)
         touch_profile(store, profile, now, record)
         return record
     carry_transfer = record.end_date is not None and record.end_date > now and record.school_transfer

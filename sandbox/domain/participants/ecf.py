@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,7 @@ from sandbox.domain.world.entities import (
     School,
     User,
 )
-from sandbox.store import Hidden, Store, creation_order, position, settle
+from sandbox.store import Hidden, Store, counted, creation_order, position, settle
 
 # An enrolment's `eligible_for_funding` from its profile's eligibility; any other value shows null.
 _FUNDED = {"eligible": True, "ineligible": False}
@@ -176,22 +177,35 @@ def iter_participants(
     now: datetime,
     sort: Sequence[SortKey] = (),
     skip: int = 0,
+    rows: bool = False,
 ) -> Iterator[Participant]:
     """`list_participants`, lazily: views are built only for the users a reader takes, after the
-    first `skip` participants, which cost a position lookup (no filter, oldest first) or a cheap
-    check each (otherwise), never a view.
+    first `skip` participants (or, with `rows`, the first `skip` rows: a participant whose first rows
+    fall among them comes with its remaining rows only). Skipped participants cost a position lookup
+    (oldest first, not filtered by `from_participant_id`) or a cheap check each (otherwise), never a
+    view.
 
     The provider's users come from its index, oldest first (the default order, maintained). An
     `updated_since` poll reads only the users stamped since it; a sort orders only the provider's
     own users, by their user fields alone, before any view is built."""
     index = store.ordered("ecf_users_by_provider", provider.id)
-    entries: Sequence[tuple] = index
+    entries: Iterable[tuple] = index
     default_order = not sort or [k for k in sort if k.column in USER_FIELDS] == [SortKey("created_at")]
     if flt.updated_since is not None:
         entries = store.stamped_since("ecf_users_by_provider", provider.id, flt.updated_since, strict=False)
-    elif skip and default_order and flt == ParticipantFilter():
-        entries = index[position(index, hidden_users(store, provider), skip) :]
-        skip = 0
+    elif (
+        (skip or flt.cohorts or flt.training_status)
+        and default_order
+        and flt.from_participant_id is None
+        and _keeps(store, provider, flt)
+    ):
+        hidden = hidden_users(store, provider, flt)
+        extra = extra_rows(store, provider, flt) if rows else None
+        at = position(index, hidden, skip, extra)
+        # The users the filter leaves out are passed over by their entries, without reading them.
+        tail = (index[i] for i in range(at, len(index)))
+        entries = (e for e in tail if e not in hidden) if hidden.known else index[at:]
+        skip -= counted(index, hidden, at, extra)  # left: rows of the first participant on earlier pages
     users: Iterable[User] = store.users_in(entries)
     if flt.from_participant_id is not None:
         users = [u for u in users if _user_matches(u, flt)]
@@ -202,16 +216,35 @@ def iter_participants(
     partnership_ids = OpenPartnerships(store, provider)
     for user in users:
         if skip:
-            skip -= _shows_any(store, user, flt, partnership_ids)
-            continue
+            shown = _shown(store, user, flt, partnership_ids)
+            if not rows:
+                skip -= shown > 0
+                continue
+            if shown <= skip:
+                skip -= shown
+                continue
         enrolments = enrolments_of(store, provider, user, now, partnership_ids)
         matched = [e for e in enrolments if _matches(e, flt)]
         if matched:
-            yield Participant(user, enrolments, matched)
+            yield Participant(user, enrolments, matched[skip:] if skip else matched)
+            skip = 0
 
 
-def _shows_any(store: Store, user: User, flt: ParticipantFilter, partnership_ids: Container[str]) -> bool:
-    """Whether `user` would be listed under `flt`, without building the views."""
+def iter_rows(
+    store: Store,
+    provider: LeadProvider,
+    flt: ParticipantFilter,
+    now: datetime,
+    sort: Sequence[SortKey] = (),
+    skip: int = 0,
+) -> Iterator[Enrolment]:
+    """One item per enrolment the filter matched (the v1/v2 list), after the first `skip`."""
+    return (e for p in iter_participants(store, provider, flt, now, sort, skip, rows=True) for e in p.rows)
+
+
+def _shown(store: Store, user: User, flt: ParticipantFilter, partnership_ids: Container[str]) -> int:
+    """How many of `user`'s enrolments `flt` matches (its rows), without building the views."""
+    count = 0
     for profile in store.ecf_profiles_of(user.id):
         record = latest_record(store, profile, partnership_ids)
         if record is None:
@@ -220,23 +253,68 @@ def _shows_any(store: Store, user: User, flt: ParticipantFilter, partnership_ids
             continue
         if flt.training_status is not None and record.training_status != flt.training_status:
             continue
-        return True
-    return False
+        count += 1
+    return count
 
 
-def hidden_users(store: Store, provider: LeadProvider) -> Hidden:
+def hidden_users(
+    store: Store, provider: LeadProvider, flt: ParticipantFilter = ParticipantFilter()
+) -> Hidden:
     """The entries of the provider's ECF index it cannot see now (gone users, or none of their records
-    under one of its open partnerships): found once per reset, then re-checking only the users whose
-    records changed since the seal."""
+    under one of its open partnerships), or that a cohort or training-status filter leaves out: found
+    once per reset for each filter, then re-checking only the users whose records changed since the
+    seal."""
     index = store.ordered("ecf_users_by_provider", provider.id)
     partnership_ids = OpenPartnerships(store, provider)
 
     def hidden(entry: tuple) -> bool:
         user = store.users.get(entry[2])
-        return user is None or not _shows_any(store, user, ParticipantFilter(), partnership_ids)
+        return user is None or not _shown(store, user, flt, partnership_ids)
 
-    known = store.derived(("ecf hidden", provider.id), lambda: [e for e in index if hidden(e)])
+    known = store.derived(
+        ("ecf hidden", provider.id, *_record_filter(flt)), lambda: [e for e in index if hidden(e)]
+    )
     return settle(known, store.unsettled_in("ecf_users_by_provider", provider.id), hidden)
+
+
+def extra_rows(store: Store, provider: LeadProvider, flt: ParticipantFilter = ParticipantFilter()) -> Hidden:
+    """The entries of the provider's ECF index listed in more than one row (a participant with an ECT
+    and a mentor enrolment it can see, both matching `flt`), once per row beyond the first: found once
+    per reset for each filter, then re-checking only the users whose records changed since the seal."""
+    index = store.ordered("ecf_users_by_provider", provider.id)
+    partnership_ids = OpenPartnerships(store, provider)
+
+    def beyond_first(entry: tuple) -> int:
+        user = store.users.get(entry[2])
+        return 0 if user is None else max(0, _shown(store, user, flt, partnership_ids) - 1)
+
+    known = store.derived(
+        ("ecf extra rows", provider.id, *_record_filter(flt)),
+        lambda: [e for e in index for _ in range(beyond_first(e))],
+    )
+    changed = set(store.unsettled_in("ecf_users_by_provider", provider.id))
+    was = [e for e in changed for _ in range(bisect.bisect_right(known, e) - bisect.bisect_left(known, e))]
+    now = [e for e in changed for _ in range(beyond_first(e))]
+    return Hidden(known, sorted(was), sorted(now))
+
+
+# How many filters a provider's reads keep what they hide for (each a list up to the provider's size),
+# until the next reset: further filters skip with a check per participant.
+FILTERS_KEPT = 8
+
+
+def _keeps(store: Store, provider: LeadProvider, flt: ParticipantFilter) -> bool:
+    kept: set[tuple] = store.derived(("ecf filters kept", provider.id), set)
+    key = _record_filter(flt)
+    if key not in kept and len(kept) >= FILTERS_KEPT:
+        return False
+    kept.add(key)
+    return True
+
+
+def _record_filter(flt: ParticipantFilter) -> tuple:
+    """What of `flt` a user's records decide (its derived key): the cohorts and the training status."""
+    return (None if flt.cohorts is None else tuple(sorted(set(flt.cohorts))), flt.training_status)
 
 
 def get_participant(store: Store, provider: LeadProvider, user_id: str, now: datetime) -> Participant:

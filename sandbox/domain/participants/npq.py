@@ -93,8 +93,34 @@ def iter_participants(
     page builds views only as far as its end."""
     if not in_creation_order(sort):
         return list_participants(store, provider, flt, sort)
-    users = store.users_in(store.ordered("npq_users_by_provider", provider.id))
-    return _participants(store, provider, flt, users)
+    entries: Iterable[tuple] = store.ordered("npq_users_by_provider", provider.id)
+    since = as_since(flt.updated_since, strict=True)
+    if since is not None:
+        entries = _polled(store, provider, since)
+    return _participants(store, provider, flt, store.users_in(entries))
+
+
+def _polled(store: Store, provider: LeadProvider, since: Since) -> list[tuple]:
+    """The entries of the provider's NPQ users that `since` may admit, by the latest stamp of the user
+    and of the training profiles of all its applications (at least the participant's own stamp)."""
+
+    def stamp(entry: tuple) -> datetime | None:
+        user = store.users.get(entry[2])
+        if user is None:
+            return None
+        profiles = (store.npq_profiles.get(a.id) for a in store.applications_of(user.id))
+        return max([user.updated_at, *(p.updated_at for p in profiles if p is not None)])
+
+    def sources(entry: tuple) -> list[str]:
+        return [entry[2], *store.applications_by_user.get(entry[2], ())]
+
+    def reached(record_id: str) -> list[tuple]:
+        user = store.users.get(record_id)
+        if user is None and (application := store.npq_applications.get(record_id)) is not None:
+            user = store.users.get(application.user_id)
+        return [] if user is None else [(user.created_at, user._serial, user.id)]
+
+    return store.polled("npq_users_by_provider", provider.id, since, stamp, sources, reached)
 
 
 def _participants(

@@ -239,6 +239,7 @@ def _apply(
     if in_place:
         record.schedule_identifier, record.cohort = new.identifier, new.cohort
         record.partnership_id = partnership.id
+        store.note_record_move(record)
         touch_profile(store, profile, now, record)
         return record
     ends = record.end_date

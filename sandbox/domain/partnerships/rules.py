@@ -224,12 +224,12 @@ def _touch_school(store: Store, school: School, now: datetime) -> None:
     """Upstream touches the school and every ECF participant trained there when a partnership is saved:
     their delivery partner, or whether the provider sees them at all, may just have changed."""
     touch(now, school)
-    partnership_ids = {p.id for p in store.partnerships_at(school.id)}
     touched: set[str] = set()
-    for record in store.induction_records.values():
-        if record.partnership_id in partnership_ids and record.profile_id not in touched:
-            touched.add(record.profile_id)
-            touch_profile(store, store.ecf_profiles[record.profile_id], now)
+    for partnership in store.partnerships_at(school.id):
+        for record in store.records_on(partnership.id):  # the index by partnership, not a scan
+            if record.profile_id not in touched:
+                touched.add(record.profile_id)
+                touch_profile(store, store.ecf_profiles[record.profile_id], now)
 
 
 # -- changing the delivery partner ----------------------------------------------------------------
