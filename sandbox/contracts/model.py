@@ -90,6 +90,8 @@ class NPQApplications:
     fields: tuple[str, ...]
     csv_columns: tuple[str, ...] | None
     accept_attributes: tuple[str, ...]  # what accept reads from `data.attributes`
+    # Whether `teacher_reference_number` shows only once the TRN is verified (the NPQ service: null before).
+    trn_verified_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class NPQParticipants:
     fields: tuple[str, ...]
     enrolment_fields: tuple[str, ...]  # of each item of `npq_enrolments`
     enrolments_csv_columns: tuple[str, ...] | None  # the enrolments CSV; None: not served
+    trn_verified_only: bool = False  # as for applications: a person's TRN shows once verified
 
 
 @dataclass(frozen=True)

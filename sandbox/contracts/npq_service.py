@@ -67,6 +67,7 @@ APPLICATIONS = NPQApplications(
     ),
     csv_columns=None,
     accept_attributes=("funded_place", "schedule_identifier"),
+    trn_verified_only=True,
 )
 PARTICIPANTS = NPQParticipants(
     listing=Listing(
@@ -102,6 +103,7 @@ PARTICIPANTS = NPQParticipants(
         "funded_place",
     ),
     enrolments_csv_columns=None,
+    trn_verified_only=True,
 )
 DECLARATIONS = Declarations(
     listing=Listing(filters=(UPDATED_SINCE, PARTICIPANT_IDS, COHORTS)),

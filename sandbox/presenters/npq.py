@@ -102,7 +102,11 @@ OUTCOME_FIELDS = {
 
 
 def application_attributes(view: ApplicationView, contract: Contract) -> dict[str, Any]:
-    return pick(APPLICATION_FIELDS, contract.npq_applications.fields, view)
+    shown = pick(APPLICATION_FIELDS, contract.npq_applications.fields, view)
+    verified = view.application.teacher_reference_number_validated
+    if contract.npq_applications.trn_verified_only and not verified:
+        shown["teacher_reference_number"] = None
+    return shown
 
 
 def render_application(view: ApplicationView, contract: Contract) -> dict[str, Any]:
@@ -119,6 +123,12 @@ def enrolment_attributes(enrolment: NPQEnrolment, contract: Contract) -> dict[st
 
 def render_participant(participant: NPQParticipant, contract: Contract) -> dict[str, Any]:
     attributes = pick(PARTICIPANT_FIELDS, contract.npq_participants.fields, participant, contract)
+    # The world keeps the verification on each application (DfE's TRN check sets all of a person's):
+    # a person's TRN counts as verified when one of the enrolments shown says so.
+    if contract.npq_participants.trn_verified_only and not any(
+        e.application.teacher_reference_number_validated for e in participant.enrolments
+    ):
+        attributes["teacher_reference_number"] = None
     return resource(participant.user.id, "npq-participant", attributes)
 
 

@@ -249,3 +249,28 @@ def test_the_document_is_served_beside_the_api_and_at_the_real_path_under_the_mo
     real = yaml.safe_load(client.get("/npq/api/docs/v3/swagger.yaml").text)
     assert set(real["paths"]) == set(beside["paths"])
     assert client.get(f"{NPQ}/ui/").status_code == 200
+
+
+def test_a_trn_shows_through_the_npq_service_only_once_verified(client, providers):
+    """The NPQ service shows `teacher_reference_number` only when verified (null before); the older
+    contracts show it whatever its verification."""
+    seen = {True: 0, False: 0}
+    for provider in (p for p in providers if p.has_npq):
+        applications = _get(client, provider, "/npq-applications", **{"page[per_page]": "3000"}).json()["data"]
+        for application in applications:
+            new = application["attributes"]
+            old = client.get(f"/api/v3/npq-applications/{application['id']}", headers=bearer(provider))
+            trn = old.json()["data"]["attributes"]["teacher_reference_number"]
+            if trn is None:
+                continue
+            verified = new["teacher_reference_number_validated"]
+            assert new["teacher_reference_number"] == (trn if verified else None)
+            seen[verified] += 1
+            if new["status"] == "accepted":
+                person = _get(client, provider, f"/participants/npq/{new['participant_id']}").json()["data"]
+                shown = person["attributes"]["teacher_reference_number"]
+                assert shown in (trn, None)
+                enrolments = {e["npq_application_id"] for e in person["attributes"]["npq_enrolments"]}
+                if application["id"] in enrolments and verified:
+                    assert shown == trn
+    assert seen[True] and seen[False], seen
