@@ -92,6 +92,8 @@ class NPQApplications:
     accept_attributes: tuple[str, ...]  # what accept reads from `data.attributes`
     # Whether `teacher_reference_number` shows only once the TRN is verified (the NPQ service: null before).
     trn_verified_only: bool = False
+    # Whether an archived person's `email` shows null (the NPQ service; the old one never archived).
+    archived_email_null: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class NPQParticipants:
     enrolment_fields: tuple[str, ...]  # of each item of `npq_enrolments`
     enrolments_csv_columns: tuple[str, ...] | None  # the enrolments CSV; None: not served
     trn_verified_only: bool = False  # as for applications: a person's TRN shows once verified
+    archived_email_null: bool = False  # as for applications, in each of `npq_enrolments`
 
 
 @dataclass(frozen=True)

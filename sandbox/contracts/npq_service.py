@@ -68,6 +68,7 @@ APPLICATIONS = NPQApplications(
     csv_columns=None,
     accept_attributes=("funded_place", "schedule_identifier"),
     trn_verified_only=True,
+    archived_email_null=True,
 )
 PARTICIPANTS = NPQParticipants(
     listing=Listing(
@@ -104,6 +105,7 @@ PARTICIPANTS = NPQParticipants(
     ),
     enrolments_csv_columns=None,
     trn_verified_only=True,
+    archived_email_null=True,
 )
 DECLARATIONS = Declarations(
     listing=Listing(filters=(UPDATED_SINCE, PARTICIPANT_IDS, COHORTS)),

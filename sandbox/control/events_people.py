@@ -1,5 +1,5 @@
-"""School- and DfE-side events about ECF people: register, eligibility, transfer, induction status,
-mentor, merge and DQT induction end date.
+"""School- and DfE-side events about people: register, eligibility, transfer, induction status,
+mentor, merge, archive and DQT induction end date.
 
 Each handler reads the body, hands it to one domain event with the caller's gate (who may trigger it,
 and the instant it happens at) and answers with what changed, as plain JSON under `data`. Every handler
@@ -139,6 +139,12 @@ def assign_mentor(ctx: ControlContext, training_record_id: str, body: Any = None
 @journaled
 def merge_participants(ctx: ControlContext, participant_id: str, body: Any = None, **_: Any) -> Response:
     event = dfe_events.merge_participants(ctx.store, _gate(ctx), participant_id, _fields(body))
+    return _present(ctx.store, event)
+
+
+@journaled
+def archive_participant(ctx: ControlContext, participant_id: str, **_: Any) -> Response:
+    event = dfe_events.archive_user(ctx.store, _gate(ctx), participant_id)
     return _present(ctx.store, event)
 
 

@@ -106,6 +106,8 @@ def application_attributes(view: ApplicationView, contract: Contract) -> dict[st
     verified = view.application.teacher_reference_number_validated
     if contract.npq_applications.trn_verified_only and not verified:
         shown["teacher_reference_number"] = None
+    if contract.npq_applications.archived_email_null and view.user.archived and "email" in shown:
+        shown["email"] = None
     return shown
 
 
@@ -118,7 +120,10 @@ def application_csv_rows(views: list[ApplicationView], contract: Contract) -> li
 
 
 def enrolment_attributes(enrolment: NPQEnrolment, contract: Contract) -> dict[str, Any]:
-    return pick(ENROLMENT_FIELDS, contract.npq_participants.enrolment_fields, enrolment)
+    shown = pick(ENROLMENT_FIELDS, contract.npq_participants.enrolment_fields, enrolment)
+    if contract.npq_participants.archived_email_null and enrolment.archived and "email" in shown:
+        shown["email"] = None
+    return shown
 
 
 def render_participant(participant: NPQParticipant, contract: Contract) -> dict[str, Any]:

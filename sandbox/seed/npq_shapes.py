@@ -3,10 +3,11 @@ not promise each one: pending applicants whose participant id was merged away (`
 person with an accepted application and two rejected ones for the same course and cohort, and an
 application rejected after it was accepted, which keeps its schedule (`reason_for_rejection`
 `rejected_by_provider`); and, made after every other draw of the world, applicants already accepted in
-each later cohort (2025a, 2025b, 2026a, 2026b) in every funding kind it holds.
+each later cohort (2025a, 2025b, 2026a, 2026b) in every funding kind it holds, and the earliest 2023
+applicant's account archived (`email` null through the NPQ service).
 
-`seed_npq_shapes` runs after the NPQ population and `seed_later_accepted` after the whole world, so every
-record made before either keeps its id and values."""
+`seed_npq_shapes` runs after the NPQ population, and `seed_later_accepted` and `seed_archived_applicants`
+after the whole world, so every record made before them keeps its id and values."""
 
 from __future__ import annotations
 
@@ -102,6 +103,20 @@ def seed_later_accepted(ctx: SeedContext, layout: Layout) -> None:
         for cohort in (c for c in later if c.offered_by(provider.name)):
             for funded_place in ACCEPTED_PLACES[cohort.funding]:
                 _accepted_in(ctx, layout, provider, cohort, funded_place)
+
+
+def seed_archived_applicants(ctx: SeedContext, layout: Layout) -> None:
+    """Per NPQ provider, the person of its earliest 2023 application has an archived account (the 2026
+    seed pack nulls that applicant's email). Draws nothing, and leaves `updated_at` as it was."""
+    for provider in layout.npq:
+        applications = [
+            a
+            for a in ctx.store.npq_applications.values()
+            if a.lead_provider_id == provider.id and a.cohort == 2023
+        ]
+        if applications:
+            earliest = min(applications, key=lambda a: (a.created_at, a.id))
+            ctx.store.users[earliest.user_id].archived = True
 
 
 def _accepted_in(

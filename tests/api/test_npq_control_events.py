@@ -451,3 +451,57 @@ def test_a_trn_check_shows_on_every_application_of_the_person(api: TestClient, s
     assert _trn(shown) == (None, False)
     old = api.get(f"/api/v3/npq-applications/{application.id}", headers=bearer(provider))
     assert old.json()["data"]["attributes"]["teacher_reference_number"] == "1234567"
+
+
+# -- DfE archives a person's account --------------------------------------------------------------
+
+
+def _email_everywhere(api: TestClient, provider: LeadProvider, application: NPQApplication) -> tuple:
+    """The person's email as the NPQ service shows it (application, enrolment) and as /api/v3 does."""
+    person = _npq(api, provider, "GET", f"/participants/npq/{application.user_id}")
+    assert person.status_code == 200, person.text
+    (enrolment,) = [
+        e
+        for e in person.json()["data"]["attributes"]["npq_enrolments"]
+        if e["npq_application_id"] == application.id
+    ]
+    old = api.get(f"/api/v3/npq-applications/{application.id}", headers=bearer(provider))
+    validate_exchange("v3", old)
+    return (
+        _attributes(api, provider, application.id)["email"],
+        enrolment["email"],
+        old.json()["data"]["attributes"]["email"],
+    )
+
+
+def test_archiving_a_person_nulls_their_email_on_the_npq_service_only(api: TestClient, store: Store) -> None:
+    provider, other = _provider(store, "Teach First"), _provider(store, "Ambition Institute")
+    application = next(
+        a
+        for a in store.npq_applications.values()
+        if a.lead_provider_id == provider.id
+        and a.status == "accepted"
+        and not store.users[a.user_id].archived
+        and {b.lead_provider_id for b in store.applications_of(a.user_id)} == {provider.id}
+    )
+    address = store.users[application.user_id].email
+    before = _attributes(api, provider, application.id)["updated_at"]
+    path = f"{EVENTS}/participants/{application.user_id}/archive"
+    # Refused calls change nothing: no token, an unknown token, another provider's, an unknown person.
+    assert api.post(path).status_code == 401
+    assert api.post(path, headers={"Authorization": "Bearer nobody"}).status_code == 401
+    forbidden = api.post(path, headers=bearer(other))
+    validate_exchange("sandbox", forbidden)
+    assert forbidden.status_code == 403
+    unknown = _event(api, "POST", "/participants/00000000-0000-0000-0000-000000000000/archive")
+    assert unknown.status_code == 404
+    assert _email_everywhere(api, provider, application) == (address, address, address)
+    archived = api.post(path, headers=bearer(provider))
+    validate_exchange("sandbox", archived)
+    assert archived.status_code == 200, archived.text
+    assert archived.json()["data"]["participant_id"] == application.user_id
+    assert _email_everywhere(api, provider, application) == (None, None, address)
+    assert _attributes(api, provider, application.id)["updated_at"] > before
+    # Again: nothing more changes.
+    assert _event(api, "POST", f"/participants/{application.user_id}/archive").status_code == 200
+    assert _email_everywhere(api, provider, application) == (None, None, address)

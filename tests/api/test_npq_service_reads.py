@@ -274,3 +274,22 @@ def test_a_trn_shows_through_the_npq_service_only_once_verified(client, provider
                 if application["id"] in enrolments and verified:
                     assert shown == trn
     assert seen[True] and seen[False], seen
+
+
+def test_every_npq_provider_has_its_earliest_2023_applicant_archived(client, providers, state):
+    """The 2026 seed pack's shape: the person of each provider's earliest 2023 application has an
+    archived account, so the NPQ service shows their email as null; /api/v3 still shows the address."""
+    for provider in (p for p in providers if p.has_npq):
+        params = {"filter[cohort]": "2023", "page[per_page]": "3000"}
+        items = _get(client, provider, "/npq-applications", **params).json()["data"]
+        earliest = min(items, key=lambda i: (i["attributes"]["created_at"], i["id"]))
+        assert earliest["attributes"]["email"] is None
+        archived = [i for i in items if i["attributes"]["email"] is None]
+        assert {i["attributes"]["participant_id"] for i in archived} == {
+            earliest["attributes"]["participant_id"]
+        }
+        old = client.get(f"/api/v3/npq-applications/{earliest['id']}", headers=bearer(provider))
+        validate_exchange("v3", old)
+        assert old.json()["data"]["attributes"]["email"] == state.store.users[
+            earliest["attributes"]["participant_id"]
+        ].email

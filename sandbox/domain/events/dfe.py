@@ -1,6 +1,7 @@
 """What DfE itself does to ECF people (domain.md §4.2, §7), as the control API's events: the eligibility
-check (with the TRN it validates and the uplifts), merging a duplicate person, and the induction end
-date DQT reports. They follow the order `events.school` describes: find, authorise, validate, change.
+check (with the TRN it validates and the uplifts), merging a duplicate person, archiving a person's
+account, and the induction end date DQT reports. They follow the order `events.school` describes:
+find, authorise, validate, change.
 """
 
 from __future__ import annotations
@@ -187,6 +188,22 @@ def _home_provider(store: Store, user_id: str) -> str | None:
         return record_provider(store, current_record(store, profiles[0]))
     applications = store.applications_of(user_id)
     return applications[0].lead_provider_id if applications else None
+
+
+# -- archiving a person's account ------------------------------------------------------------------
+
+
+def archive_user(store: Store, gate: Gate, participant_id: str) -> PeopleEvent:
+    """DfE archives the person's account (npq.md §6.4): the NPQ service then shows their email as null.
+    Archiving an archived person changes nothing."""
+    user = find_user(store, participant_id)
+    if user is None:
+        raise NotFound(participant_id)
+    involved = _providers_of(store, user.id)
+    gate.authorise(involved)
+    if not user.archived:
+        registration.archive_user(store, user_id=user.id, now=gate.instant(_home_provider(store, user.id)))
+    return PeopleEvent(user, tuple(store.ecf_profiles_of(user.id)), (), (), tuple(sorted(involved)))
 
 
 # -- DQT reports the end of an ECT's induction --------------------------------------------------

@@ -27,6 +27,7 @@ class NPQEnrolment:
     withdrawal: ProfileState | None
     deferral: ProfileState | None
     email: str  # the participant's
+    archived: bool = False  # the participant's account was archived by DfE
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def _enrolments(store: Store, provider: LeadProvider, user: User) -> list[NPQEnr
                 withdrawal=state_while(profile.states, provider.id, profile.training_status, "withdrawn"),
                 deferral=state_while(profile.states, provider.id, profile.training_status, "deferred"),
                 email=user.email,
+                archived=user.archived,
             )
         )
     return enrolments

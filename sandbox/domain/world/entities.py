@@ -135,6 +135,8 @@ class User(Recorded):
     updated_at: datetime
     participant_id_changes: tuple[ParticipantIdChange, ...] = ()
     previous_names: tuple[str, ...] = ()  # earlier full names from the Teaching Record System
+    # DfE archived the account (its address freed for another): the NPQ service then shows no email.
+    archived: bool = False
 
 
 @dataclass(frozen=True)

@@ -279,6 +279,14 @@ def set_teacher_reference_number(store: Store, *, user_id: str, trn: str | None,
     return user
 
 
+def archive_user(store: Store, *, user_id: str, now: datetime) -> User:
+    """DfE archives a person's account; the address stays on the user for the contracts that show it."""
+    user = require(store.users, user_id, "user")
+    user.archived = True
+    touch(now, user)
+    return user
+
+
 def set_induction_end_date(
     store: Store, *, profile_id: str, induction_end_date: date | None, now: datetime
 ) -> None:
