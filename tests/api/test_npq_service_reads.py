@@ -256,7 +256,8 @@ def test_a_trn_shows_through_the_npq_service_only_once_verified(client, provider
     contracts show it whatever its verification."""
     seen = {True: 0, False: 0}
     for provider in (p for p in providers if p.has_npq):
-        applications = _get(client, provider, "/npq-applications", **{"page[per_page]": "3000"}).json()["data"]
+        every = {"page[per_page]": "3000"}
+        applications = _get(client, provider, "/npq-applications", **every).json()["data"]
         for application in applications:
             new = application["attributes"]
             old = client.get(f"/api/v3/npq-applications/{application['id']}", headers=bearer(provider))
