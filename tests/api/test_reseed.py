@@ -31,22 +31,24 @@ NEEDS_A_WORLD = [
 ANSWERED_MEANWHILE = ["/healthcheck", "/api/v3/openapi.json", "/rect/api/v3/openapi.yaml"]
 
 
-def _held_build(state: SandboxState) -> threading.Event:
-    """The reseed's build waits for the returned event, so the test sees the world being rebuilt."""
-    go = threading.Event()
+def _held_build(state: SandboxState) -> tuple[threading.Event, threading.Event]:
+    """The reseed's build waits for the returned `go` event, so the test sees the world being rebuilt;
+    `entered` is set once the build has started (the old world is let go of before that)."""
+    go, entered = threading.Event(), threading.Event()
     build = state._reseeded
 
     def held(seed: int, participants: int) -> Store:
+        entered.set()
         assert go.wait(30), "the test never let the build go"
         return build(seed, participants)
 
     state._reseeded = held  # type: ignore[method-assign]
-    return go
+    return go, entered
 
 
 async def _during_reseed(state: SandboxState, body: dict[str, int], probe: Any) -> tuple[Any, Any]:
     """POST the reseed, run `probe(client)` while its world is being built, then let the build finish."""
-    go = _held_build(state)
+    go, entered = _held_build(state)
     transport = httpx.ASGITransport(app=create_app(state=state))
     async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
         reseed = asyncio.create_task(client.post("/sandbox/reset", json=body, headers=ADMIN))
@@ -55,6 +57,8 @@ async def _during_reseed(state: SandboxState, body: dict[str, int], probe: Any) 
                 break
             await asyncio.sleep(0.001)
         assert state.reseeding == (body.get("seed", 1), body.get("participants", state.participants))
+        # The old world is freed in a worker thread before the build starts: probe once it has.
+        assert await asyncio.to_thread(entered.wait, 30), "the build never started"
         seen = await probe(client)
         go.set()
         return seen, await reseed
