@@ -119,20 +119,17 @@ def accept_application(
             ).identifier
         except LookupError:
             raise NotFound(application.id) from None  # the service's `find_by!` on a missing schedule
-    accept_npq_application(store, application_id=application.id, schedule_identifier=schedule_id, now=now)
-    application.funded_place = funded_place if funding == "capped" else None
     # The person's other applications for the exact course in the same exact cohort, whatever their
     # provider or status, make way for this one.
-    for other in store.applications_of(application.user_id):
-        same = (cohort_of(other), other.course_identifier) == (
-            cohort_of(application),
-            application.course_identifier,
-        )
-        if other.id != application.id and same:
-            other.status, other.reason_for_rejection = "rejected", "other_application_in_this_cohort_accepted"
-            touch(now, other)
-            if (profile := store.npq_profiles.get(other.id)) is not None:
-                touch_profile(store, profile, now)
+    accept_npq_application(
+        store,
+        application_id=application.id,
+        schedule_identifier=schedule_id,
+        now=now,
+        siblings="any",
+        rejection_reason="other_application_in_this_cohort_accepted",
+    )
+    application.funded_place = funded_place if funding == "capped" else None
     return application
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import fields
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sandbox.domain.world.entities import (
     NPQApplication,
@@ -127,9 +127,13 @@ def accept_npq_application(
     schedule_identifier: str,
     now: datetime,
     funded_place: bool | None = None,
+    siblings: Literal["pending", "any"] = "pending",
+    rejection_reason: str | None = None,
 ) -> NPQProfile:
     """Data-level accept: the profile (same id as the application) on the given schedule, and the person's
-    other applications for the course and cohort rejected, as upstream does."""
+    other applications for the course and exact cohort rejected, as upstream does: the pending ones (the
+    ECF service), or every one whatever its provider or status, with `rejection_reason` (the NPQ
+    service)."""
     application = require(store.npq_applications, application_id, "application")
     if application.status != "pending":
         raise ValueError(f"the application is {application.status}")
@@ -143,12 +147,16 @@ def accept_npq_application(
     for other in store.applications_of(application.user_id):
         if (
             other.id != application.id
-            and other.status == "pending"
+            and (siblings == "any" or other.status == "pending")
             and (other.cohort, other.cohort_suffix) == (application.cohort, application.cohort_suffix)
             and other.course_identifier == application.course_identifier
         ):
             other.status = "rejected"
+            if rejection_reason is not None:
+                other.reason_for_rejection = rejection_reason
             touch(now, other)
+            if (sibling_profile := store.npq_profiles.get(other.id)) is not None:
+                touch_profile(store, sibling_profile, now)
     profile = NPQProfile(
         application.id,
         application.user_id,
