@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from starlette.responses import Response
 
@@ -14,6 +14,7 @@ from sandbox.api.responses import CHUNK_ITEMS, csv_body, json_bytes, many, singl
 from sandbox.domain.listing import Page
 from sandbox.domain.participants import ecf as domain
 from sandbox.domain.participants import ecf_actions, variants
+from sandbox.domain.participants.training_status import Action
 from sandbox.domain.participants.visibility import participant_status_steady
 from sandbox.presenters import ecf_participants as present
 
@@ -74,10 +75,11 @@ def _acted(ctx: RequestContext, result: ecf_actions.ActionResult) -> Response:
     return single(present.item(result.participant, result.enrolment, ctx.contract))
 
 
-def _end_training(ctx: RequestContext, id: str, body: Any, action: Literal["withdraw", "defer"]) -> Response:
+def _act(ctx: RequestContext, id: str, body: Any, action: Action) -> Response:
     ctx.require_ecf()
-    attrs = attributes(body, ctx.contract.queries, reads=("reason", "course_identifier"))
-    result = variants.end_training(
+    reads = ("course_identifier",) if action == "resume" else ("reason", "course_identifier")
+    attrs = attributes(body, ctx.contract.queries, reads=reads)
+    result = variants.act(
         ctx.store,
         ctx.provider,
         id,
@@ -92,26 +94,15 @@ def _end_training(ctx: RequestContext, id: str, body: Any, action: Literal["with
 
 
 def withdraw(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
-    return _end_training(ctx, id, body, "withdraw")
+    return _act(ctx, id, body, "withdraw")
 
 
 def defer(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
-    return _end_training(ctx, id, body, "defer")
+    return _act(ctx, id, body, "defer")
 
 
 def resume(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
-    ctx.require_ecf()
-    attrs = attributes(body, ctx.contract.queries, reads=("course_identifier",))
-    result = variants.resume(
-        ctx.store,
-        ctx.provider,
-        id,
-        course_identifier=attrs.get("course_identifier"),
-        now=ctx.now,
-        variant=ctx.contract.ecf_participants.actions,
-        zone=ctx.zone,
-    )
-    return _acted(ctx, result)
+    return _act(ctx, id, body, "resume")
 
 
 def change_schedule(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:

@@ -13,6 +13,7 @@ from sandbox.api.context import RequestContext
 from sandbox.api.responses import many, single
 from sandbox.domain.participants import npq as domain
 from sandbox.domain.participants import npq_actions, npq_service_actions
+from sandbox.domain.participants.training_status import Action
 from sandbox.presenters import npq as present
 
 
@@ -39,44 +40,32 @@ def show_participant(ctx: RequestContext, id: str, **_: Any) -> Response:
     return single(present.render_participant(participant, ctx.contract))
 
 
-def withdraw(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
+def _act(ctx: RequestContext, id: str, body: Any, action: Action) -> Response:
     ctx.require_npq()
     attrs = attributes(body)
     domain.require_participant(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
-    participant = _actions(ctx).withdraw_participant(
+    participant = _actions(ctx).act(
         ctx.store,
         ctx.provider,
         id,
+        action,
         course_identifier=attrs.get("course_identifier"),
-        reason=attrs.get("reason"),
+        reason=attrs.get("reason") if action != "resume" else None,
         now=ctx.now,
     )
     return single(present.render_participant(participant, ctx.contract))
+
+
+def withdraw(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
+    return _act(ctx, id, body, "withdraw")
 
 
 def defer(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
-    ctx.require_npq()
-    attrs = attributes(body)
-    domain.require_participant(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
-    participant = _actions(ctx).defer_participant(
-        ctx.store,
-        ctx.provider,
-        id,
-        course_identifier=attrs.get("course_identifier"),
-        reason=attrs.get("reason"),
-        now=ctx.now,
-    )
-    return single(present.render_participant(participant, ctx.contract))
+    return _act(ctx, id, body, "defer")
 
 
 def resume(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:
-    ctx.require_npq()
-    attrs = attributes(body)
-    domain.require_participant(ctx.store, ctx.provider, id, ctx.contract.npq_rules)
-    participant = _actions(ctx).resume_participant(
-        ctx.store, ctx.provider, id, course_identifier=attrs.get("course_identifier"), now=ctx.now
-    )
-    return single(present.render_participant(participant, ctx.contract))
+    return _act(ctx, id, body, "resume")
 
 
 def change_schedule(ctx: RequestContext, id: str, body: Any = None, **_: Any) -> Response:

@@ -13,7 +13,7 @@ from sandbox.domain.participants.change_schedule import (
     active_registration_cohort,
     change_schedule,
 )
-from sandbox.domain.participants.ecf_actions import defer_participant, withdraw_participant
+from sandbox.domain.participants.ecf_actions import act
 from sandbox.domain.world.registration import (
     add_partnership,
     change_cohort_after_payments_frozen,
@@ -90,8 +90,14 @@ def test_unresolved_participants_get_only_the_resolution_and_input_errors(world:
 
 def test_withdrawn_participant_cannot_change(world: World) -> None:
     who = world.enrol()
-    withdraw_participant(
-        world.store, world.provider, who.user_id, course_identifier="ecf-induction", reason="other", now=NOW
+    act(
+        world.store,
+        world.provider,
+        who.user_id,
+        "withdraw",
+        course_identifier="ecf-induction",
+        reason="other",
+        now=NOW,
     )
     assert refused(world, who, "ecf-reduced-september") == {
         "participant_id": [messages.WITHDRAWN_PARTICIPANT]
@@ -102,8 +108,14 @@ def test_withdrawn_participant_cannot_change(world: World) -> None:
 
 def test_deferred_participant_can_change(world: World) -> None:
     who = world.enrol()
-    defer_participant(
-        world.store, world.provider, who.user_id, course_identifier="ecf-induction", reason="other", now=NOW
+    act(
+        world.store,
+        world.provider,
+        who.user_id,
+        "defer",
+        course_identifier="ecf-induction",
+        reason="other",
+        now=NOW,
     )
     result = change(world, who, "ecf-reduced-september")
     assert result.enrolment.record.schedule_identifier == "ecf-reduced-september"

@@ -8,12 +8,7 @@ import pytest
 
 from sandbox.domain import messages
 from sandbox.domain.errors import ValidationFailed
-from sandbox.domain.participants.ecf_actions import (
-    defer_participant,
-    resolve,
-    resume_participant,
-    withdraw_participant,
-)
+from sandbox.domain.participants.ecf_actions import act, resolve
 from sandbox.domain.world.registration import merge_users, record_challenge, record_school_transfer
 from tests.domain.ecf_world import NOW, World, build, snapshot
 
@@ -35,23 +30,33 @@ def withdraw(
     world: World, user_id: str, course: object = "ecf-induction", reason: object = "moved-school", **kw
 ):
     provider = kw.pop("provider", world.provider)
-    return withdraw_participant(
-        world.store, provider, user_id, course_identifier=course, reason=reason, now=kw.pop("now", NOW)
+    return act(
+        world.store,
+        provider,
+        user_id,
+        "withdraw",
+        course_identifier=course,
+        reason=reason,
+        now=kw.pop("now", NOW),
     )
 
 
 def defer(world: World, user_id: str, course: object = "ecf-induction", reason: object = "bereavement", **kw):
     provider = kw.pop("provider", world.provider)
-    return defer_participant(
-        world.store, provider, user_id, course_identifier=course, reason=reason, now=kw.pop("now", NOW)
+    return act(
+        world.store,
+        provider,
+        user_id,
+        "defer",
+        course_identifier=course,
+        reason=reason,
+        now=kw.pop("now", NOW),
     )
 
 
 def resume(world: World, user_id: str, course: object = "ecf-induction", **kw):
     provider = kw.pop("provider", world.provider)
-    return resume_participant(
-        world.store, provider, user_id, course_identifier=course, now=kw.pop("now", NOW)
-    )
+    return act(world.store, provider, user_id, "resume", course_identifier=course, now=kw.pop("now", NOW))
 
 
 # -- resolution (steps 1-3) -----------------------------------------------------------------------

@@ -41,18 +41,16 @@ def refused(call, *args, **kwargs) -> dict[str, list[str]]:  # type: ignore[no-u
 
 def withdraw(world: World, participant_id: str, **attrs: object):  # type: ignore[no-untyped-def]
     values = {"course_identifier": "npq-headship", "reason": "personal-reason-other", **attrs}
-    return actions.withdraw_participant(world.store, world.mine, participant_id, now=NOW, **values)  # type: ignore[arg-type]
+    return actions.act(world.store, world.mine, participant_id, "withdraw", now=NOW, **values)  # type: ignore[arg-type]
 
 
 def defer(world: World, participant_id: str, **attrs: object):  # type: ignore[no-untyped-def]
     values = {"course_identifier": "npq-headship", "reason": "parental-leave", **attrs}
-    return actions.defer_participant(world.store, world.mine, participant_id, now=NOW, **values)  # type: ignore[arg-type]
+    return actions.act(world.store, world.mine, participant_id, "defer", now=NOW, **values)  # type: ignore[arg-type]
 
 
 def resume(world: World, participant_id: str, course: object = "npq-headship"):  # type: ignore[no-untyped-def]
-    return actions.resume_participant(
-        world.store, world.mine, participant_id, course_identifier=course, now=NOW
-    )
+    return actions.act(world.store, world.mine, participant_id, "resume", course_identifier=course, now=NOW)
 
 
 def change(world: World, participant_id: str, **attrs: object):  # type: ignore[no-untyped-def]

@@ -27,10 +27,11 @@ def world() -> World:
 
 
 def withdraw(world: World, profile, course: object = None, reason: object = "other"):  # type: ignore[no-untyped-def]
-    return actions.withdraw_participant(
+    return actions.act(
         world.store,
         world.mine,
         profile.user_id,
+        "withdraw",
         course_identifier=course or profile.course_identifier,
         reason=reason,
         now=NOW,
@@ -38,10 +39,11 @@ def withdraw(world: World, profile, course: object = None, reason: object = "oth
 
 
 def defer(world: World, profile, reason: object = "bereavement"):  # type: ignore[no-untyped-def]
-    return actions.defer_participant(
+    return actions.act(
         world.store,
         world.mine,
         profile.user_id,
+        "defer",
         course_identifier=profile.course_identifier,
         reason=reason,
         now=NOW,
@@ -49,8 +51,13 @@ def defer(world: World, profile, reason: object = "bereavement"):  # type: ignor
 
 
 def resume(world: World, profile):  # type: ignore[no-untyped-def]
-    return actions.resume_participant(
-        world.store, world.mine, profile.user_id, course_identifier=profile.course_identifier, now=NOW
+    return actions.act(
+        world.store,
+        world.mine,
+        profile.user_id,
+        "resume",
+        course_identifier=profile.course_identifier,
+        now=NOW,
     )
 
 
@@ -80,10 +87,11 @@ def test_the_service_added_four_withdrawal_reasons() -> None:
 def test_an_unknown_course_is_only_not_recognised(world: World, course: object) -> None:
     profile = enrolled(world)
     found = refused(
-        actions.resume_participant,
+        actions.act,
         world.store,
         world.mine,
         profile.user_id,
+        "resume",
         course_identifier=course,
         now=NOW,
     )
@@ -96,10 +104,11 @@ def test_an_unknown_course_is_only_not_recognised(world: World, course: object) 
 def test_an_action_needs_an_accepted_application_for_the_exact_course(world: World) -> None:
     profile = enrolled(world, "npq-early-headship-coaching-offer")
     found = refused(
-        actions.resume_participant,
+        actions.act,
         world.store,
         world.mine,
         profile.user_id,
+        "resume",
         course_identifier="npq-additional-support-offer",
         now=NOW,
     )

@@ -26,10 +26,11 @@ def world() -> World:
 
 
 def withdraw(world: World, who: Enrolled, reason: object = "other", course: object = None, now=NOW, **kw):
-    return actions.withdraw_participant(
+    return actions.act(
         world.store,
         kw.get("provider", world.provider),
         who.user_id,
+        "withdraw",
         course_identifier=course or who.profile.course_identifier,
         reason=reason,
         now=now,
@@ -38,10 +39,11 @@ def withdraw(world: World, who: Enrolled, reason: object = "other", course: obje
 
 
 def defer(world: World, who: Enrolled, reason: object = "career-break", now=NOW):
-    return actions.defer_participant(
+    return actions.act(
         world.store,
         world.provider,
         who.user_id,
+        "defer",
         course_identifier=who.profile.course_identifier,
         reason=reason,
         now=now,
@@ -50,10 +52,11 @@ def defer(world: World, who: Enrolled, reason: object = "career-break", now=NOW)
 
 
 def resume(world: World, who: Enrolled, now=NOW, course: object = None):
-    return actions.resume_participant(
+    return actions.act(
         world.store,
         world.provider,
         who.user_id,
+        "resume",
         course_identifier=course or who.profile.course_identifier,
         now=now,
         zone=LONDON,
@@ -76,10 +79,11 @@ def test_a_participant_the_provider_cannot_see_is_not_found(world):
     with pytest.raises(NotFound):
         withdraw(world, theirs)
     with pytest.raises(NotFound):
-        actions.withdraw_participant(
+        actions.act(
             world.store,
             world.provider,
             "nobody",
+            "withdraw",
             course_identifier="ecf-induction",
             reason="other",
             now=NOW,

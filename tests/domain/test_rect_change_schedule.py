@@ -146,11 +146,11 @@ def test_a_finished_ect_may_only_move_to_a_reduced_schedule_in_place(world):
 @pytest.mark.parametrize("action", ["withdraw", "defer"])
 def test_a_withdrawn_or_deferred_participant_has_left_and_must_be_resumed_first(world, action):
     who = world.enrol(cohort=2023)
-    ended = rect_actions.withdraw_participant if action == "withdraw" else rect_actions.defer_participant
-    ended(
+    rect_actions.act(
         world.store,
         world.provider,
         who.user_id,
+        action,
         course_identifier="ecf-induction",
         reason="other",
         now=NOW,

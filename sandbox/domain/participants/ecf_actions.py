@@ -19,6 +19,7 @@ from sandbox.domain.errors import Errors
 from sandbox.domain.participants.ecf import Enrolment, Participant, enrolments_of
 from sandbox.domain.participants.training_status import (
     ECF_WITHDRAW_REASONS,
+    Action,
     apply_transition,
     check_transition,
 )
@@ -99,15 +100,19 @@ def action_result(
     return ActionResult(Participant(user, enrolments), acted)
 
 
-def _transition(
+def act(
     store: Store,
     provider: LeadProvider,
     participant_id: str,
-    action: str,
+    action: Action,
+    *,
     course_identifier: object,
-    reason: object,
+    reason: object = None,
     now: datetime,
 ) -> ActionResult:
+    """Withdraw, defer or resume the provider's profile of this participant (status flips, the
+    Manage-CPD service's way): `now` becomes a withdrawal's `withdrawal.date`; resume brings back a
+    deferred or withdrawn profile alike."""
     target = resolve(store, provider, participant_id, course_identifier)
     errors = target.errors
     current = target.record.training_status if target.record is not None else None
@@ -116,35 +121,3 @@ def _transition(
     assert target.profile is not None and target.record is not None
     apply_transition(store, target.profile, provider, action, reason, now, target.record)
     return action_result(store, provider, target.profile, target.record, now)
-
-
-def withdraw_participant(
-    store: Store,
-    provider: LeadProvider,
-    participant_id: str,
-    *,
-    course_identifier: object,
-    reason: object,
-    now: datetime,
-) -> ActionResult:
-    """Withdraw the profile for this provider; `now` becomes the `withdrawal.date`."""
-    return _transition(store, provider, participant_id, "withdraw", course_identifier, reason, now)
-
-
-def defer_participant(
-    store: Store,
-    provider: LeadProvider,
-    participant_id: str,
-    *,
-    course_identifier: object,
-    reason: object,
-    now: datetime,
-) -> ActionResult:
-    return _transition(store, provider, participant_id, "defer", course_identifier, reason, now)
-
-
-def resume_participant(
-    store: Store, provider: LeadProvider, participant_id: str, *, course_identifier: object, now: datetime
-) -> ActionResult:
-    """Back to active, from deferred or from withdrawn alike."""
-    return _transition(store, provider, participant_id, "resume", course_identifier, None, now)

@@ -21,6 +21,7 @@ from sandbox.domain.participants import npq
 from sandbox.domain.participants.change_schedule import fits_schedule, requested_cohort
 from sandbox.domain.participants.training_status import (
     NPQ_WITHDRAW_REASONS,
+    Action,
     apply_transition,
     check_transition,
 )
@@ -77,15 +78,18 @@ def _declarations(store: Store, profile: NPQProfile) -> list[Declaration]:
     return [d for d in store.declarations_of(profile.user_id) if d.profile_id == profile.id]
 
 
-def _transition(
+def act(
     store: Store,
     provider: LeadProvider,
     participant_id: str,
-    action: str,
+    action: Action,
+    *,
     course_identifier: object,
-    reason: object,
+    reason: object = None,
     now: datetime,
 ) -> npq.NPQParticipant:
+    """Withdraw, defer or resume one NPQ course: a withdrawal needs a `started` declaration, a
+    deferral of an accepted application any declaration; resume brings back either alike."""
     target = resolve(store, provider, participant_id, course_identifier)
     errors, profile = target.errors, target.profile
     current = profile.training_status if profile is not None else None
@@ -105,39 +109,6 @@ def _transition(
     assert profile is not None
     apply_transition(store, profile, provider, action, reason, now)
     return npq.get_participant(store, provider, profile.user_id)
-
-
-def withdraw_participant(
-    store: Store,
-    provider: LeadProvider,
-    participant_id: str,
-    *,
-    course_identifier: object,
-    reason: object,
-    now: datetime,
-) -> npq.NPQParticipant:
-    """Withdraw from one course; only someone with a `started` declaration can be withdrawn."""
-    return _transition(store, provider, participant_id, "withdraw", course_identifier, reason, now)
-
-
-def defer_participant(
-    store: Store,
-    provider: LeadProvider,
-    participant_id: str,
-    *,
-    course_identifier: object,
-    reason: object,
-    now: datetime,
-) -> npq.NPQParticipant:
-    """Defer one course; only someone with a declaration (any) can be deferred."""
-    return _transition(store, provider, participant_id, "defer", course_identifier, reason, now)
-
-
-def resume_participant(
-    store: Store, provider: LeadProvider, participant_id: str, *, course_identifier: object, now: datetime
-) -> npq.NPQParticipant:
-    """Back to active, from deferred or from withdrawn alike."""
-    return _transition(store, provider, participant_id, "resume", course_identifier, None, now)
 
 
 # -- change-schedule --------------------------------------------------------------------------------
@@ -170,9 +141,7 @@ def change_schedule(
     application = store.npq_applications[profile.id]
     course = profile.course_identifier
     year = requested_cohort(cohort, fallback=profile.cohort)
-    current_contract = npq_contract(
-        store, provider.id, application.cohort, course, application.cohort_suffix
-    )
+    current_contract = npq_contract(store, provider.id, application.cohort, course, application.cohort_suffix)
     if capping and not errors and current_contract is None:
         raise contract_data_issue()
     new = None

@@ -32,6 +32,7 @@ from sandbox.domain.participants.npq_actions import (
 from sandbox.domain.participants.training_status import (
     DEFER_REASONS,
     NPQ_SERVICE_WITHDRAW_REASONS,
+    Action,
     apply_transition,
     transition_errors,
 )
@@ -87,15 +88,19 @@ def _declarations(store: Store, application: NPQApplication) -> list[Declaration
     return [d for d in store.declarations_of(application.user_id) if d.profile_id == application.id]
 
 
-def _transition(
+def act(
     store: Store,
     provider: LeadProvider,
     participant_id: str,
-    action: str,
+    action: Action,
+    *,
     course_identifier: object,
-    reason: object,
+    reason: object = None,
     now: datetime,
 ) -> npq.NPQParticipant:
+    """Withdraw, defer or resume one NPQ course by the NPQ service's rules: its own withdrawal
+    reasons; a withdrawal needs a `started` declaration, a deferral any declaration; resume brings
+    back either alike."""
     errors = Errors()
     application = _application(store, provider, participant_id, course_identifier, errors)
     allowed = {"withdraw": NPQ_SERVICE_WITHDRAW_REASONS, "defer": DEFER_REASONS}.get(action)
@@ -115,39 +120,6 @@ def _transition(
     assert profile is not None
     apply_transition(store, profile, provider, action, reason, now)
     return npq.get_participant(store, provider, profile.user_id)
-
-
-def withdraw_participant(
-    store: Store,
-    provider: LeadProvider,
-    participant_id: str,
-    *,
-    course_identifier: object,
-    reason: object,
-    now: datetime,
-) -> npq.NPQParticipant:
-    """Withdraw from one course; only someone with a `started` declaration can be withdrawn."""
-    return _transition(store, provider, participant_id, "withdraw", course_identifier, reason, now)
-
-
-def defer_participant(
-    store: Store,
-    provider: LeadProvider,
-    participant_id: str,
-    *,
-    course_identifier: object,
-    reason: object,
-    now: datetime,
-) -> npq.NPQParticipant:
-    """Defer one course; only someone with a declaration (any) can be deferred."""
-    return _transition(store, provider, participant_id, "defer", course_identifier, reason, now)
-
-
-def resume_participant(
-    store: Store, provider: LeadProvider, participant_id: str, *, course_identifier: object, now: datetime
-) -> npq.NPQParticipant:
-    """Back to active, from deferred or from withdrawn alike."""
-    return _transition(store, provider, participant_id, "resume", course_identifier, None, now)
 
 
 # -- change-schedule --------------------------------------------------------------------------------

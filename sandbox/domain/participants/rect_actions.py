@@ -22,7 +22,7 @@ from sandbox.domain.participants.training_periods import (
     school_stay_ongoing,
     started_on,
 )
-from sandbox.domain.participants.training_status import DEFER_REASONS, apply_transition
+from sandbox.domain.participants.training_status import DEFER_REASONS, Action, apply_transition
 from sandbox.domain.values import blank
 from sandbox.domain.world.entities import InductionRecord, LeadProvider
 from sandbox.store import Store
@@ -151,49 +151,31 @@ def _end_period(
     return action_result(store, provider, target.profile, record, now)
 
 
-def withdraw_participant(
+def act(
     store: Store,
     provider: LeadProvider,
     participant_id: str,
+    action: Action,
     *,
     course_identifier: object,
-    reason: object,
+    reason: object = None,
     now: datetime,
     zone: tzinfo,
 ) -> ActionResult:
+    """Withdraw or defer (the training period ends now unless it ends sooner) or resume (a new one
+    starts now), each checked by its own rules at the provider's local day in `zone`."""
     target = resolve(store, provider, participant_id, course_identifier, now)
-    withdraw_errors(target, reason, now, zone).raise_any()
-    return _end_period(store, target, provider, "withdraw", reason, now)
+    if action == "resume":
+        resume_errors(store, target, now, zone).raise_any()
+        return _resume(store, target, provider, now)
+    checks = withdraw_errors if action == "withdraw" else defer_errors
+    checks(target, reason, now, zone).raise_any()
+    return _end_period(store, target, provider, action, reason, now)
 
 
-def defer_participant(
-    store: Store,
-    provider: LeadProvider,
-    participant_id: str,
-    *,
-    course_identifier: object,
-    reason: object,
-    now: datetime,
-    zone: tzinfo,
-) -> ActionResult:
-    target = resolve(store, provider, participant_id, course_identifier, now)
-    defer_errors(target, reason, now, zone).raise_any()
-    return _end_period(store, target, provider, "defer", reason, now)
-
-
-def resume_participant(
-    store: Store,
-    provider: LeadProvider,
-    participant_id: str,
-    *,
-    course_identifier: object,
-    now: datetime,
-    zone: tzinfo,
-) -> ActionResult:
+def _resume(store: Store, target: Target, provider: LeadProvider, now: datetime) -> ActionResult:
     """A new TP from now on the same partnership and schedule; the ended one keeps its withdrawal or
     deferral, so declarations made under it stay where they were."""
-    target = resolve(store, provider, participant_id, course_identifier, now)
-    resume_errors(store, target, now, zone).raise_any()
     assert target.profile is not None and target.record is not None
     fresh = store.add_induction_record(
         replace(

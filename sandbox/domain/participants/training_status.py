@@ -8,6 +8,7 @@ its timestamp is the `withdrawal`/`deferral` date and guards later declarations.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from sandbox.domain.errors import Errors
 from sandbox.domain.values import blank
@@ -50,6 +51,8 @@ NPQ_SERVICE_WITHDRAW_REASONS = (
     "disengaged-and-unresponsive",
     "non-payment-of-invoice",
 )
+
+Action = Literal["withdraw", "defer", "resume"]
 
 # action -> the status it leads to
 TARGET = {"withdraw": "withdrawn", "defer": "deferred", "resume": "active"}

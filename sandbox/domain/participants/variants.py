@@ -10,58 +10,39 @@ from typing import Literal
 from sandbox.domain.participants import change_schedule as cpd_schedule
 from sandbox.domain.participants import ecf_actions, rect_actions, rect_change_schedule
 from sandbox.domain.participants.ecf_actions import ActionResult
+from sandbox.domain.participants.training_status import Action
 from sandbox.domain.world.entities import LeadProvider
 from sandbox.store import Store
 
 Actions = Literal["manage-cpd", "rect"]
 
 
-def end_training(
+def act(
     store: Store,
     provider: LeadProvider,
     participant_id: str,
-    action: Literal["withdraw", "defer"],
+    action: Action,
     *,
     course_identifier: object,
-    reason: object,
+    reason: object = None,
     now: datetime,
     variant: Actions,
     zone: tzinfo,
 ) -> ActionResult:
-    """Withdraw or defer."""
+    """Withdraw, defer or resume by the variant's rules (only RECT reads the local day)."""
     if variant == "rect":
-        act = rect_actions.withdraw_participant if action == "withdraw" else rect_actions.defer_participant
-        return act(
+        return rect_actions.act(
             store,
             provider,
             participant_id,
+            action,
             course_identifier=course_identifier,
             reason=reason,
             now=now,
             zone=zone,
         )
-    legacy = ecf_actions.withdraw_participant if action == "withdraw" else ecf_actions.defer_participant
-    return legacy(
-        store, provider, participant_id, course_identifier=course_identifier, reason=reason, now=now
-    )
-
-
-def resume(
-    store: Store,
-    provider: LeadProvider,
-    participant_id: str,
-    *,
-    course_identifier: object,
-    now: datetime,
-    variant: Actions,
-    zone: tzinfo,
-) -> ActionResult:
-    if variant == "rect":
-        return rect_actions.resume_participant(
-            store, provider, participant_id, course_identifier=course_identifier, now=now, zone=zone
-        )
-    return ecf_actions.resume_participant(
-        store, provider, participant_id, course_identifier=course_identifier, now=now
+    return ecf_actions.act(
+        store, provider, participant_id, action, course_identifier=course_identifier, reason=reason, now=now
     )
 
 
