@@ -108,8 +108,16 @@ def _types(old: dict, new: dict, names: Names, emit: Emit, location: str, top: b
     return changed and old.get("type") != new.get("type")
 
 
+def accepts_null(schema: dict) -> bool:
+    """`nullable` on the schema, or on any branch of its `oneOf`/`anyOf` (null then matches that branch)."""
+    if schema.get("nullable"):
+        return True
+    branches = [*schema.get("oneOf", []), *schema.get("anyOf", [])]
+    return any(accepts_null(flatten(branch)) for branch in branches)
+
+
 def _nullable(old: dict, new: dict, names: Names, emit: Emit, location: str, top: bool) -> None:
-    was, now = bool(old.get("nullable")), bool(new.get("nullable"))
+    was, now = accepts_null(old), accepts_null(new)
     if was != now:
         suffix = "became-nullable" if now else "became-not-nullable"
         emit(names.id(top, suffix), location, f"{_shown(location)} {suffix.replace('-', ' ')}")

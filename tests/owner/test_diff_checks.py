@@ -260,6 +260,20 @@ def test_request_property_that_became_not_nullable_is_breaking() -> None:
     assert (found.id, found.level) == ("request-property-became-not-nullable", "error")
 
 
+def test_a_nullable_value_that_became_one_of_with_a_nullable_branch_is_still_nullable() -> None:
+    # The control API's cohort went from a nullable year to a year (nullable) or an identifier.
+    old, new = _request_became_not_nullable()
+    body = withdraw_body(new)["properties"]
+    body["course_identifier"] = {"oneOf": [{"type": "string", "nullable": True}, {"type": "integer"}]}
+    assert "request-property-became-not-nullable" not in {
+        c.id for c in diff(document(old), document(new)).changes
+    }
+    body["course_identifier"] = {"oneOf": [{"type": "string"}, {"type": "integer"}]}
+    assert "request-property-became-not-nullable" in {
+        c.id for c in diff(document(old), document(new)).changes
+    }
+
+
 def test_removing_a_deprecated_operation_is_information_only() -> None:
     old, new = _deprecated_then_dropped(base())
     [found] = diff(document(old), document(new)).changes
