@@ -3,7 +3,8 @@
 The world is "as of" `WORLD_NOW` (2024-11-15 12:00 UTC): every record it holds was made at or before that
 instant, whatever day it is built, so the same seed gives the same store on any machine and any day.
 Only plans lie beyond it: the statement calendar and the dates of moves a school has announced (the
-incomplete transfers). The sandbox itself runs later, on 2026-11-27 and after, and the fixed scenarios
+incomplete transfers). The one exception is RECT's 2025 declaration sequences, as of `SEQUENCES_NOW`
+(seed/context.py). The sandbox itself runs later, on 2026-11-27 and after, and the fixed scenarios
 make sure a provider has something valid to do on that day.
 """
 
