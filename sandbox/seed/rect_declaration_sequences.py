@@ -155,8 +155,6 @@ def _claim(ctx: SeedContext, book: StatementBook, who: Enrolled, claims: tuple[C
         )
         if declaration is None:
             raise ValueError(f"no 2025 output statement takes a claim sent on {claim.sent_at()}")
-        who.declared.append(claim.declaration_type)
-        who.last_activity = max(who.last_activity, declaration.updated_at)
         if who.profile.participant_type == "mentor" and claim.declaration_type == "completed":
             # RECT ends a mentor's training period at a completed claim's date (rect.md §6.2).
             end_at_completion(ctx.store, who.record, claim.declared_at(), claim.sent_at())
