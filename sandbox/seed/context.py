@@ -7,7 +7,8 @@ order and nothing reads the global random module, the global Faker or the system
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
@@ -22,6 +23,11 @@ T = TypeVar("T")
 
 # The world is "as of" this instant: every seeded timestamp is at or before it, whatever day it runs.
 WORLD_NOW = datetime(2024, 11, 15, 12, 0, tzinfo=UTC)
+# The one exception. RECT's 2025 declaration sequences (seed/rect_declaration_sequences.py) need claims
+# made in 2025 and 2026, so they are "as of" this later instant, before the sandbox's first day: their
+# declarations, what those declarations change (a mentor's completion) and the payments of the 2025
+# statements they sit on are stamped up to it. Everything else stays at or before WORLD_NOW.
+SEQUENCES_NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
 
 # Seeded people get addresses on domains reserved for documentation, so no real mailbox is ever named.
 EMAIL_DOMAINS = ("example.com", "example.org", "example.net")
@@ -81,6 +87,15 @@ class SeedContext:
     @property
     def reference(self) -> ReferenceData:
         return self.store.reference
+
+    @contextmanager
+    def as_of(self, instant: datetime) -> Iterator[SeedContext]:
+        """Build records of a later instant (SEQUENCES_NOW): stamps are capped there, not at WORLD_NOW."""
+        saved, self.now = self.now, instant
+        try:
+            yield self
+        finally:
+            self.now = saved
 
     # -- draws --------------------------------------------------------------------------------------
 

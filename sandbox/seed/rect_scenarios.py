@@ -250,8 +250,8 @@ SHAPES: tuple[Shape, ...] = (
 )
 
 
-# rect.md §7.2's declaration sequences, as far as the world instant (15 November 2024) allows: the
-# 2024 statements are not yet paid then, the 2023 ones are; a 2025 declaration would post-date it.
+# rect.md §7.2's declaration sequences as of the world instant (15 November 2024): the 2024 statements
+# are not yet paid then, the 2023 ones are. The 2025 ones post-date it: seed/rect_declaration_sequences.py.
 DECLARATION_SHAPES: tuple[Shape, ...] = (
     Shape(
         30,

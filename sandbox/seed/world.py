@@ -3,7 +3,8 @@
 The world is "as of" `WORLD_NOW` (2024-11-15 12:00 UTC): every record it holds was made at or before that
 instant, whatever day it is built, so the same seed gives the same store on any machine and any day.
 Only plans lie beyond it: the statement calendar and the dates of moves a school has announced (the
-incomplete transfers). The sandbox itself runs later, on 2026-11-27 and after, and the fixed scenarios
+incomplete transfers). The one exception is RECT's 2025 declaration sequences, as of `SEQUENCES_NOW`
+(seed/context.py). The sandbox itself runs later, on 2026-11-27 and after, and the fixed scenarios
 make sure a provider has something valid to do on that day.
 """
 
@@ -21,6 +22,7 @@ from sandbox.seed.npq_population import populate_npq, seed_npq_scenarios
 from sandbox.seed.npq_service import seed_npq_service
 from sandbox.seed.npq_shapes import seed_archived_applicants, seed_later_accepted, seed_npq_shapes
 from sandbox.seed.organisations import build_layout, build_providers
+from sandbox.seed.rect_declaration_sequences import seed_declaration_sequences
 from sandbox.seed.rect_scenarios import seed_rect_scenarios
 from sandbox.seed.rect_world import describe_ects, open_rect_years, populate_rect_years, rect_share
 from sandbox.store import Store
@@ -64,6 +66,9 @@ def _build(reference: ReferenceData, seed: int, participants: int) -> Store:
     populate_rect_years(ctx, layout, roster, rect_share(participants))
     seed_rect_scenarios(ctx, layout, roster)
     describe_ects(ctx, roster)
+    # RECT's declaration sequences describe their own ECTs, after the pass above, so that its draws stay
+    # as they were; they are the one part of the world dated after WORLD_NOW (seed/context.py).
+    seed_declaration_sequences(ctx, layout, roster)
     # Later additions after every draw above, so that no earlier id moves.
     seed_later_accepted(ctx, layout)
     seed_archived_applicants(ctx, layout)

@@ -14,6 +14,7 @@ from sandbox.domain.declarations import rect_void
 from sandbox.domain.declarations.input import DeclarationRequest
 from sandbox.domain.declarations.reads import DeclarationScope
 from sandbox.domain.errors import InvalidAction, NotFound, ValidationFailed
+from sandbox.domain.finance.statements import next_output_statement
 from sandbox.domain.messages import COURSE_NOT_RECOGNISED, PARTICIPANT_NOT_RECOGNISED
 from sandbox.domain.participants.visibility import period_status
 from sandbox.domain.world.registration import (
@@ -258,6 +259,20 @@ def test_a_fundable_participant_is_eligible_on_the_next_open_statement_else_subm
     assert statement.deadline_date >= NOW.date() and statement.output_fee
     unfunded = submit(world, request(other))
     assert (unfunded.state, unfunded.statement_id) == ("submitted", None)
+
+
+def test_a_new_claim_passes_over_a_statement_already_paid(world):
+    # A provider clock behind DfE's payments (time travel): the next statement by deadline is paid, so the
+    # claim waits on the first one still open (rect.md §4.3) rather than being refused.
+    ect = world.enrol(2023)
+    eligible(world, ect)
+    paid = next_output_statement(world.store, world.provider, "ecf", 2023, NOW.date())
+    assert paid is not None
+    paid.paid = True
+    made = submit(world, request(ect))
+    statement = world.store.statements[made.statement_id]
+    assert made.state == "eligible" and not statement.paid
+    assert statement.deadline_date > paid.deadline_date
 
 
 # -- void and clawback -------------------------------------------------------------------------------

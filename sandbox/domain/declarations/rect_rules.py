@@ -267,8 +267,8 @@ def _fundable(tp: TrainingPeriod) -> bool:
 
 
 def _statement_id(store: Store, provider: LeadProvider, tp: TrainingPeriod, today: date) -> str | None:
-    statement = next_output_statement(store, provider, "ecf", tp.year, today)
-    return statement.id if statement is not None and not statement.paid else None
+    statement = next_output_statement(store, provider, "ecf", tp.year, today, open_only=True)
+    return statement.id if statement is not None else None
 
 
 def submit_declaration(

@@ -70,8 +70,6 @@ def _plan_statements(
     created_at = min(max(opened, provider.created_at), as_of)
     created = []
     for plan in plans:
-        paid = plan.payment_date < as_of.date()
-        paid_at = datetime.combine(plan.payment_date, time(12), tzinfo=UTC)
         statement = Statement(
             store.new_id(),
             provider.id,
@@ -84,13 +82,24 @@ def _plan_statements(
             plan.payment_date,
             plan.output_fee,
             created_at,
-            max(created_at, min(paid_at, as_of)) if paid else created_at,
-            paid=paid,
+            created_at,
             cohort_suffix=plan.cohort_suffix,
         )
+        pay_if_due(statement, as_of)
         store.statements[statement.id] = statement
         created.append(statement)
     return created
+
+
+def pay_if_due(statement: Statement, as_of: datetime) -> bool:
+    """Mark the statement paid if its payment date is before `as_of`, stamped at noon that day, as DfE's
+    payment run would have left it by then. True if it was paid here."""
+    if statement.paid or statement.payment_date >= as_of.date():
+        return False
+    paid_at = datetime.combine(statement.payment_date, time(12), tzinfo=UTC)
+    statement.paid = True
+    statement.updated_at = max(statement.created_at, min(paid_at, as_of))
+    return True
 
 
 def _ecf_record_at(

@@ -59,10 +59,19 @@ def get_statement(
 
 
 def next_output_statement(
-    store: Store, provider: LeadProvider, kind: str, cohort: int, today: date, cohort_suffix: str = "a"
+    store: Store,
+    provider: LeadProvider,
+    kind: str,
+    cohort: int,
+    today: date,
+    cohort_suffix: str = "a",
+    *,
+    open_only: bool = False,
 ) -> Statement | None:
     """The earliest output-fee statement whose deadline has not passed: where new claims land. The NPQ
-    service's cohorts are exact: a 2025b claim lands on a 2025b statement."""
+    service's cohorts are exact: a 2025b claim lands on a 2025b statement. `open_only` passes over paid
+    ones, as RECT does for a new claim (rect.md §4.3); that matters to a provider whose clock is behind
+    DfE's payments."""
     candidates = [
         s
         for s in store.statements.values()
@@ -72,5 +81,6 @@ def next_output_statement(
         and s.cohort_suffix == cohort_suffix
         and s.output_fee
         and s.deadline_date >= today
+        and not (open_only and s.paid)
     ]
     return min(candidates, key=lambda s: (s.deadline_date, s.payment_date), default=None)
