@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from sandbox.requests_journal.log import Exchange
-from sandbox.spec_files import parse_yaml
+from sandbox.resources import parse_yaml
 
 if TYPE_CHECKING:
     from openapi_core import OpenAPI

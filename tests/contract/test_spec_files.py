@@ -15,7 +15,8 @@ from connexion.spec import Specification
 from sandbox.app import CONTROL_SPEC, spec_path
 from sandbox.contracts import SERVED
 from sandbox.mounting import CheckedSpecification
-from sandbox.spec_files import parse_yaml, read_spec
+from sandbox.resources import parse_yaml
+from sandbox.spec_files import read_spec
 
 FILES = [spec_path(c) for c in SERVED] + [CONTROL_SPEC]
 
