@@ -20,6 +20,7 @@ from sandbox.clock import Clock
 from sandbox.contracts import SERVED, Contract
 from sandbox.domain.errors import DomainError
 from sandbox.limits import RequestLimits
+from sandbox.mounting import add_checked_api
 from sandbox.operations import decorate_once
 from sandbox.path_breaks import PathLineBreaks
 from sandbox.rate_limit import FixedWindowCounter, RateLimit, RateLimitMiddleware
@@ -28,6 +29,7 @@ from sandbox.requests_journal.setup import DEFAULT_SIZE, add_request_journal
 from sandbox.reseeding import ReseedGate
 from sandbox.routing import control_resolver_for, resolver_for
 from sandbox.spec_documents import spec_routes
+from sandbox.spec_files import SpecFile, read_spec
 from sandbox.spec_routes import SpecRoutes
 from sandbox.state import SandboxState
 from sandbox.validation import (
@@ -84,27 +86,29 @@ def create_app(
     app = connexion.AsyncApp(__name__, specification_dir=str(SPECS_DIR))
     decorate_once(app)
     app.state = state  # type: ignore[attr-defined]
-    documents = [(c.mount, spec_path(c)) for c in SERVED]
-    for contract in SERVED:
+    # Each document is read and parsed once, here, for Connexion, the served copies and `Allow` headers.
+    documents = [read_spec(c.mount, spec_path(c)) for c in SERVED]
+    for contract, spec in zip(SERVED, documents, strict=True):
         validators = {"parameter": parameter_validator_for(contract.queries), "body": BODY_VALIDATORS}
-        app.add_api(
-            spec_path(contract).name,
+        add_checked_api(
+            app,
+            spec,
             name=contract.name,
-            base_path=contract.mount,
             resolver=resolver_for(state, contract),
             security_map={"bearer": security_handler_for(state, contract=contract)},
             **{**COMMON_API_OPTIONS, "validator_map": validators},
         )
     if control:
-        app.add_api(
-            CONTROL_SPEC.name,
+        control_spec = read_spec("/sandbox", CONTROL_SPEC)
+        add_checked_api(
+            app,
+            control_spec,
             name="sandbox",
-            base_path="/sandbox",
             resolver=control_resolver_for(state),
             security_map={"bearer": security_handler_for(state, admin=True)},
             **COMMON_API_OPTIONS,
         )
-        documents.append(("/sandbox", CONTROL_SPEC))
+        documents.append(control_spec)
     # Added before the rate limit so that it wraps it and records the 429s too.
     add_request_journal(app, state, request_log_size)
     # Added before the rate limiter, so it wraps it: a preflight is never throttled, and a 429 still
@@ -125,7 +129,7 @@ def create_app(
     app.add_middleware(PathLineBreaks, position=MiddlewarePosition.BEFORE_EXCEPTION)
     plain = _add_plain_routes(app, documents)
     # Inside the request limits: a body is read whole before the gate is passed.
-    mounts = [mount for mount, _ in documents]
+    mounts = [spec.base_path for spec in documents]
     app.add_middleware(
         ReseedGate,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
@@ -137,7 +141,7 @@ def create_app(
     return app
 
 
-def _add_plain_routes(app: connexion.AsyncApp, documents: list[tuple[str, Path]]) -> list[str]:
+def _add_plain_routes(app: connexion.AsyncApp, documents: list[SpecFile]) -> list[str]:
     """The routes outside the APIs (none needs the world); returns their paths."""
 
     async def healthcheck(_request: Request) -> Response:

@@ -13,13 +13,13 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from connexion.json_schema import resolve_refs
 from starlette.requests import Request
 from starlette.responses import Response
+
+from sandbox.spec_files import SpecFile
 
 YAML = "application/yaml"
 JSON = "application/json"
@@ -32,12 +32,12 @@ Endpoint = Callable[[Request], Any]
 class SpecDocument:
     """One spec file served for one API root (`/api/v3`, `/sandbox`)."""
 
-    def __init__(self, base_path: str, spec_file: Path) -> None:
-        self.base_path = base_path
-        self._text = spec_file.read_text()
+    def __init__(self, spec: SpecFile) -> None:
+        self.base_path = spec.base_path
+        self._text = spec.text
         if len(_SERVERS_BLOCK.findall(self._text)) != 1:
-            raise ValueError(f"{spec_file.name} must have exactly one top-level `servers:` block")
-        self._document: dict[str, Any] = yaml.safe_load(self._text)
+            raise ValueError(f"{spec.path.name} must have exactly one top-level `servers:` block")
+        self._document = spec.document
         # One rendering per (format, origin); the origin comes from a request header, so the cache is bounded.
         self.render = lru_cache(maxsize=32)(self._render)
 
@@ -62,13 +62,13 @@ class SpecDocument:
 
 
 def spec_routes(
-    documents: Iterable[tuple[str, Path]], real_service_paths: dict[str, str]
+    specs: Iterable[SpecFile], real_service_paths: dict[str, str]
 ) -> Iterator[tuple[str, Endpoint]]:
     """(path, endpoint) for every served document: `openapi.json` and `openapi.yaml` under each API
     root, and the real service's own document paths (`real_service_paths` maps API root to path)."""
-    for base_path, spec_file in documents:
-        document = SpecDocument(base_path, spec_file)
-        yield f"{base_path}/openapi.json", document.endpoint(JSON)
-        yield f"{base_path}/openapi.yaml", document.endpoint(YAML)
-        if base_path in real_service_paths:
-            yield real_service_paths[base_path], document.endpoint(YAML)
+    for spec in specs:
+        document = SpecDocument(spec)
+        yield f"{spec.base_path}/openapi.json", document.endpoint(JSON)
+        yield f"{spec.base_path}/openapi.yaml", document.endpoint(YAML)
+        if spec.base_path in real_service_paths:
+            yield real_service_paths[spec.base_path], document.endpoint(YAML)

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
-import yaml
+from sandbox.spec_files import SpecFile
 
 METHODS = ("get", "put", "post", "delete", "patch")
 
 
 class SpecRoutes:
-    def __init__(self, documents: Iterable[tuple[str, Path]]) -> None:
+    def __init__(self, specs: Iterable[SpecFile]) -> None:
         self._routes: list[tuple[re.Pattern[str], list[str]]] = []
-        for base_path, spec_file in documents:
-            document = yaml.safe_load(spec_file.read_text())
-            for path, item in document["paths"].items():
-                pattern = re.escape(base_path + path)
+        for spec in specs:
+            for path, item in spec.document["paths"].items():
+                pattern = re.escape(spec.base_path + path)
                 pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", pattern)
                 methods = sorted(m.upper() for m in item if m in METHODS)
                 self._routes.append((re.compile(f"^{pattern}$"), methods))

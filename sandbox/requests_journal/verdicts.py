@@ -3,7 +3,8 @@
 Checked with openapi-core (a run-time dependency for this) when an exchange is first read, not
 when it is served: a check costs ~5 ms and a read of the sandbox ~2 ms, so checking every
 exchange as it happens would triple a read's cost; most are never read. The verdicts are kept
-on the exchange once computed.
+on the exchange once computed. openapi-core itself is imported on that first read too: importing
+it (with pydantic and openapi-spec-validator) took ~0.3 s of every start-up, for a page most runs never open.
 """
 
 from __future__ import annotations
@@ -11,21 +12,24 @@ from __future__ import annotations
 import threading
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-import yaml
-from openapi_core import OpenAPI
-from openapi_core.testing import MockRequest, MockResponse
-
 from sandbox.requests_journal.log import Exchange
+from sandbox.resources import parse_yaml
+
+if TYPE_CHECKING:
+    from openapi_core import OpenAPI
+    from openapi_core.testing import MockRequest
 
 _lock = threading.Lock()
 
 
 @cache
 def _openapi(spec: Path) -> OpenAPI:
-    return OpenAPI.from_dict(yaml.safe_load(spec.read_text()))
+    from openapi_core import OpenAPI
+
+    return OpenAPI.from_dict(parse_yaml(spec.read_text()))
 
 
 def verdicts_of(exchange: Exchange, spec: Path) -> dict[str, Any]:
@@ -42,6 +46,8 @@ def verdicts_of(exchange: Exchange, spec: Path) -> dict[str, Any]:
 
 
 def _mock_request(exchange: Exchange) -> MockRequest:
+    from openapi_core.testing import MockRequest
+
     headers = dict(exchange.request_headers)
     return MockRequest(
         "http://sandbox",
@@ -65,6 +71,8 @@ def _response_verdict(openapi: OpenAPI, request: MockRequest, exchange: Exchange
     body: Any = exchange.response_body
     if content_type.startswith("text/"):
         body = body.decode("utf-8", errors="replace")
+    from openapi_core.testing import MockResponse
+
     response = MockResponse(body, status_code=exchange.status, content_type=content_type or None)
     return _verdict(openapi.unmarshal_response(request, response).errors)
 

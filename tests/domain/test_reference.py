@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+import yaml
 
+from sandbox import resources
 from sandbox.domain.world.reference import Milestone, ReferenceData, load, milestone_window_check
 
 TODAY = date(2026, 11, 27)
@@ -129,6 +131,26 @@ def test_npq_schedules_match_course_family(ref: ReferenceData) -> None:
     assert ref.schedule_permits_course(ref.schedule("npq-aso-june", 2021), "npq-additional-support-offer")
     ehco_2021 = ref.schedules_for("npq-early-headship-coaching-offer", 2021)
     assert [s.identifier for s in ehco_2021] == ["npq-ehco-june"]
+
+
+def test_schedules_for_is_the_scan_of_every_schedule_in_order(ref: ReferenceData) -> None:
+    # schedules_for reads an index built at load; here it is against the plain scan it replaced.
+    courses = {course for s in ref.schedules for course in s.permitted_courses} | {"ecf-unknown"}
+    cohorts = {(s.cohort, s.cohort_suffix) for s in ref.schedules} | {(2020, "a")}
+    for course in sorted(courses):
+        for year, suffix in sorted(cohorts):
+            scanned = [
+                s
+                for s in ref.schedules
+                if (s.cohort, s.cohort_suffix) == (year, suffix) and course in s.permitted_courses
+            ]
+            assert ref.schedules_for(course, year, suffix) == scanned
+
+
+def test_the_data_files_parse_as_pyyamls_pure_python_loader_parses_them() -> None:
+    for path in sorted(resources.data_dir().glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert resources.parse_yaml(text) == yaml.safe_load(text), path.name
 
 
 def test_npq_schedule_milestones(ref: ReferenceData) -> None:

@@ -13,8 +13,6 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from sandbox import resources
 
 DEFAULT_FIXTURES_DIR = resources.data_dir()
@@ -156,8 +154,7 @@ def milestone_window_check(
 
 
 def _read_yaml(path: Path) -> Any:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return resources.parse_yaml(path.read_text(encoding="utf-8"))
 
 
 def _year_month(text: str) -> tuple[int, int]:
@@ -204,6 +201,12 @@ class ReferenceData:
         self._cohorts = {c.start_year: c for c in sorted(cohorts, key=lambda c: c.start_year)}
         self._courses = {c.identifier: c for c in courses}
         self._schedules = {(s.identifier, s.cohort, s.cohort_suffix): s for s in schedules}
+        # The schedules permitting a course in a cohort, in schedule order: the seed asks for every draw.
+        self._permitting: dict[tuple[str, int, str], list[Schedule]] = {}
+        for schedule in self._schedules.values():
+            for course in schedule.permitted_courses:
+                key = (course, schedule.cohort, schedule.cohort_suffix)
+                self._permitting.setdefault(key, []).append(schedule)
         self._statements: dict[tuple[str, int, str], tuple[StatementPlan, ...]] = {}
         for plan in sorted(statements, key=lambda p: (p.payment_date, p.deadline_date)):
             key = (plan.type, plan.cohort, plan.cohort_suffix)
@@ -297,12 +300,7 @@ class ReferenceData:
         return self._schedules.get((identifier, cohort_year, suffix))
 
     def schedules_for(self, course_identifier: str, cohort_year: int, suffix: str = "a") -> list[Schedule]:
-        return [
-            s
-            for s in self._schedules.values()
-            if (s.cohort, s.cohort_suffix) == (cohort_year, suffix)
-            and course_identifier in s.permitted_courses
-        ]
+        return list(self._permitting.get((course_identifier, cohort_year, suffix), ()))
 
     @staticmethod
     def schedule_permits_course(schedule: Schedule, course_identifier: str) -> bool:
