@@ -26,6 +26,7 @@ from sandbox.domain.world.entities import (
     ProviderRelationship,
     School,
     SchoolCohort,
+    SchoolLedPeriod,
     User,
 )
 from sandbox.domain.world.stamps import require, require_cohort, touch, touch_profile
@@ -389,6 +390,80 @@ def record_school_transfer(
         )
     touch_profile(store, profile, now, leaving, joining)
     return leaving, joining
+
+
+def record_partnership_change(
+    store: Store,
+    *,
+    profile_id: str,
+    to_partnership_id: str,
+    ends: datetime,
+    starts: datetime,
+    now: datetime,
+) -> tuple[InductionRecord, InductionRecord]:
+    """The school moves the role to another partnership at the same school: the next cohort's (a
+    roll-over) or another provider's. The current record ends (`changed`) and a new one starts, on the
+    same schedule in the new partnership's cohort."""
+    profile = require(store.ecf_profiles, profile_id, "profile")
+    current = _current_record(store, profile)
+    old = store.partnerships[current.partnership_id]
+    partnership = require(store.partnerships, to_partnership_id, "partnership")
+    if partnership.school_id != old.school_id or partnership.id == old.id:
+        raise ValueError("a partnership change stays at the school and changes the partnership")
+    if not current.start_date <= ends < starts:
+        raise ValueError("the new record starts after the current one ends")
+    schedule = store.reference.schedule(profile.schedule_identifier, partnership.cohort)
+    if schedule is None or profile.course_identifier not in schedule.permitted_courses:
+        raise ValueError(f"schedule {profile.schedule_identifier} {partnership.cohort} is not valid")
+    current.induction_status, current.end_date = "changed", ends
+    status = current.training_status if partnership.lead_provider_id == old.lead_provider_id else "active"
+    record = store.add_induction_record(
+        InductionRecord(
+            store.new_id(),
+            profile.id,
+            partnership.id,
+            profile.schedule_identifier,
+            partnership.cohort,
+            status,
+            "active",
+            starts,
+            now,
+            now,
+            mentor_profile_id=current.mentor_profile_id,
+            preferred_email=current.preferred_email,
+        )
+    )
+    profile.cohort = partnership.cohort
+    touch_profile(store, profile, now, current, record)
+    return current, record
+
+
+def record_school_led_period(
+    store: Store,
+    *,
+    profile_id: str,
+    school_id: str,
+    start_date: datetime,
+    now: datetime,
+    end_date: datetime | None = None,
+) -> SchoolLedPeriod:
+    """A school trains the role itself for a stretch (RECT's school-led training). It may not overlap
+    the role's provider-led records: a person trains one way at a time."""
+    profile = require(store.ecf_profiles, profile_id, "profile")
+    require(store.schools, school_id, "school")
+    if end_date is not None and end_date < start_date:
+        raise ValueError("a school-led period cannot end before it starts")
+    for other in store.records_of(profile.id):
+        if other.start_date <= (end_date or other.start_date) and (
+            other.end_date is None or other.end_date >= start_date
+        ):
+            raise ValueError("a school-led period cannot overlap provider-led training")
+    period = SchoolLedPeriod(store.new_id(), school_id, start_date, now, end_date)
+    profile.school_led_periods = tuple(
+        sorted((*profile.school_led_periods, period), key=lambda p: (p.start_date, p.created_at))
+    )
+    touch_profile(store, profile, now)
+    return period
 
 
 def change_cohort_after_payments_frozen(
