@@ -22,7 +22,7 @@ from sandbox.domain.listing import SortKey, sort_records
 from sandbox.domain.participants.training_periods import local_day
 from sandbox.domain.participants.transfers import Move, ParticipantTransfers, Transfer
 from sandbox.domain.world.entities import ECFProfile, InductionRecord, LeadProvider, SchoolLedPeriod, User
-from sandbox.store import Store
+from sandbox.store import Store, creation_order
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,11 @@ def _changed_since(store: Store, provider: LeadProvider, user: User, since: date
     return False
 
 
-SORT_COLUMNS = {"created_at": lambda i: i.user.created_at, "updated_at": lambda i: i.user.updated_at}
+# Ties (people made in one instant) keep their creation order, reversed with the column.
+SORT_COLUMNS = {
+    "created_at": lambda i: (i.user.created_at, creation_order(i.user)),
+    "updated_at": lambda i: (i.user.updated_at, creation_order(i.user)),
+}
 
 
 def list_transfers(
