@@ -196,11 +196,23 @@ def _candidates(store: Store, provider: LeadProvider, now: datetime, zone: tzinf
 
     def involved(entry: tuple) -> bool:
         user = store.users.get(entry[2])
-        return user is not None and bool(transfers_of(store, provider, user, now, zone))
+        return (
+            user is not None
+            and _may_transfer(store, user)
+            and bool(transfers_of(store, provider, user, now, zone))
+        )
 
     known = store.derived(("rect transfers", provider.id), lambda: [e for e in index if involved(e)])
     suspects = set(known).union(store.unsettled_in("ecf_users_by_provider", provider.id))
     return list(store.users_in(sorted(suspects)))
+
+
+def _may_transfer(store: Store, user: User) -> bool:
+    """A cheap first look: a stay can only be over if some training period of the person has ended."""
+    return any(
+        profile.school_led_periods or any(r.end_date is not None for r in store.records_of(profile.id))
+        for profile in store.ecf_profiles_of(user.id)
+    )
 
 
 def get_transfers(
