@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from sandbox.domain.world.entities import LeadProvider
+from sandbox.domain.world.entities import LeadProvider, Partnership
 from sandbox.domain.world.registration import record_partnership_change, record_school_led_period
 from sandbox.seed.context import SeedContext, at
 from sandbox.seed.ecf import Enrolled, Roster, enrol, transfer
@@ -44,6 +44,18 @@ def _ect(
     )
 
 
+def _switch(ctx: SeedContext, who: Enrolled, to: Partnership, last_day: date, noticed: datetime) -> None:
+    """The school moves the ECT to another of its partnerships the day after `last_day`."""
+    record_partnership_change(
+        ctx.store,
+        profile_id=who.profile.id,
+        to_partnership_id=to.id,
+        ends=at(last_day, 0),
+        starts=at(last_day + timedelta(days=1), 0),
+        now=noticed,
+    )
+
+
 # -- school shapes ---------------------------------------------------------------------------------
 
 
@@ -55,14 +67,7 @@ def _rolled_over(
     first = partner(ctx, layout, plan, me.id, 2024)
     partner(ctx, layout, plan, me.id, 2025, delivery_partner_id=first.delivery_partner_id)
     who = _ect(ctx, roster, plan, 2024, date(2024, 9, 1))
-    record_partnership_change(
-        ctx.store,
-        profile_id=who.profile.id,
-        to_partnership_id=plan.partnerships[2025].id,
-        ends=at(date(2025, 8, 31), 0),
-        starts=at(date(2025, 9, 1), 0),
-        now=ctx.moment(who.registered_at, ctx.now - timedelta(days=1)),
-    )
+    _switch(ctx, who, plan.partnerships[2025], date(2025, 8, 31), ctx.moment(who.registered_at, ctx.now))
 
 
 def _moved_provider(
@@ -76,14 +81,8 @@ def _moved_provider(
     plan.partnerships[2024] = mine
     for _ in range(2):
         who = _ect(ctx, roster, plan, 2024, date(2024, 9, 2))
-        record_partnership_change(
-            ctx.store,
-            profile_id=who.profile.id,
-            to_partnership_id=theirs.id,
-            ends=at(date(2024, 10, 31), 0),
-            starts=at(date(2024, 11, 1), 0),
-            now=ctx.moment(at(date(2024, 10, 21)), at(date(2024, 10, 30))),
-        )
+        noticed = ctx.moment(at(date(2024, 10, 21)), at(date(2024, 10, 30)))
+        _switch(ctx, who, theirs, date(2024, 10, 31), noticed)
 
 
 def _trained_2025_moved_away(
@@ -96,15 +95,8 @@ def _trained_2025_moved_away(
     theirs = partner(ctx, layout, plan, other.id, 2025)
     plan.partnerships[2025] = mine
     who = _ect(ctx, roster, plan, 2025, date(2025, 9, 1))
-    noticed = ctx.moment(who.registered_at, ctx.now - timedelta(days=1))
-    record_partnership_change(
-        ctx.store,
-        profile_id=who.profile.id,
-        to_partnership_id=theirs.id,
-        ends=at(date(2025, 10, 31), 0),
-        starts=at(date(2025, 11, 1), 0),
-        now=noticed,
-    )
+    noticed = ctx.moment(who.registered_at, ctx.now)
+    _switch(ctx, who, theirs, date(2025, 10, 31), noticed)
     transfer(ctx, who, None, noticed_at=noticed, leaving=date(2025, 11, 30))
 
 

@@ -343,6 +343,42 @@ def _current_record(store: Store, profile: ECFProfile, provider_id: str | None =
     return max(records, key=lambda r: (r.end_date is None, r.start_date, r.created_at))
 
 
+def _next_record(
+    store: Store,
+    previous: InductionRecord,
+    partnership: Partnership,
+    *,
+    schedule_identifier: str,
+    starts: datetime,
+    now: datetime,
+    mentor_profile_id: str | None,
+    training_status: str | None = None,
+    school_transfer: bool = False,
+) -> InductionRecord:
+    """The record that follows `previous` under `partnership`, with its email. Unless told the status,
+    a new provider starts the person active and the same provider carries its training status over."""
+    if training_status is None:
+        same = partnership.lead_provider_id == store.partnerships[previous.partnership_id].lead_provider_id
+        training_status = previous.training_status if same else "active"
+    return store.add_induction_record(
+        InductionRecord(
+            store.new_id(),
+            previous.profile_id,
+            partnership.id,
+            schedule_identifier,
+            partnership.cohort,
+            training_status,
+            "active",
+            starts,
+            now,
+            now,
+            mentor_profile_id=mentor_profile_id,
+            school_transfer=school_transfer,
+            preferred_email=previous.preferred_email,
+        )
+    )
+
+
 def record_school_transfer(
     store: Store,
     *,
@@ -369,24 +405,15 @@ def record_school_transfer(
     leaving.induction_status, leaving.end_date = "leaving", leaving_date
     joining = None
     if partnership is not None:
-        # A new provider starts them active; the same provider carries its training status over.
-        status = leaving.training_status if partnership.lead_provider_id == old.lead_provider_id else "active"
-        joining = store.add_induction_record(
-            InductionRecord(
-                store.new_id(),
-                profile.id,
-                partnership.id,
-                profile.schedule_identifier,
-                profile.cohort,
-                status,
-                "active",
-                joining_date or leaving_date,
-                now,
-                now,
-                mentor_profile_id=mentor_profile_id,
-                school_transfer=True,
-                preferred_email=leaving.preferred_email,
-            )
+        joining = _next_record(
+            store,
+            leaving,
+            partnership,
+            schedule_identifier=profile.schedule_identifier,
+            starts=joining_date or leaving_date,
+            now=now,
+            mentor_profile_id=mentor_profile_id,
+            school_transfer=True,
         )
     touch_profile(store, profile, now, leaving, joining)
     return leaving, joining
@@ -416,22 +443,14 @@ def record_partnership_change(
     if schedule is None or profile.course_identifier not in schedule.permitted_courses:
         raise ValueError(f"schedule {profile.schedule_identifier} {partnership.cohort} is not valid")
     current.induction_status, current.end_date = "changed", ends
-    status = current.training_status if partnership.lead_provider_id == old.lead_provider_id else "active"
-    record = store.add_induction_record(
-        InductionRecord(
-            store.new_id(),
-            profile.id,
-            partnership.id,
-            profile.schedule_identifier,
-            partnership.cohort,
-            status,
-            "active",
-            starts,
-            now,
-            now,
-            mentor_profile_id=current.mentor_profile_id,
-            preferred_email=current.preferred_email,
-        )
+    record = _next_record(
+        store,
+        current,
+        partnership,
+        schedule_identifier=profile.schedule_identifier,
+        starts=starts,
+        now=now,
+        mentor_profile_id=current.mentor_profile_id,
     )
     profile.cohort = partnership.cohort
     touch_profile(store, profile, now, current, record)
@@ -481,21 +500,15 @@ def change_cohort_after_payments_frozen(
         raise ValueError(f"schedule {schedule_identifier} {partnership.cohort} is not valid")
     old = _current_record(store, profile)
     old.induction_status, old.end_date = "changed", now
-    record = store.add_induction_record(
-        InductionRecord(
-            store.new_id(),
-            profile.id,
-            partnership.id,
-            schedule_identifier,
-            partnership.cohort,
-            old.training_status,
-            "active",
-            now,
-            now,
-            now,
-            mentor_profile_id=old.mentor_profile_id,
-            preferred_email=old.preferred_email,
-        )
+    record = _next_record(
+        store,
+        old,
+        partnership,
+        schedule_identifier=schedule_identifier,
+        starts=now,
+        now=now,
+        mentor_profile_id=old.mentor_profile_id,
+        training_status=old.training_status,
     )
     profile.schedule_identifier, profile.cohort = schedule_identifier, partnership.cohort
     profile.cohort_changed_after_payments_frozen = True
