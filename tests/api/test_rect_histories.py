@@ -253,3 +253,17 @@ def test_the_list_is_in_the_order_people_were_created_and_syncs_by_updated_since
     recent = [i["id"] for i in read(client, me, "/participants/transfers", **since)["data"]]
     assert recent and not ours & set(recent)
     assert recent == [i for i in listed if i in recent]
+
+
+def test_the_older_contract_keeps_its_own_transfers(client, ecf):
+    """/api/v3 pairs leaving and joining records and knows nothing of school-led training: the move
+    to school-led training is a leaver to nowhere known there, the move from it no transfer at all."""
+    me = ecf[0]
+    for code, answer in ((46, 200), (47, 404)):
+        person, _ = by_trn(client, me, trn(0, code, 1))
+        older = client.get(f"/api/v3/participants/ecf/{person['id']}/transfers", headers=bearer(me))
+        validate_exchange("v3", older)
+        assert older.status_code == answer, code
+        if answer == 200:
+            [transfer] = older.json()["data"]["attributes"]["transfers"]
+            assert (transfer["transfer_type"], transfer["joining"]) == ("unknown", None)
