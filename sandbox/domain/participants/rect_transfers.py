@@ -155,7 +155,7 @@ def _changed_since(store: Store, provider: LeadProvider, user: User, since: date
     """Whether one of the provider's first or last training periods of a stay moved since `since`."""
     for profile in store.ecf_profiles_of(user.id):
         for run in school_periods(store, profile):
-            for period in {id(run[0]): run[0], id(run[-1]): run[-1]}.values():
+            for period in (run[0], run[-1]):
                 if _provider_id(period) == provider.id and period.stamp >= since:
                     return True
     return False
