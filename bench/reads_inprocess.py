@@ -27,6 +27,7 @@ READS = [
     ),
     ("v3 participant-declarations", "/api/v3/participant-declarations", {}),
     ("v3 transfers", "/api/v3/participants/ecf/transfers", {}),
+    ("rect transfers", "/rect/api/v3/participants/transfers", {}),
     ("v3 unfunded-mentors", "/api/v3/unfunded-mentors/ecf", {}),
     ("v3 npq-applications", "/api/v3/npq-applications", {}),
 ]

@@ -66,6 +66,9 @@ class ECFParticipants:
     # Whose withdraw, defer, resume and change-schedule rules apply: the Manage-CPD service's (a status
     # on the profile and its record) or RECT's (training periods ended or started, rect.md §6.1).
     actions: Literal["manage-cpd", "rect"] = "manage-cpd"
+    # Whose transfers it lists: the Manage-CPD service's (leaving records paired with joining ones, UTC
+    # days) or RECT's (school periods and their training periods, school-led included; rect.md §5.7).
+    transfers: Literal["manage-cpd", "rect"] = "manage-cpd"
     # Withdrawal reasons this contract words otherwise: a reason recorded through the other ECF contract
     # that this one's spec does not list, shown as its closest listed value.
     withdrawal_reason_words: tuple[tuple[str, str], ...] = ()

@@ -56,6 +56,7 @@ PARTICIPANTS = ECFParticipants(
     csv_columns=None,
     participant_status_of="training_period",
     actions="rect",
+    transfers="rect",
     # RECT renamed the reason and rewrote the records that had it (its ECF1 release notes, 2025/26 changes).
     withdrawal_reason_words=(("school-left-fip", "switched-to-school-led"),),
 )

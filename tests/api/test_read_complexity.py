@@ -86,8 +86,10 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
         first = page.json()["data"][0]["id"]
         in_2024 = {"filter[cohort]": "2024"}
         # A school the provider trains at in 2024, so both worlds read a school of the same kind (one
-        # with a partnership in every year), not whichever school happens to be listed first.
-        partnership = api.get("/api/v3/partnerships/ecf", params=in_2024, headers=headers).json()["data"][0]
+        # with a partnership in every year), not whichever school happens to be listed first: a drawn
+        # one (URN below 150000), not a RECT scenario school, which may be listed first in one world only.
+        partnerships = api.get("/api/v3/partnerships/ecf", params=in_2024, headers=headers).json()["data"]
+        partnership = next(p for p in partnerships if int(p["attributes"]["urn"]) < 150000)
         school_id = partnership["attributes"]["school_id"]
         school = api.get(f"/api/v3/schools/ecf/{school_id}", params=in_2024, headers=headers).json()["data"]
 

@@ -15,7 +15,7 @@ from sandbox.store import Store, creation_order
 @dataclass(frozen=True)
 class Move:
     school_urn: str
-    provider: str
+    provider: str | None  # None: school-led training
     date: date | None
 
 

@@ -149,6 +149,18 @@ class ProfileState:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class SchoolLedPeriod:
+    """A stretch of a role trained by the school itself (RECT's school-led training period): no provider,
+    no partnership, so no provider ever sees it except as one end of a transfer (rect.md §5.7)."""
+
+    id: str
+    school_id: str
+    start_date: datetime
+    created_at: datetime
+    end_date: datetime | None = None
+
+
 @direct_init
 @dataclass
 class ECFProfile(Recorded):
@@ -175,6 +187,8 @@ class ECFProfile(Recorded):
     # record, else the Teaching Record System's) and how the ECT works at school.
     induction_start_date: date | None = None
     working_pattern: str | None = None  # full_time | part_time
+    # Where the school trained the role itself, before or after provider-led training (oldest first).
+    school_led_periods: tuple[SchoolLedPeriod, ...] = ()
 
     @property
     def course_identifier(self) -> str:

@@ -26,6 +26,7 @@ from sandbox.domain.world.entities import (
     ProviderRelationship,
     School,
     SchoolCohort,
+    SchoolLedPeriod,
     User,
 )
 from sandbox.domain.world.stamps import require, require_cohort, touch, touch_profile
@@ -342,6 +343,42 @@ def _current_record(store: Store, profile: ECFProfile, provider_id: str | None =
     return max(records, key=lambda r: (r.end_date is None, r.start_date, r.created_at))
 
 
+def _next_record(
+    store: Store,
+    previous: InductionRecord,
+    partnership: Partnership,
+    *,
+    schedule_identifier: str,
+    starts: datetime,
+    now: datetime,
+    mentor_profile_id: str | None,
+    training_status: str | None = None,
+    school_transfer: bool = False,
+) -> InductionRecord:
+    """The record that follows `previous` under `partnership`, with its email. Unless told the status,
+    a new provider starts the person active and the same provider carries its training status over."""
+    if training_status is None:
+        same = partnership.lead_provider_id == store.partnerships[previous.partnership_id].lead_provider_id
+        training_status = previous.training_status if same else "active"
+    return store.add_induction_record(
+        InductionRecord(
+            store.new_id(),
+            previous.profile_id,
+            partnership.id,
+            schedule_identifier,
+            partnership.cohort,
+            training_status,
+            "active",
+            starts,
+            now,
+            now,
+            mentor_profile_id=mentor_profile_id,
+            school_transfer=school_transfer,
+            preferred_email=previous.preferred_email,
+        )
+    )
+
+
 def record_school_transfer(
     store: Store,
     *,
@@ -368,27 +405,84 @@ def record_school_transfer(
     leaving.induction_status, leaving.end_date = "leaving", leaving_date
     joining = None
     if partnership is not None:
-        # A new provider starts them active; the same provider carries its training status over.
-        status = leaving.training_status if partnership.lead_provider_id == old.lead_provider_id else "active"
-        joining = store.add_induction_record(
-            InductionRecord(
-                store.new_id(),
-                profile.id,
-                partnership.id,
-                profile.schedule_identifier,
-                profile.cohort,
-                status,
-                "active",
-                joining_date or leaving_date,
-                now,
-                now,
-                mentor_profile_id=mentor_profile_id,
-                school_transfer=True,
-                preferred_email=leaving.preferred_email,
-            )
+        joining = _next_record(
+            store,
+            leaving,
+            partnership,
+            schedule_identifier=profile.schedule_identifier,
+            starts=joining_date or leaving_date,
+            now=now,
+            mentor_profile_id=mentor_profile_id,
+            school_transfer=True,
         )
     touch_profile(store, profile, now, leaving, joining)
     return leaving, joining
+
+
+def record_partnership_change(
+    store: Store,
+    *,
+    profile_id: str,
+    to_partnership_id: str,
+    ends: datetime,
+    starts: datetime,
+    now: datetime,
+) -> tuple[InductionRecord, InductionRecord]:
+    """The school moves the role to another partnership at the same school: the next cohort's (a
+    roll-over) or another provider's. The current record ends (`changed`) and a new one starts, on the
+    same schedule in the new partnership's cohort."""
+    profile = require(store.ecf_profiles, profile_id, "profile")
+    current = _current_record(store, profile)
+    old = store.partnerships[current.partnership_id]
+    partnership = require(store.partnerships, to_partnership_id, "partnership")
+    if partnership.school_id != old.school_id or partnership.id == old.id:
+        raise ValueError("a partnership change stays at the school and changes the partnership")
+    if not current.start_date <= ends < starts:
+        raise ValueError("the new record starts after the current one ends")
+    schedule = store.reference.schedule(profile.schedule_identifier, partnership.cohort)
+    if schedule is None or profile.course_identifier not in schedule.permitted_courses:
+        raise ValueError(f"schedule {profile.schedule_identifier} {partnership.cohort} is not valid")
+    current.induction_status, current.end_date = "changed", ends
+    record = _next_record(
+        store,
+        current,
+        partnership,
+        schedule_identifier=profile.schedule_identifier,
+        starts=starts,
+        now=now,
+        mentor_profile_id=current.mentor_profile_id,
+    )
+    profile.cohort = partnership.cohort
+    touch_profile(store, profile, now, current, record)
+    return current, record
+
+
+def record_school_led_period(
+    store: Store,
+    *,
+    profile_id: str,
+    school_id: str,
+    start_date: datetime,
+    now: datetime,
+    end_date: datetime | None = None,
+) -> SchoolLedPeriod:
+    """A school trains the role itself for a stretch (RECT's school-led training). It may not overlap
+    the role's provider-led records: a person trains one way at a time."""
+    profile = require(store.ecf_profiles, profile_id, "profile")
+    require(store.schools, school_id, "school")
+    if end_date is not None and end_date < start_date:
+        raise ValueError("a school-led period cannot end before it starts")
+    for other in store.records_of(profile.id):
+        if other.start_date <= (end_date or other.start_date) and (
+            other.end_date is None or other.end_date >= start_date
+        ):
+            raise ValueError("a school-led period cannot overlap provider-led training")
+    period = SchoolLedPeriod(store.new_id(), school_id, start_date, now, end_date)
+    profile.school_led_periods = tuple(
+        sorted((*profile.school_led_periods, period), key=lambda p: (p.start_date, p.created_at))
+    )
+    touch_profile(store, profile, now)
+    return period
 
 
 def change_cohort_after_payments_frozen(
@@ -406,21 +500,15 @@ def change_cohort_after_payments_frozen(
         raise ValueError(f"schedule {schedule_identifier} {partnership.cohort} is not valid")
     old = _current_record(store, profile)
     old.induction_status, old.end_date = "changed", now
-    record = store.add_induction_record(
-        InductionRecord(
-            store.new_id(),
-            profile.id,
-            partnership.id,
-            schedule_identifier,
-            partnership.cohort,
-            old.training_status,
-            "active",
-            now,
-            now,
-            now,
-            mentor_profile_id=old.mentor_profile_id,
-            preferred_email=old.preferred_email,
-        )
+    record = _next_record(
+        store,
+        old,
+        partnership,
+        schedule_identifier=schedule_identifier,
+        starts=now,
+        now=now,
+        mentor_profile_id=old.mentor_profile_id,
+        training_status=old.training_status,
     )
     profile.schedule_identifier, profile.cohort = schedule_identifier, partnership.cohort
     profile.cohort_changed_after_payments_frozen = True
