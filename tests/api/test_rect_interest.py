@@ -199,3 +199,17 @@ def test_a_mentor_is_named_and_emailed_as_their_schools_induction_tutor(
         if p["attributes"]["urn"] == enrolment["school_urn"]
     }
     assert tutors == {(mentor["attributes"]["full_name"], enrolment["email"])}
+
+
+def test_a_providers_reset_sends_the_people_back_to_waiting(client, first):
+    key, person = urn(0, 26, 2), trn(0, 26, 2)
+    target = school(client, first, key, 2023)
+    assert partner_with(client, first, target["id"], 2023).status_code == 200
+    assert person in trns(client, first, 2023)
+    reset = client.post(f"/sandbox/providers/{first.id}/reset", headers=bearer(first))
+    assert reset.status_code == 200, reset.text
+    assert person not in trns(client, first, 2023)
+    after = school(client, first, key, 2023)["attributes"]
+    assert (after["in_partnership"], after["expression_of_interest"]) == (False, True)
+    assert partner_with(client, first, target["id"], 2023).status_code == 200
+    assert person in trns(client, first, 2023)
