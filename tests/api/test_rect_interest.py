@@ -213,3 +213,79 @@ def test_a_providers_reset_sends_the_people_back_to_waiting(client, first):
     assert (after["in_partnership"], after["expression_of_interest"]) == (False, True)
     assert partner_with(client, first, target["id"], 2023).status_code == 200
     assert person in trns(client, first, 2023)
+
+
+# -- the control API's event: a school registers someone with the provider it chose ------------------
+
+
+def register(client, caller, **body):
+    response = client.post("/sandbox/events/interest-registrations", json=body, headers=bearer(caller))
+    validate_exchange("sandbox", response)
+    return response
+
+
+def test_a_school_registering_with_its_chosen_provider_waits_for_that_providers_partnership(
+    client, first, state
+):
+    key = urn(0, 12, 2)  # no partnership, no participants
+    target = school(client, first, key, 2025)
+    assert target["attributes"]["expression_of_interest"] is False
+    made = register(
+        client,
+        first,
+        school_id=target["id"],
+        lead_provider_id=first.id,
+        cohort=2025,
+        participant_type="ect",
+        full_name="Mary Somerville",
+        email="mary.somerville@example.org",
+        start_date="2027-01-04",
+        working_pattern="part_time",
+    )
+    assert made.status_code == 200, made.text
+    data = made.json()["data"]
+    assert (data["school_urn"], data["cohort"], data["start_date"]) == (key, "2025", "2027-01-04")
+    shown = school(client, first, key, 2025)["attributes"]
+    assert (shown["expression_of_interest"], shown["induction_programme_choice"]) == (True, "provider_led")
+    assert shown["induction_tutor_email"] == state.store.schools[target["id"]].induction_tutor_email
+    hidden = client.get(f"{BASE}/participants/{data['participant_id']}", headers=bearer(first))
+    assert hidden.status_code == 404
+
+    assert partner_with(client, first, target["id"], 2025).status_code == 200
+    (joined,) = people_at(client, first, key, 2025)
+    assert joined["person"]["id"] == data["participant_id"]
+    enrolment = joined["enrolment"]
+    assert (enrolment["participant_status"], enrolment["working_pattern"]) == ("joining", "part_time")
+
+
+def test_a_provider_cannot_register_people_with_another_provider(client, first, second, state):
+    target = school(client, first, urn(0, 12, 3), 2025)
+    body = {"school_id": target["id"], "lead_provider_id": second.id, "cohort": 2025}
+    body |= {"participant_type": "ect", "full_name": "Ann Other", "email": "ann.other@example.org"}
+    users = len(state.store.users)
+    assert register(client, first, **body).status_code == 403
+    assert len(state.store.users) == users
+
+
+def test_a_registration_with_bad_details_is_refused_whole(client, first, state):
+    target = school(client, first, urn(0, 12, 3), 2025)
+    users = len(state.store.users)
+    refused = register(
+        client,
+        first,
+        school_id="no-such-school",
+        lead_provider_id=first.id,
+        cohort=2019,
+        participant_type="mentor",
+        full_name="Ann Other",
+        email="not-an-address",
+        working_pattern="full_time",
+    )
+    assert refused.status_code == 422
+    titles = [e["title"] for e in refused.json()["errors"]]
+    assert titles == ["school_id", "cohort", "email", "working_pattern"]
+    assert len(state.store.users) == users
+    assert (
+        school(client, first, target["attributes"]["urn"], 2025)["attributes"]["expression_of_interest"]
+        is False
+    )

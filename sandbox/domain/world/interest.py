@@ -38,7 +38,7 @@ def record_interest_registration(
     working_pattern: str | None = None,
 ) -> InterestPeriod:
     """A school registers someone for provider-led training with the provider it chose, and no
-    partnership. The school is then on a provider-led programme for the year, unless it said otherwise."""
+    partnership. The school is then on a provider-led programme for the year."""
     require(store.users, user_id, "user")
     require(store.schools, school_id, "school")
     if not require(store.lead_providers, lead_provider_id, "lead provider").has_ecf:
@@ -68,13 +68,11 @@ def record_interest_registration(
             working_pattern=working_pattern,
         )
     )
-    # RECT's per-school-per-year timestamp moves with any provider's EOI flag.
-    if (school_id, cohort) in store.school_cohorts:
-        touch(now, store.school_cohorts[(school_id, cohort)])
-    else:
-        set_school_cohort(
-            store, school_id=school_id, cohort=cohort, induction_programme_choice=PROVIDER_LED, now=now
-        )
+    # A provider-led registration makes the school's year provider-led (RECT derives the choice from its
+    # people) and moves its per-school-per-year timestamp, as any provider's EOI flag does.
+    set_school_cohort(
+        store, school_id=school_id, cohort=cohort, induction_programme_choice=PROVIDER_LED, now=now
+    )
     return period
 
 
