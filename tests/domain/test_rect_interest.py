@@ -17,7 +17,12 @@ from sandbox.domain.world.interest import (
     record_interest_registration,
     waiting_periods,
 )
-from sandbox.domain.world.registration import add_partnership, add_provider_relationship, create_user
+from sandbox.domain.world.registration import (
+    add_partnership,
+    add_provider_relationship,
+    create_user,
+    merge_users,
+)
 from tests.domain.ecf_world import NOW, World, build
 
 LONDON = ZoneInfo("Europe/London")
@@ -167,3 +172,14 @@ def test_the_interest_survives_the_partnership_and_later_years_know_nothing_of_i
         world.store, world.school.id, SchoolFilter(cohort=2025 + 1, lead_provider_id=world.provider.id)
     )
     assert (later.expression_of_interest, later.induction_tutor_email) == (False, None)
+
+
+def test_a_merged_person_keeps_their_interest_and_joins_in_the_role_they_already_train_in(world):
+    waiting, _ = register(world)
+    trained = world.enrol(2024)  # an ECT elsewhere: the same person, registered twice by mistake
+    merge_users(world.store, from_user_id=waiting.id, to_user_id=trained.user_id, now=REGISTERED)
+    made = partner(world, world.provider)
+    (record,) = world.store.records_on(made.id)
+    assert record.profile_id == trained.profile.id
+    seen = get_participant(world.store, world.provider, trained.user_id, NOW)
+    assert [e.profile.id for e in seen.enrolments] == [trained.profile.id]

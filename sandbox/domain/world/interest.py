@@ -103,16 +103,38 @@ def link_interest_period(
         period.cohort,
     ):
         raise ValueError("a partnership takes on only its own school's, provider's and year's interest")
-    profile, record = record_registration(
-        store,
-        user_id=period.user_id,
-        participant_type=period.participant_type,
-        partnership_id=partnership.id,
-        now=period.created_at,
-        schedule_identifier=period.schedule_identifier,
-        start_date=period.start_date,
-        preferred_email=period.preferred_email,
+    profile = next(
+        (p for p in store.ecf_profiles_of(period.user_id) if p.participant_type == period.participant_type),
+        None,
     )
+    if profile is None:
+        profile, record = record_registration(
+            store,
+            user_id=period.user_id,
+            participant_type=period.participant_type,
+            partnership_id=partnership.id,
+            now=period.created_at,
+            schedule_identifier=period.schedule_identifier,
+            start_date=period.start_date,
+            preferred_email=period.preferred_email,
+        )
+    else:
+        # The person trains in this role already (a merge brought the two together): one more period.
+        record = store.add_induction_record(
+            InductionRecord(
+                store.new_id(),
+                profile.id,
+                partnership.id,
+                period.schedule_identifier,
+                period.cohort,
+                "active",
+                "active",
+                period.start_date,
+                period.created_at,
+                period.created_at,
+                preferred_email=period.preferred_email,
+            )
+        )
     if period.working_pattern is not None:
         set_working_pattern(store, profile_id=profile.id, working_pattern=period.working_pattern)
     period.record_id = record.id

@@ -466,7 +466,7 @@ def merge_users(store: Store, *, from_user_id: str, to_user_id: str, now: dateti
             records[record_id].user_id = survivor.id
         if moved:
             index[survivor.id] = (*index.get(survivor.id, ()), *moved)
-    for record in [*store.npq_profiles.values(), *store.outcomes.values()]:
+    for record in [*store.npq_profiles.values(), *store.outcomes.values(), *store.interest_periods.values()]:
         if record.user_id == old.id:
             record.user_id = survivor.id
     survivor.participant_id_changes = (
