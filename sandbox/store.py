@@ -23,8 +23,8 @@ from sandbox.domain.world.entities import (
     Declaration,
     DeliveryPartner,
     ECFProfile,
-    ExpressionOfInterest,
     InductionRecord,
+    InterestPeriod,
     LeadProvider,
     NPQApplication,
     NPQContract,
@@ -70,7 +70,7 @@ class Store:
     npq_profiles: dict[str, NPQProfile] = _recorded()
     npq_contracts: set[NPQContract] = _recorded()
     npq_delivery_partnerships: set[NPQDeliveryPartnership] = _recorded()
-    expressions_of_interest: set[ExpressionOfInterest] = _recorded()
+    interest_periods: dict[str, InterestPeriod] = _recorded()
     statements: dict[str, Statement] = _recorded()
     declarations: dict[str, Declaration] = _recorded()
     outcomes: dict[str, Outcome] = _recorded()
@@ -84,6 +84,7 @@ class Store:
     outcomes_by_declaration: dict[str, tuple[str, ...]] = _recorded()
     partnerships_by_provider: dict[str, tuple[str, ...]] = _recorded()
     partnerships_by_school: dict[str, tuple[str, ...]] = _recorded()
+    interest_periods_by_school: dict[str, tuple[str, ...]] = _recorded()
     school_ids_by_urn: dict[str, str] = _recorded()
     users_by_trn: dict[str, tuple[str, ...]] = _recorded()
     providers_by_token: dict[str, str] = _recorded()
@@ -196,6 +197,11 @@ class Store:
         _append(self.partnerships_by_provider, partnership.lead_provider_id, partnership.id)
         _append(self.partnerships_by_school, partnership.school_id, partnership.id)
         return partnership
+
+    def add_interest_period(self, period: InterestPeriod) -> InterestPeriod:
+        self.interest_periods[period.id] = period
+        _append(self.interest_periods_by_school, period.school_id, period.id)
+        return period
 
     def add_user(self, user: User) -> User:
         _number(self, user)
@@ -494,6 +500,10 @@ class Store:
         """A school's partnerships with every provider, relationship and challenged ones included."""
         return [self.partnerships[pid] for pid in self.partnerships_by_school.get(school_id, ())]
 
+    def interest_periods_at(self, school_id: str) -> list[InterestPeriod]:
+        """The periods a school registered with an expression of interest, for every provider."""
+        return [self.interest_periods[i] for i in self.interest_periods_by_school.get(school_id, ())]
+
     def school_with_urn(self, urn: str) -> School | None:
         school_id = self.school_ids_by_urn.get(urn)
         return self.schools.get(school_id) if school_id else None
@@ -579,7 +589,7 @@ def counted(entries: Sequence[Entry], hidden: Hidden, end: int, extra: Hidden | 
     return end - hidden.up_to(last) + (extra.up_to(last) if extra is not None else 0)
 
 
-_SETS = ("provider_relationships", "npq_contracts", "npq_delivery_partnerships", "expressions_of_interest")
+_SETS = ("provider_relationships", "npq_contracts", "npq_delivery_partnerships")
 _ORDERED = (
     "ecf_users_by_provider",
     "npq_users_by_provider",

@@ -17,6 +17,7 @@ from sandbox.control.context import ControlContext
 from sandbox.control.responses import journaled, ok
 from sandbox.domain.errors import BadRequest
 from sandbox.domain.events import dfe as dfe_events
+from sandbox.domain.events import interest as interest_events
 from sandbox.domain.events import school as school_events
 from sandbox.domain.events.school import Gate, PeopleEvent
 from sandbox.domain.world.entities import InductionRecord
@@ -106,6 +107,29 @@ def _present(store: Store, event: PeopleEvent) -> Response:
 def register_participant(ctx: ControlContext, body: Any = None, **_: Any) -> Response:
     event = school_events.register_participant(ctx.store, _gate(ctx), _fields(body))
     return _present(ctx.store, event)
+
+
+@journaled
+def register_interest(ctx: ControlContext, body: Any = None, **_: Any) -> Response:
+    period = interest_events.register_interest(ctx.store, _gate(ctx), _fields(body))
+    user = ctx.store.users[period.user_id]
+    return ok(
+        {
+            "participant_id": user.id,
+            "full_name": user.full_name,
+            "email": user.email,
+            "teacher_reference_number": user.teacher_reference_number,
+            "school_id": period.school_id,
+            "school_urn": ctx.store.schools[period.school_id].urn,
+            "lead_provider_id": period.lead_provider_id,
+            "cohort": cohort(period.cohort),
+            "participant_type": period.participant_type,
+            "schedule_identifier": period.schedule_identifier,
+            "start_date": iso_date(period.start_date),
+            "working_pattern": period.working_pattern,
+            "created_at": timestamp(period.created_at),
+        }
+    )
 
 
 @journaled

@@ -48,8 +48,8 @@ PARTNERSHIP_FIELDS = {
     "status": lambda v: v.status,
     "challenged_reason": lambda v: v.partnership.challenged_reason,
     "challenged_at": lambda v: millis_timestamp(v.partnership.challenged_at),
-    "induction_tutor_name": lambda v: v.partnership.induction_tutor_name,
-    "induction_tutor_email": lambda v: v.partnership.induction_tutor_email,
+    "induction_tutor_name": lambda v: v.school.induction_tutor_name,
+    "induction_tutor_email": lambda v: v.school.induction_tutor_email,
     "participants_currently_training": lambda v: v.participants_currently_training,
     "created_at": lambda v: timestamp(v.partnership.created_at),
     "updated_at": lambda v: timestamp(v.updated_at),
@@ -61,10 +61,8 @@ SCHOOL_FIELDS = {
     "in_partnership": lambda v: v.in_partnership,
     "induction_programme_choice": lambda v: v.induction_programme_choice,
     "expression_of_interest": lambda v: v.expression_of_interest,
-    # Shown only to a provider with an expression of interest, from the school's own tutor record,
-    # which the world does not hold yet: null.
-    "induction_tutor_name": lambda v: None,
-    "induction_tutor_email": lambda v: None,
+    "induction_tutor_name": lambda v: v.induction_tutor_name,
+    "induction_tutor_email": lambda v: v.induction_tutor_email,
     "created_at": lambda v: timestamp(v.school.created_at),
     "updated_at": lambda v: timestamp(v.updated_at),
 }

@@ -57,7 +57,6 @@ CHALLENGE_REASONS = ("another_provider", "not_confirmed", "do_not_recognise", "n
 @dataclass
 class SchoolPlan:
     school: School
-    tutor: tuple[str, str]
     # The provider training the school's participants in each cohort; a school may change provider.
     provider_by_cohort: dict[int, str] = field(default_factory=dict)
     partnerships: dict[int, Partnership] = field(default_factory=dict)
@@ -133,16 +132,21 @@ def _dp_for(ctx: SeedContext, layout: Layout, provider_id: str, cohort: int) -> 
 def new_school(
     ctx: SeedContext, *, eligible: bool = True, cip_only: bool = False, urn: str | None = None, name: str = ""
 ) -> SchoolPlan:
-    """A school with a drawn name and URN, unless the caller fixes them (the findable scenario schools)."""
+    """A school with a drawn name and URN, unless the caller fixes them (the findable scenario schools),
+    and a drawn induction tutor (drawn last, as the world has always drawn them)."""
+    name = name or f"{ctx.fake.city()} {ctx.pick(SCHOOL_KINDS)}"
+    urn = urn or ctx.urn()
+    created = ctx.moment(at(date(2020, 9, 1)), at(date(2021, 3, 31)))
     school = create_school(
         ctx.store,
-        name=name or f"{ctx.fake.city()} {ctx.pick(SCHOOL_KINDS)}",
-        urn=urn or ctx.urn(),
-        now=ctx.moment(at(date(2020, 9, 1)), at(date(2021, 3, 31))),
+        name=name,
+        urn=urn,
+        now=created,
         eligible=eligible,
         cip_only=cip_only,
+        induction_tutor=ctx.person(),
     )
-    return SchoolPlan(school, ctx.person())
+    return SchoolPlan(school)
 
 
 def partner(
@@ -164,8 +168,6 @@ def partner(
         cohort=cohort,
         now=ctx.after(at(opened), 5, 60),
         relationship=relationship,
-        induction_tutor_name=plan.tutor[0],
-        induction_tutor_email=plan.tutor[1],
     )
     if not relationship:
         plan.provider_by_cohort[cohort] = provider_id
@@ -209,8 +211,6 @@ def _challenged(ctx: SeedContext, layout: Layout) -> None:
             delivery_partner_id=_dp_for(ctx, layout, provider.id, 2024),
             cohort=2024,
             now=ctx.after(at(date(2024, 4, 10)), 0, 60),
-            induction_tutor_name=plan.tutor[0],
-            induction_tutor_email=plan.tutor[1],
         )
         # challenged_at keeps milliseconds on the wire, so the seed gives it some.
         when = ctx.after(partnership.created_at, 3, 40).replace(microsecond=ctx.rng.randrange(1000) * 1000)

@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from sandbox.domain.world.entities import LeadProvider, User
 from sandbox.domain.world.registration import (
     create_user,
-    record_expression_of_interest,
     record_training_status,
     set_induction_start_date,
     set_working_pattern,
@@ -87,9 +86,10 @@ def _school_led(
 def _interest(
     ctx: SeedContext, layout: Layout, _r: Roster, me: LeadProvider, _o: LeadProvider, key: str
 ) -> None:
-    """The school chose this provider for 2025 before any partnership: a partnership can be created."""
-    plan = _school(ctx, layout, key, "Expression of interest, no partnership")
-    record_expression_of_interest(ctx.store, school_id=plan.school.id, lead_provider_id=me.id, cohort=2025)
+    """The school chose this provider for 2025 before any partnership: a partnership can be created. The
+    people it registered with that choice are seeded last (`seed.rect_interest`), so no id drawn before
+    them moves."""
+    _school(ctx, layout, key, "Expression of interest, no partnership")
 
 
 def _several_own(

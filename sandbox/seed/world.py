@@ -24,6 +24,7 @@ from sandbox.seed.npq_shapes import seed_archived_applicants, seed_later_accepte
 from sandbox.seed.organisations import build_layout, build_providers
 from sandbox.seed.rect_declaration_sequences import seed_declaration_sequences
 from sandbox.seed.rect_histories_schools import seed_rect_histories
+from sandbox.seed.rect_interest import seed_rect_interest
 from sandbox.seed.rect_scenarios import seed_rect_scenarios
 from sandbox.seed.rect_world import describe_ects, open_rect_years, populate_rect_years, rect_share
 from sandbox.store import Store
@@ -74,6 +75,7 @@ def _build(reference: ReferenceData, seed: int, participants: int) -> Store:
     seed_later_accepted(ctx, layout)
     seed_archived_applicants(ctx, layout)
     seed_rect_histories(ctx, layout, roster)
+    seed_rect_interest(ctx, layout)
     ctx.store.seal()
     # The seed's own notes on the world (hundreds of thousands of objects at 50,000) are let go of in
     # steps: freed all at once when this returns, they held the interpreter for a few hundred ms, which

@@ -113,8 +113,9 @@ def test_a_confirmed_partnership_is_returned_and_seen_by_every_reader(api, store
         "status": "active",
         "challenged_reason": None,
         "challenged_at": None,
-        "induction_tutor_name": None,
-        "induction_tutor_email": None,
+        # The school's induction tutor, as upstream's serializer reads it.
+        "induction_tutor_name": school.induction_tutor_name,
+        "induction_tutor_email": school.induction_tutor_email,
         "created_at": STAMP,
         "updated_at": STAMP,
     }

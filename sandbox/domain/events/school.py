@@ -147,14 +147,10 @@ def register_participant(store: Store, gate: Gate, request: Mapping[str, Any]) -
     if kind not in ("ect", "mentor"):
         errors["participant_type"] = ["Give '#/participant_type': 'ect' or 'mentor'."]
         kind = None
-    user = _person(store, errors, request, kind)
+    user = requested_person(store, errors, request, kind)
     schedule_identifier = text(request.get("schedule_identifier")) or "ecf-standard-september"
     if partnership is not None and kind is not None:
-        schedule = store.reference.schedule(schedule_identifier, partnership.cohort)
-        if schedule is None:
-            errors["schedule_identifier"] = [messages.INVALID_SCHEDULE]
-        elif not store.reference.schedule_permits_course(schedule, _course(kind)):
-            errors["schedule_identifier"] = [messages.SCHEDULE_INVALID_FOR_COURSE]
+        check_schedule(store, errors, schedule_identifier, partnership.cohort, kind)
     mentor = None
     if request.get("mentor_id") is not None:
         if kind == "mentor":
@@ -195,7 +191,18 @@ def _course(kind: str) -> str:
     return "ecf-induction" if kind == "ect" else "ecf-mentor"
 
 
-def _person(store: Store, errors: Errors, request: Mapping[str, Any], kind: str | None) -> User | None:
+def check_schedule(store: Store, errors: Errors, identifier: str, cohort: int, kind: str) -> None:
+    """The schedule exists in the cohort and trains this kind of participant."""
+    schedule = store.reference.schedule(identifier, cohort)
+    if schedule is None:
+        errors["schedule_identifier"] = [messages.INVALID_SCHEDULE]
+    elif not store.reference.schedule_permits_course(schedule, _course(kind)):
+        errors["schedule_identifier"] = [messages.SCHEDULE_INVALID_FOR_COURSE]
+
+
+def requested_person(
+    store: Store, errors: Errors, request: Mapping[str, Any], kind: str | None
+) -> User | None:
     """The existing person `participant_id` names, or None for a new one whose details are checked."""
     if request.get("participant_id") is not None:
         user = find_user(store, request.get("participant_id"))

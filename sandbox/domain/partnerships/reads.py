@@ -10,7 +10,6 @@ from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since, SortKey, sort_records
 from sandbox.domain.world.entities import (
     DeliveryPartner,
-    ExpressionOfInterest,
     LeadProvider,
     NPQDeliveryPartnership,
     Partnership,
@@ -123,6 +122,9 @@ class SchoolView:
     induction_programme_choice: str
     updated_at: datetime
     expression_of_interest: bool = False
+    # RECT names the school's induction tutor only to a provider the school expressed interest in.
+    induction_tutor_name: str | None = None
+    induction_tutor_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,10 +155,12 @@ def _partnered_schools(
 
 
 def expression_of_interest(store: Store, provider_id: str, school_id: str, cohort: int) -> bool:
-    """The school chose this provider for the year: it said so before any partnership, or someone
-    trains (or trained) under one of the provider's partnerships there. An empty partnership does not
-    count (rect.md §5.4)."""
-    if ExpressionOfInterest(school_id, provider_id, cohort) in store.expressions_of_interest:
+    """The school chose this provider for the year: it registered someone with an expression of
+    interest in it, or someone trains (or trained) under one of the provider's partnerships there, in
+    any state. An empty partnership does not count (rect.md §5.4)."""
+    if any(
+        i.lead_provider_id == provider_id and i.cohort == cohort for i in store.interest_periods_at(school_id)
+    ):
         return True
     return any(
         p.lead_provider_id == provider_id and p.cohort == cohort and next(store.records_on(p.id), None)
@@ -170,6 +174,7 @@ def _school_view(
     """`partnered`: the cohort's schools with any unchallenged partnership, relationships included."""
     school_cohort = store.school_cohorts.get((school.id, cohort))
     stamps = [school.updated_at] + ([school_cohort.updated_at] if school_cohort else [])
+    interest = provider_id is not None and expression_of_interest(store, provider_id, school.id, cohort)
     return SchoolView(
         school=school,
         cohort=cohort,
@@ -178,8 +183,9 @@ def _school_view(
             school_cohort.induction_programme_choice if school_cohort else "not_yet_known"
         ),
         updated_at=max(stamps),
-        expression_of_interest=provider_id is not None
-        and expression_of_interest(store, provider_id, school.id, cohort),
+        expression_of_interest=interest,
+        induction_tutor_name=school.induction_tutor_name if interest else None,
+        induction_tutor_email=school.induction_tutor_email if interest else None,
     )
 
 

@@ -15,6 +15,7 @@ from sandbox.domain.errors import Errors, ValidationFailed
 from sandbox.domain.partnerships.reads import get_partnership
 from sandbox.domain.values import absent, cohort_year
 from sandbox.domain.world.entities import LeadProvider, Partnership, ProviderRelationship, School
+from sandbox.domain.world.interest import link_waiting_periods
 from sandbox.domain.world.registration import add_partnership, set_school_cohort
 from sandbox.domain.world.stamps import touch, touch_profile
 from sandbox.store import Store
@@ -188,7 +189,10 @@ def report_partnership(
     now: datetime,
     partnership: Partnership | None = None,
 ) -> Partnership:
-    """Upstream's `Partnerships::Report`, shared by confirming and by changing the delivery partner."""
+    """Upstream's `Partnerships::Report`, shared by confirming and by changing the delivery partner.
+    Confirming one takes on the people the school registered with an expression of interest in the
+    provider for the year (RECT's `AssignTrainingPeriods`); changing the delivery partner does not."""
+    confirming = partnership is None
     if partnership is None:
         partnership = _earlier(store, provider, school, cohort, delivery_partner_id)
     if partnership is None:
@@ -216,6 +220,8 @@ def report_partnership(
             induction_programme_choice=FULL_INDUCTION_PROGRAMME,
             now=now,
         )
+    if confirming:
+        link_waiting_periods(store, partnership, now)
     _touch_school(store, school, now)
     return partnership
 

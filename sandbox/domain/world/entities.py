@@ -66,16 +66,32 @@ class School(Recorded):
     cip_only: bool
     created_at: datetime
     updated_at: datetime
+    # The school's induction tutor (SIT), whom partnerships and RECT's schools name.
+    induction_tutor_name: str | None = None
+    induction_tutor_email: str | None = None
 
 
-@dataclass(frozen=True)
-class ExpressionOfInterest:
-    """RECT: a school registered participants for a year with a lead provider it chose, before any
-    partnership with that provider (rect.md §0, §5.4). The people behind it are not modelled."""
+@direct_init
+@dataclass
+class InterestPeriod(Recorded):
+    """RECT's training period with an expression of interest (rect.md §0, §5.1, §5.4): a school registered
+    a person for a year with the lead provider it chose, before that provider partnered with it. The
+    provider cannot see them until a partnership takes the period on; then `record_id` names the
+    induction record it became, and the period stays as the interest behind it."""
 
+    id: str
+    user_id: str
     school_id: str
     lead_provider_id: str
+    participant_type: str  # ect | mentor
     cohort: int
+    schedule_identifier: str
+    start_date: datetime
+    created_at: datetime
+    updated_at: datetime
+    preferred_email: str | None = None
+    working_pattern: str | None = None  # ECTs: full_time | part_time, as the school recorded it
+    record_id: str | None = None
 
 
 @direct_init
@@ -107,8 +123,6 @@ class Partnership(Recorded):
     relationship: bool = False
     challenged_reason: str | None = None
     challenged_at: datetime | None = None
-    induction_tutor_name: str | None = None
-    induction_tutor_email: str | None = None
 
     @property
     def challenged(self) -> bool:

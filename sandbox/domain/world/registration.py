@@ -17,7 +17,6 @@ from datetime import date, datetime
 from sandbox.domain.world.entities import (
     DeliveryPartner,
     ECFProfile,
-    ExpressionOfInterest,
     InductionRecord,
     LeadProvider,
     ParticipantIdChange,
@@ -66,23 +65,22 @@ def add_provider_relationship(
 
 
 def create_school(
-    store: Store, *, name: str, urn: str, now: datetime, eligible: bool = True, cip_only: bool = False
+    store: Store,
+    *,
+    name: str,
+    urn: str,
+    now: datetime,
+    eligible: bool = True,
+    cip_only: bool = False,
+    induction_tutor: tuple[str, str] | None = None,
 ) -> School:
+    """`induction_tutor`: the school's induction tutor's name and email, if it has named one."""
     if store.school_with_urn(urn) is not None:
         raise ValueError(f"URN {urn} already in use")
-    return store.add_school(School(store.new_id(), urn, name, eligible, cip_only, now, now))
-
-
-def record_expression_of_interest(
-    store: Store, *, school_id: str, lead_provider_id: str, cohort: int
-) -> ExpressionOfInterest:
-    """A school names the provider it wants for a year's participants, without a partnership yet."""
-    require(store.schools, school_id, "school")
-    require(store.lead_providers, lead_provider_id, "lead provider")
-    require_cohort(store, cohort)
-    interest = ExpressionOfInterest(school_id, lead_provider_id, cohort)
-    store.expressions_of_interest.add(interest)
-    return interest
+    tutor_name, tutor_email = induction_tutor or (None, None)
+    return store.add_school(
+        School(store.new_id(), urn, name, eligible, cip_only, now, now, tutor_name, tutor_email)
+    )
 
 
 def set_school_cohort(
@@ -109,8 +107,6 @@ def add_partnership(
     cohort: int,
     now: datetime,
     relationship: bool = False,
-    induction_tutor_name: str | None = None,
-    induction_tutor_email: str | None = None,
 ) -> Partnership:
     relationship_key = ProviderRelationship(lead_provider_id, delivery_partner_id, cohort)
     if relationship_key not in store.provider_relationships:
@@ -125,8 +121,6 @@ def add_partnership(
         now,
         now,
         relationship=relationship,
-        induction_tutor_name=induction_tutor_name,
-        induction_tutor_email=induction_tutor_email,
     )
     store.add_partnership(partnership)
     # A confirmed partnership means the school runs a provider-led programme (FIP) that cohort, as upstream.
@@ -560,7 +554,7 @@ def merge_users(store: Store, *, from_user_id: str, to_user_id: str, now: dateti
             records[record_id].user_id = survivor.id
         if moved:
             index[survivor.id] = (*index.get(survivor.id, ()), *moved)
-    for record in [*store.npq_profiles.values(), *store.outcomes.values()]:
+    for record in [*store.npq_profiles.values(), *store.outcomes.values(), *store.interest_periods.values()]:
         if record.user_id == old.id:
             record.user_id = survivor.id
     survivor.participant_id_changes = (
