@@ -21,6 +21,7 @@ from sandbox.seed.npq_population import populate_npq, seed_npq_scenarios
 from sandbox.seed.npq_service import seed_npq_service
 from sandbox.seed.npq_shapes import seed_archived_applicants, seed_later_accepted, seed_npq_shapes
 from sandbox.seed.organisations import build_layout, build_providers
+from sandbox.seed.rect_histories_participants import seed_participant_histories
 from sandbox.seed.rect_scenarios import seed_rect_scenarios
 from sandbox.seed.rect_world import describe_ects, open_rect_years, populate_rect_years, rect_share
 from sandbox.store import Store
@@ -67,6 +68,9 @@ def _build(reference: ReferenceData, seed: int, participants: int) -> Store:
     # Later additions after every draw above, so that no earlier id moves.
     seed_later_accepted(ctx, layout)
     seed_archived_applicants(ctx, layout)
+    # RECT's participant histories (codes 50-59), their ECTs described as the others were.
+    seed_participant_histories(ctx, layout, roster)
+    describe_ects(ctx, roster)
     ctx.store.seal()
     # The seed's own notes on the world (hundreds of thousands of objects at 50,000) are let go of in
     # steps: freed all at once when this returns, they held the interpreter for a few hundred ms, which

@@ -118,8 +118,9 @@ def test_size_follows_participants(ref: ReferenceData, world: Store, participant
     for provider in store.lead_providers.values():
         if provider.has_ecf:
             seen = len(list_participants(store, provider, ParticipantFilter(), TODAY))
-            # RECT's scenarios (seed/rect_scenarios.py) add about 50 people per provider whatever the size.
-            assert participants * 0.9 <= seen <= participants * 1.6 + 60, (provider.name, seen)
+            # RECT's scenarios add people per provider whatever the size: about 50 (seed/rect_scenarios.py)
+            # and about 65 (seed/rect_histories_participants.py, its unfunded mentors' mentees included).
+            assert participants * 0.9 <= seen <= participants * 1.6 + 130, (provider.name, seen)
         if provider.has_npq:
             applications = len(list_applications(store, provider, ApplicationFilter()))
             # Providers 0 and 1 get fixed NPQ scenarios, which can outnumber a small share; DfE moved one
