@@ -11,11 +11,12 @@ happened by the world instant (15 November 2024), so ends and starts after it ar
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sandbox.domain.events.school import Gate, change_induction_status
 from sandbox.domain.world.entities import LeadProvider, Partnership
 from sandbox.domain.world.registration import (
+    add_partnership,
     record_provider_switch,
     record_school_transfer,
     record_training_status,
@@ -23,7 +24,7 @@ from sandbox.domain.world.registration import (
 )
 from sandbox.seed.context import SeedContext, at
 from sandbox.seed.ecf import Enrolled, Roster, enrol
-from sandbox.seed.organisations import Layout, SchoolPlan, new_school, partner
+from sandbox.seed.organisations import Layout, SchoolPlan, new_school
 from sandbox.seed.rect_scenarios import PER_SHAPE, Shape, _declared, _person, trn
 
 ROLES = ("ect", "mentor", "ect")  # by N: the real seed plants ECTs and mentors alike
@@ -118,10 +119,23 @@ def _taken_over(
     ctx: SeedContext, layout: Layout, roster: Roster, me: LeadProvider, other: LeadProvider, key: str
 ) -> None:
     """A 2024 ECT withdrawn by this provider, then trained by another provider at the same school from the
-    next day: resume answers "already active with another provider"."""
+    next day: resume answers "already active with another provider". The school partnered this provider
+    late in the summer and the other when it took over, so neither is among a provider's first listed."""
     plan = new_school(ctx)
-    mine = partner(ctx, layout, plan, me.id, 2024)
-    theirs = partner(ctx, layout, plan, other.id, 2024)
+
+    def partnership(provider: LeadProvider, when: datetime) -> Partnership:
+        return add_partnership(
+            ctx.store,
+            lead_provider_id=provider.id,
+            school_id=plan.school.id,
+            delivery_partner_id=layout.dps_by_provider[provider.id][0],  # with the provider every year
+            cohort=2024,
+            now=when,
+            induction_tutor_name=plan.tutor[0],
+            induction_tutor_email=plan.tutor[1],
+        )
+
+    mine = partnership(me, ctx.moment(at(date(2024, 7, 1)), at(date(2024, 7, 12))))
     who = _join(ctx, roster, mine, "ect", date(2024, 9, 2), key=key)
     withdrawn = ctx.moment(at(date(2024, 10, 1)), at(date(2024, 11, 1)))
     record_training_status(
@@ -132,6 +146,7 @@ def _taken_over(
         reason="changed-lead-provider",
         now=withdrawn,
     )
+    theirs = partnership(other, withdrawn)
     starting = at(withdrawn.date() + timedelta(days=1), 0)
     record_provider_switch(
         ctx.store, profile_id=who.profile.id, to_partnership_id=theirs.id, starting=starting, now=withdrawn
@@ -212,21 +227,18 @@ SHAPES: tuple[Shape, ...] = (
 )
 
 
-def _unfunded_mentors(
-    ctx: SeedContext, layout: Layout, roster: Roster, me: LeadProvider, other: LeadProvider
-) -> None:
-    """RECT's `unfunded_mentors.rb`: ECTs of this provider mentored by mentors another provider trains at
-    the same school (through its relationship partnership there), 2024 and 2025 in turn."""
-    schools = layout.schools_of(me.id, 2024)
-    theirs: dict[tuple[str, int], Partnership] = {}
+def _unfunded_mentors(ctx: SeedContext, layout: Layout, roster: Roster, me: LeadProvider) -> None:
+    """RECT's `unfunded_mentors.rb`: ECTs of this provider, 2024 and 2025 in turn, mentored by mentors
+    another provider trains. At the provider's last school, which trained with the previous provider in
+    2022 (seed/organisations.py), those mentors are that provider's 2022 mentors."""
+    plan = layout.schools_of(me.id, 2024)[-1]
+    theirs = plan.partnerships[2022]
+    if theirs.lead_provider_id == me.id:
+        raise ValueError("the provider's last school is expected with the previous provider in 2022")
     for number in range(UNFUNDED_MENTORS):
-        plan, year = schools[number % len(schools)], (2024, 2025)[number % 2]
-        key = (plan.school.id, year)
-        if key not in theirs:
-            theirs[key] = partner(ctx, layout, plan, other.id, year, relationship=True)
-        starts = date(year, 9, 2)
-        mentor = _join(ctx, roster, theirs[key], "mentor", starts)
-        _join(ctx, roster, plan.partnerships[year], "ect", starts, mentor=mentor)
+        year = (2024, 2025)[number % 2]
+        mentor = _join(ctx, roster, theirs, "mentor", date(2022, 9, 5))
+        _join(ctx, roster, plan.partnerships[year], "ect", date(year, 9, 2), mentor=mentor)
 
 
 def seed_participant_histories(ctx: SeedContext, layout: Layout, roster: Roster) -> None:
@@ -235,4 +247,4 @@ def seed_participant_histories(ctx: SeedContext, layout: Layout, roster: Roster)
         for shape in SHAPES:
             for number in range(1, PER_SHAPE + 1):
                 shape.build(ctx, layout, roster, provider, other, trn(index, shape.code, number))
-        _unfunded_mentors(ctx, layout, roster, provider, other)
+        _unfunded_mentors(ctx, layout, roster, provider)
