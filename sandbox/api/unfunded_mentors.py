@@ -19,11 +19,19 @@ def list_unfunded_mentors(ctx: RequestContext, **query: Any) -> Response:
     page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.sort_keys(query.get("sort"))
     mentors = domain.list_unfunded_mentors(
-        ctx.store, ctx.provider, params.since(flt, "updated_since", ctx.contract.queries), sort
+        ctx.store,
+        ctx.provider,
+        params.since(flt, "updated_since", ctx.contract.queries),
+        sort,
+        rules=ctx.contract.shapes.unfunded_mentor_rules,
+        now=ctx.now,
     )
     return many(render_unfunded_mentor(m) for m in page.slice(mentors))
 
 
 def show_unfunded_mentor(ctx: RequestContext, id: str, **_: Any) -> Response:
     ctx.require_ecf()
-    return single(render_unfunded_mentor(domain.get_unfunded_mentor(ctx.store, ctx.provider, id)))
+    mentor = domain.get_unfunded_mentor(
+        ctx.store, ctx.provider, id, rules=ctx.contract.shapes.unfunded_mentor_rules, now=ctx.now
+    )
+    return single(render_unfunded_mentor(mentor))

@@ -143,6 +143,9 @@ class Shapes:
     # Whose partnership create and update rules apply: the Manage-CPD service's (challenges, one provider
     # per school and cohort) or RECT's (no challenges, several providers, same-partner update refused).
     partnership_rules: Literal["manage-cpd", "rect"] = "manage-cpd"
+    # Whose unfunded-mentor rules apply: the Manage-CPD service's, or RECT's (current mentorships only,
+    # the email of the mentor's stay at the mentee's school, a stamp a new mentee does not move).
+    unfunded_mentor_rules: Literal["manage-cpd", "rect"] = "manage-cpd"
 
 
 @dataclass(frozen=True)

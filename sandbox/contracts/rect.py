@@ -133,6 +133,7 @@ SHAPES = Shapes(
         ("no_early_career_teachers", "not_yet_known"),
     ),
     partnership_rules="rect",
+    unfunded_mentor_rules="rect",
     # The real serializer defines `cohort` last.
     delivery_partner=("name", "created_at", "updated_at", "cohort"),
 )

@@ -140,6 +140,6 @@ def render_unfunded_mentor(mentor: UnfundedMentor) -> dict[str, Any]:
             "email": mentor.email,
             "teacher_reference_number": user.teacher_reference_number,
             "created_at": timestamp(user.created_at),
-            "updated_at": timestamp(user.updated_at),
+            "updated_at": timestamp(mentor.updated_at),
         },
     )

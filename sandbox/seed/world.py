@@ -23,6 +23,7 @@ from sandbox.seed.npq_service import seed_npq_service
 from sandbox.seed.npq_shapes import seed_archived_applicants, seed_later_accepted, seed_npq_shapes
 from sandbox.seed.organisations import build_layout, build_providers
 from sandbox.seed.rect_declaration_sequences import seed_declaration_sequences
+from sandbox.seed.rect_histories_participants import seed_participant_histories
 from sandbox.seed.rect_histories_schools import seed_rect_histories
 from sandbox.seed.rect_interest import seed_rect_interest
 from sandbox.seed.rect_scenarios import seed_rect_scenarios
@@ -76,6 +77,9 @@ def _build(reference: ReferenceData, seed: int, participants: int) -> Store:
     seed_archived_applicants(ctx, layout)
     seed_rect_histories(ctx, layout, roster)
     seed_rect_interest(ctx, layout)
+    # RECT's participant histories (codes 50-59), their ECTs described as the others were.
+    seed_participant_histories(ctx, layout, roster)
+    describe_ects(ctx, roster)
     ctx.store.seal()
     # The seed's own notes on the world (hundreds of thousands of objects at 50,000) are let go of in
     # steps: freed all at once when this returns, they held the interpreter for a few hundred ms, which

@@ -151,6 +151,9 @@ class User(Recorded):
     previous_names: tuple[str, ...] = ()  # earlier full names from the Teaching Record System
     # DfE archived the account (its address freed for another): the NPQ service then shows no email.
     archived: bool = False
+    # RECT's stamp for its unfunded-mentor list (rect.md §5.8): moves when the name or TRN changes or the
+    # person starts a mentor stay at a school (its email), not when they get a mentee. None: created_at.
+    unfunded_mentor_updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -221,6 +221,8 @@ def record_registration(
         )
     )
     touch_profile(store, profile, now, record)
+    if participant_type == "mentor":
+        user.unfunded_mentor_updated_at = now
     if mentor_profile_id is not None:
         touch(now, store.users[store.ecf_profiles[mentor_profile_id].user_id])
     return profile, record
@@ -269,6 +271,7 @@ def record_eligibility(
 def set_teacher_reference_number(store: Store, *, user_id: str, trn: str | None, now: datetime) -> User:
     user = require(store.users, user_id, "user")
     user.teacher_reference_number = trn
+    user.unfunded_mentor_updated_at = now
     store.note_trn(user)
     touch(now, user)
     return user
@@ -409,6 +412,8 @@ def record_school_transfer(
             mentor_profile_id=mentor_profile_id,
             school_transfer=True,
         )
+    if joining is not None and profile.participant_type == "mentor":
+        store.users[profile.user_id].unfunded_mentor_updated_at = now  # a stay at another school
     touch_profile(store, profile, now, leaving, joining)
     return leaving, joining
 
@@ -477,6 +482,35 @@ def record_school_led_period(
     )
     touch_profile(store, profile, now)
     return period
+
+
+def record_provider_switch(
+    store: Store, *, profile_id: str, to_partnership_id: str, starting: datetime, now: datetime
+) -> InductionRecord:
+    """The school keeps the participant but moves their training to another provider's partnership at the
+    same school, in the same cohort (RECT: a new training period in the same school period). The
+    current record ends when the new one starts, unless it has ended already (a withdrawal, say)."""
+    profile = require(store.ecf_profiles, profile_id, "profile")
+    current = _current_record(store, profile)
+    old = store.partnerships[current.partnership_id]
+    partnership = require(store.partnerships, to_partnership_id, "partnership")
+    if (partnership.school_id, partnership.cohort) != (old.school_id, profile.cohort):
+        raise ValueError("a provider switch stays at the school and in the participant's cohort")
+    if partnership.lead_provider_id == old.lead_provider_id:
+        raise ValueError("a provider switch changes the provider")
+    if current.end_date is None or current.end_date > starting:
+        current.end_date = starting
+    record = _next_record(
+        store,
+        current,
+        partnership,
+        schedule_identifier=profile.schedule_identifier,
+        starts=starting,
+        now=now,
+        mentor_profile_id=current.mentor_profile_id,
+    )
+    touch_profile(store, profile, now, current, record)
+    return record
 
 
 def change_cohort_after_payments_frozen(
