@@ -131,8 +131,6 @@ def _taken_over(
             delivery_partner_id=layout.dps_by_provider[provider.id][0],  # with the provider every year
             cohort=2024,
             now=when,
-            induction_tutor_name=plan.tutor[0],
-            induction_tutor_email=plan.tutor[1],
         )
 
     mine = partnership(me, ctx.moment(at(date(2024, 7, 1)), at(date(2024, 7, 12))))
@@ -231,10 +229,14 @@ def _unfunded_mentors(ctx: SeedContext, layout: Layout, roster: Roster, me: Lead
     """RECT's `unfunded_mentors.rb`: ECTs of this provider, 2024 and 2025 in turn, mentored by mentors
     another provider trains. At the provider's last school, which trained with the previous provider in
     2022 (seed/organisations.py), those mentors are that provider's 2022 mentors."""
-    plan = layout.schools_of(me.id, 2024)[-1]
-    theirs = plan.partnerships[2022]
-    if theirs.lead_provider_id == me.id:
+    # The last drawn school: scenario schools seeded before this one come after it and have no 2022.
+    plan = next(
+        (p for p in reversed(layout.schools_of(me.id, 2024)) if 2022 in p.partnerships),
+        None,
+    )
+    if plan is None or plan.partnerships[2022].lead_provider_id == me.id:
         raise ValueError("the provider's last school is expected with the previous provider in 2022")
+    theirs = plan.partnerships[2022]
     for number in range(UNFUNDED_MENTORS):
         year = (2024, 2025)[number % 2]
         mentor = _join(ctx, roster, theirs, "mentor", date(2022, 9, 5))
