@@ -21,6 +21,12 @@ every other request keep being answered. Until the new world is in place every r
 world is answered 503 with `Retry-After` (`sandbox.reseeding`): there is no world to answer from, and
 an empty one would answer wrongly. A server's world is frozen out of the garbage collector's passes
 (`freeze_world`); a reseed freezes the new world the same way.
+
+A reseed whose build fails (an exception in the build) must not leave the empty world behind: the
+world of the previous seed and size, which built before, is built again in its place (still behind the
+503s, now naming those parameters), as a whole reset would leave it; the failure is kept on
+`reseed_failure` for the control API to show until a later reseed builds. The failed build's objects
+are dropped before the rebuild starts, so two worlds are never held.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from sandbox.clock import Clock
@@ -42,6 +49,15 @@ from sandbox.world_memory import collector_paused, release
 def accepted(response: Any) -> bool:
     """A handler's answer to a change it made: anything below 400."""
     return getattr(response, "status_code", 200) < 400
+
+
+@dataclass(frozen=True)
+class ReseedFailure:
+    """A reseed whose world could not be built: what was asked and why it failed."""
+
+    seed: int
+    participants: int
+    error: str
 
 
 class SandboxState:
@@ -64,6 +80,8 @@ class SandboxState:
         self.store: Store = self._seeded()
         # (seed, participants) of the world being built while a reseed runs, else None.
         self.reseeding: tuple[int, int] | None = None
+        # The last reseed that failed to build (the previous world was built again), until one builds.
+        self.reseed_failure: ReseedFailure | None = None
         self._frozen = False
         self._gate: asyncio.Lock | None = None
         self._gate_loop: asyncio.AbstractEventLoop | None = None
@@ -88,6 +106,26 @@ class SandboxState:
     def _reseeded(self, seed: int, participants: int) -> Store:
         return build_world(self.reference, seed=seed, participants=participants)
 
+    def _built_or_previous(self, seed: int, participants: int) -> tuple[Store, ReseedFailure | None]:
+        """The world of `seed` and `participants`; if its build raises, the world of the state's
+        current parameters (built before) and the failure."""
+        try:
+            return self._reseeded(seed, participants), None
+        except Exception as exc:  # any failure of the build: the previous world is the answer
+            failure = ReseedFailure(seed, participants, f"{type(exc).__name__}: {exc}"[:500])
+        # Outside the handler: the traceback, and with it the half-built world, is gone.
+        gc.collect()
+        self.reseeding = (self.seed, self.participants)
+        return self._reseeded(self.seed, self.participants), failure
+
+    def _settle_reseed(
+        self, store: Store, seed: int, participants: int, failure: ReseedFailure | None
+    ) -> None:
+        self.store = store
+        if failure is None:
+            self.seed, self.participants = seed, participants
+        self.reseed_failure = failure
+
     def _same_world(self, seed: int | None, participants: int | None) -> bool:
         return (seed is None or seed == self.seed) and (
             participants is None or participants == self.participants
@@ -101,9 +139,11 @@ class SandboxState:
             self._gate, self._gate_loop = asyncio.Lock(), loop
         return self._gate
 
-    def reset(self, seed: int | None = None, participants: int | None = None) -> None:
+    def reset(self, seed: int | None = None, participants: int | None = None) -> ReseedFailure | None:
         """The whole world back to its seeded state (or a new seed or size); every clock to real time.
-        Ids drawn afterwards are the ones a fresh start would draw."""
+        Ids drawn afterwards are the ones a fresh start would draw. Returns the failure of a reseed
+        whose world could not be built (the previous one was built again)."""
+        failure = None
         with self.store.lock:
             if self._same_world(seed, participants):
                 self.store.back_to_seed()
@@ -111,22 +151,25 @@ class SandboxState:
                 self.journal.clear()
                 release(self._detach())
                 gc.collect()  # what only cycles kept alive; frozen objects (a server's) are not walked
-                self.seed = self.seed if seed is None else seed
-                self.participants = self.participants if participants is None else participants
+                seed = self.seed if seed is None else seed
+                participants = self.participants if participants is None else participants
                 with collector_paused(settle=not self._frozen):
-                    self.store = self._reseeded(self.seed, self.participants)
+                    store, failure = self._built_or_previous(seed, participants)
+                    self._settle_reseed(store, seed, participants, failure)
                     if self._frozen:
                         gc.freeze()
             self.journal.clear()
         self.clock.reset_all()
+        return failure
 
-    async def reseed_async(self, seed: int | None = None, participants: int | None = None) -> None:
+    async def reseed_async(
+        self, seed: int | None = None, participants: int | None = None
+    ) -> ReseedFailure | None:
         """As `reset`; a new world is built in a worker thread while the event loop keeps answering
         (every request that needs a world with 503 until it is in place). The caller holds the write
         gate, so no write is half-way through."""
         if self._same_world(seed, participants):
-            self.reset()
-            return
+            return self.reset()
         seed = self.seed if seed is None else seed
         participants = self.participants if participants is None else participants
         self.reseeding = (seed, participants)
@@ -137,13 +180,15 @@ class SandboxState:
             del old
             gc.collect()
             with collector_paused(settle=not self._frozen):
-                store = await asyncio.to_thread(self._reseeded, seed, participants)
-                self.store, self.seed, self.participants = store, seed, participants
+                store, failure = await asyncio.to_thread(self._built_or_previous, seed, participants)
+                self._settle_reseed(store, seed, participants, failure)
+                del store
                 if self._frozen:
                     gc.freeze()
         finally:
             self.reseeding = None
         self.clock.reset_all()
+        return failure
 
     def reset_provider(self, provider_id: str) -> int:
         """One provider's slice back to the seeded state (or the journal's last checkpoint), every

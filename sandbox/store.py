@@ -88,6 +88,8 @@ class Store:
     school_ids_by_urn: dict[str, str] = _recorded()
     users_by_trn: dict[str, tuple[str, ...]] = _recorded()
     providers_by_token: dict[str, str] = _recorded()
+    # (provider id, cohort year, course identifier) -> the NPQ contracts made for it, any cohort suffix.
+    npq_contracts_by_course: dict[tuple[str, int, str], tuple[NPQContract, ...]] = _recorded()
     # Ordered indexes: sequences of `Entry` sorted as the lists read them (creation stamp, then creation
     # order). Each is a superset of what a provider may see, so reads filter and never miss a record.
     # Sealed as tuples; a key's first insert after the seal or a checkpoint copies it to a list that
@@ -236,6 +238,13 @@ class Store:
         )
         return application
 
+    def add_npq_contract(self, contract: NPQContract) -> NPQContract:
+        self.npq_contracts.add(contract)
+        key = (contract.lead_provider_id, contract.cohort, contract.course_identifier)
+        if contract not in self.npq_contracts_by_course.get(key, ()):
+            self.npq_contracts_by_course[key] = (*self.npq_contracts_by_course.get(key, ()), contract)
+        return contract
+
     def add_declaration(self, declaration: Declaration) -> Declaration:
         _number(self, declaration)
         self.declarations[declaration.id] = declaration
@@ -301,9 +310,9 @@ class Store:
 
     def _changing(self, record: Any, name: str) -> None:
         """Told before a field of a sealed-world record changes."""
-        if name == "updated_at" or isinstance(record, Declaration):
-            # Restamped is a superset (readers check the stamp): any change to a declaration may also
-            # change whether it is listed.
+        if name == "updated_at" or isinstance(record, (Declaration, NPQApplication, NPQProfile)):
+            # Restamped is a superset (readers check the stamp): any change to a declaration, an
+            # application or an NPQ training record may also change whether it (or its applicant) is listed.
             self._restamp(record)
         if isinstance(record, User):
             self._unsettle(record)
@@ -479,6 +488,14 @@ class Store:
 
     def applications_of(self, user_id: str) -> list[NPQApplication]:
         return [self.npq_applications[aid] for aid in self.applications_by_user.get(user_id, ())]
+
+    def npq_contracts_for(
+        self, provider_id: str, cohort: int | None, course_identifier: str
+    ) -> list[NPQContract]:
+        """A provider's NPQ contracts for a course in a cohort year (every suffix), still in the world (a
+        test may discard one from the set)."""
+        found = self.npq_contracts_by_course.get((provider_id, cohort, course_identifier), ())
+        return [c for c in found if c in self.npq_contracts]
 
     def outcomes_of(self, declaration_id: str) -> list[Outcome]:
         return [self.outcomes[oid] for oid in self.outcomes_by_declaration.get(declaration_id, ())]

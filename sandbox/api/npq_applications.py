@@ -14,6 +14,7 @@ from sandbox.api.responses import csv_body, many, single
 from sandbox.domain.applications import decisions, npq_service
 from sandbox.domain.applications import reads as domain
 from sandbox.domain.errors import BadRequest
+from sandbox.domain.listing import Page
 from sandbox.domain.world.entities import NPQApplication
 from sandbox.presenters import npq as present
 
@@ -38,8 +39,8 @@ def list_applications(ctx: RequestContext, **query: Any) -> Response:
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.list_sort(ctx.contract.npq_applications.listing, query.get("sort"))
-    applications = page.slice(domain.iter_applications(ctx.store, ctx.provider, flt, sort))
-    return many(_render(ctx, a) for a in applications)
+    applications = domain.iter_applications(ctx.store, ctx.provider, flt, sort, page.start)
+    return many(_render(ctx, a) for a in Page(1, page.size).slice(applications))
 
 
 def show_application(ctx: RequestContext, id: str, **_: Any) -> Response:

@@ -11,6 +11,7 @@ from sandbox.api import params
 from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
 from sandbox.api.responses import many, single
+from sandbox.domain.listing import Page
 from sandbox.domain.participants import npq as domain
 from sandbox.domain.participants import npq_actions, npq_service_actions
 from sandbox.domain.participants.training_status import Action
@@ -30,7 +31,8 @@ def list_participants(ctx: RequestContext, **query: Any) -> Response:
     )
     page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.list_sort(listing, query.get("sort"))
-    participants = page.slice(domain.iter_participants(ctx.store, ctx.provider, participant_filter, sort))
+    participants = domain.iter_participants(ctx.store, ctx.provider, participant_filter, sort, page.start)
+    participants = Page(1, page.size).slice(participants)
     return many(present.render_participant(p, ctx.contract) for p in participants)
 
 

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from sandbox.control.context import ControlContext
 from sandbox.control.responses import ok
-from sandbox.domain.errors import BadRequest
+from sandbox.domain.errors import BadRequest, InvalidAction
 
 
 def _world(ctx: ControlContext) -> dict[str, Any]:
@@ -19,12 +19,19 @@ def _world(ctx: ControlContext) -> dict[str, Any]:
         if ctx.is_admin:
             item["token"] = provider.token
         providers.append(item)
-    return {
+    world = {
         "seed": ctx.state.seed,
         "participants": ctx.state.participants,
         "lead_providers": providers,
         "changes": ctx.state.journal.accepted,
     }
+    if (failure := ctx.state.reseed_failure) is not None:
+        world["failed_reseed"] = {
+            "seed": failure.seed,
+            "participants": failure.participants,
+            "error": failure.error,
+        }
+    return world
 
 
 def show_world(ctx: ControlContext, **_: Any) -> Response:
@@ -39,7 +46,16 @@ def reset_world(ctx: ControlContext, body: Any = None, **_: Any) -> Coroutine[An
 
     async def reset() -> Response:
         # A reseed builds in a worker thread; other requests are answered meanwhile (sandbox.state).
-        await ctx.state.reseed_async(seed=options.get("seed"), participants=options.get("participants"))
+        failure = await ctx.state.reseed_async(
+            seed=options.get("seed"), participants=options.get("participants")
+        )
+        if failure is not None:
+            raise InvalidAction(
+                f"The world for seed {failure.seed} with {failure.participants} participants per provider "
+                f"could not be built ({failure.error}); the world of seed {ctx.state.seed} with "
+                f"{ctx.state.participants} participants was built again in its place.",
+                title="Reseed failed",
+            )
         return ok(_world(ctx))
 
     return reset()

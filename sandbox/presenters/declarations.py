@@ -6,37 +6,37 @@ from typing import Any
 
 from sandbox.contracts import Contract
 from sandbox.domain.declarations.reads import DeclarationView
-from sandbox.presenters.formats import pick, resource, state, timestamp
+from sandbox.presenters.formats import Field, compiled, resource, state, timestamp
 
 FIELDS = {
-    "participant_id": lambda v: v.declaration.user_id,
-    "declaration_type": lambda v: v.declaration.declaration_type,
-    "declaration_date": lambda v: timestamp(v.declaration.declaration_date),
-    "course_identifier": lambda v: v.declaration.course_identifier,
-    "state": lambda v: state(v.declaration.state),
-    "updated_at": lambda v: timestamp(v.declaration.updated_at),
-    "has_passed": lambda v: v.has_passed,
-    "eligible_for_payment": lambda v: v.eligible_for_payment,
-    "voided": lambda v: v.voided,
-    "created_at": lambda v: timestamp(v.declaration.created_at),
-    "mentor_id": lambda v: v.mentor_id,
-    "delivery_partner_id": lambda v: v.delivery_partner_id,
-    "statement_id": lambda v: v.declaration.statement_id,
-    "clawback_statement_id": lambda v: v.declaration.clawback_statement_id,
-    "ineligible_for_funding_reason": lambda v: v.ineligible_for_funding_reason,
-    "uplift_paid": lambda v: v.uplift_paid,
-    "evidence_held": lambda v: v.evidence_held,
-    "lead_provider_name": lambda v: v.lead_provider_name,
-    "delivery_partner_name": lambda v: v.delivery_partner_name,
-    "secondary_delivery_partner_id": lambda v: v.declaration.secondary_delivery_partner_id,
-    "secondary_delivery_partner_name": lambda v: v.secondary_delivery_partner_name,
+    "participant_id": Field("declaration.user_id"),
+    "declaration_type": Field("declaration.declaration_type"),
+    "declaration_date": Field("declaration.declaration_date", timestamp),
+    "course_identifier": Field("declaration.course_identifier"),
+    "state": Field("declaration.state", state),
+    "updated_at": Field("declaration.updated_at", timestamp),
+    "has_passed": Field("has_passed"),
+    "eligible_for_payment": Field("eligible_for_payment"),
+    "voided": Field("voided"),
+    "created_at": Field("declaration.created_at", timestamp),
+    "mentor_id": Field("mentor_id"),
+    "delivery_partner_id": Field("delivery_partner_id"),
+    "statement_id": Field("declaration.statement_id"),
+    "clawback_statement_id": Field("declaration.clawback_statement_id"),
+    "ineligible_for_funding_reason": Field("ineligible_for_funding_reason"),
+    "uplift_paid": Field("uplift_paid"),
+    "evidence_held": Field("evidence_held"),
+    "lead_provider_name": Field("lead_provider_name"),
+    "delivery_partner_name": Field("delivery_partner_name"),
+    "secondary_delivery_partner_id": Field("declaration.secondary_delivery_partner_id"),
+    "secondary_delivery_partner_name": Field("secondary_delivery_partner_name"),
     # An NPQ training record shares its application's id.
-    "application_id": lambda v: v.declaration.profile_id,
+    "application_id": Field("declaration.profile_id"),
 }
 
 
 def attributes(view: DeclarationView, contract: Contract) -> dict[str, Any]:
-    return pick(FIELDS, contract.declarations.fields, view)
+    return compiled(FIELDS, contract.declarations.fields)(view)
 
 
 def render(view: DeclarationView, contract: Contract) -> dict[str, Any]:

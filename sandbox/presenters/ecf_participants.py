@@ -16,6 +16,7 @@ from sandbox.presenters.formats import (
     compile_fields,
     iso_date,
     participant_id_changes,
+    per_shape,
     profile_state,
     resource,
     timestamp,
@@ -60,20 +61,6 @@ def _ect_only(profile: ECFProfile, value: date | None) -> str | None:
     return iso_date(value) if profile.participant_type == "ect" else None
 
 
-def _per_shape(build: Callable[[ECFParticipants], Any]) -> Callable[[ECFParticipants], Any]:
-    """`build` once per contract's shape, found by identity: hashing the frozen shape on every item
-    would cost more than the presenting it saves."""
-    built: dict[int, tuple[ECFParticipants, Any]] = {}
-
-    def cached(shape: ECFParticipants) -> Any:
-        found = built.get(id(shape))
-        if found is None or found[0] is not shape:
-            found = built[id(shape)] = (shape, build(shape))
-        return found[1]
-
-    return cached
-
-
 def _enrolment_table(shape: ECFParticipants) -> dict[str, Field]:
     """What an enrolment may show in this contract: its withdrawal reasons in the contract's words."""
     words = dict(shape.withdrawal_reason_words)
@@ -89,13 +76,13 @@ def _enrolment_table(shape: ECFParticipants) -> dict[str, Field]:
     return {**ENROLMENT_FIELDS, "withdrawal": Field("withdrawal", withdrawal)}
 
 
-@_per_shape
+@per_shape
 def _rows(shape: ECFParticipants) -> Callable[[Enrolment], dict[str, Any]]:
     """A flat row (v1/v2) or a CSV row of this contract."""
     return compile_fields(_enrolment_table(shape), shape.fields)
 
 
-@_per_shape
+@per_shape
 def _enrolments(shape: ECFParticipants) -> Callable[[Enrolment], dict[str, Any]]:
     """A nested enrolment of this contract, its `participant_status` read as the contract reads it."""
     table = _enrolment_table(shape)
@@ -114,7 +101,7 @@ PARTICIPANT_FIELDS = {
 }
 
 
-@_per_shape
+@per_shape
 def _participants(shape: ECFParticipants) -> Callable[[Participant], dict[str, Any]]:
     """A user with nested enrolments, in this contract's shape."""
     enrolment = _enrolments(shape)

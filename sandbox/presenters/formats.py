@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
@@ -70,11 +70,6 @@ def state(value: str) -> str:
     return value.replace("_", "-")
 
 
-def pick(table: dict[str, Callable[..., Any]], fields: Iterable[str], *args: Any) -> dict[str, Any]:
-    """The attributes a contract shows, in its order, each drawn by its entry in the presenter's table."""
-    return {name: table[name](*args) for name in fields}
-
-
 class Field(NamedTuple):
     """Where one attribute comes from: a dotted attribute path from the presented object (None: the
     attribute is always null), and what turns the value found there into its wire form."""
@@ -107,6 +102,39 @@ def compile_fields(table: Mapping[str, Field], fields: Sequence[str]) -> Callabl
     exec(compile(source, f"<fields {', '.join(fields)[:60]}>", "exec"), scope)  # noqa: S102
     present: Callable[[Any], dict[str, Any]] = scope["present"]
     return present
+
+
+def per_shape(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`build(shape)` once per contract shape (any long-lived object), found by identity: hashing a
+    frozen shape on every item would cost more than the presenting it saves."""
+    built: dict[int, tuple[Any, Any]] = {}
+
+    def cached(shape: Any) -> Any:
+        found = built.get(id(shape))
+        if found is None or found[0] is not shape:
+            found = built[id(shape)] = (shape, build(shape))
+        return found[1]
+
+    return cached
+
+
+# (id of table, id of field list) -> (table, field list, presenter): kept while both live on.
+_COMPILED: dict[
+    tuple[int, int], tuple[Mapping[str, Field], Sequence[str], Callable[[Any], dict[str, Any]]]
+] = {}
+_COMPILED_KEPT = 256
+
+
+def compiled(table: Mapping[str, Field], fields: Sequence[str]) -> Callable[[Any], dict[str, Any]]:
+    """`compile_fields(table, fields)`, made once for each table and field list (a contract's, found by
+    identity, so a page pays no hashing of the list)."""
+    key = (id(table), id(fields))
+    found = _COMPILED.get(key)
+    if found is None or found[0] is not table or found[1] is not fields:
+        if len(_COMPILED) >= _COMPILED_KEPT:
+            _COMPILED.clear()
+        found = _COMPILED[key] = (table, fields, compile_fields(table, fields))
+    return found[2]
 
 
 def profile_state(value: Any) -> dict[str, Any] | None:

@@ -2,107 +2,126 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sandbox.contracts import Contract
+from sandbox.contracts.model import NPQParticipants
 from sandbox.domain.applications.reads import ApplicationView
 from sandbox.domain.participants.npq import NPQEnrolment, NPQParticipant
 from sandbox.domain.world.entities import Outcome
 from sandbox.presenters.formats import (
+    Field,
     cohort,
+    compile_fields,
+    compiled,
     iso_date,
     midnight,
     participant_id_changes,
-    pick,
+    per_shape,
     profile_state,
     resource,
     timestamp,
 )
 
-APPLICATION_FIELDS = {
-    "participant_id": lambda v: v.user.id,
-    "full_name": lambda v: v.user.full_name,
-    "email": lambda v: v.user.email,
-    "email_validated": lambda _v: True,
-    "teacher_reference_number": lambda v: v.user.teacher_reference_number,
-    "teacher_reference_number_validated": lambda v: v.application.teacher_reference_number_validated,
-    "school_urn": lambda v: v.application.school_urn,
-    "school_ukprn": lambda v: v.application.school_ukprn,
-    "private_childcare_provider_urn": lambda v: v.application.private_childcare_provider_urn,
-    "headteacher_status": lambda v: v.application.headteacher_status,
-    "eligible_for_funding": lambda v: v.eligible_for_funding,
-    "funded_place": lambda v: v.application.funded_place,
-    "funding_choice": lambda v: v.application.funding_choice,
-    "course_identifier": lambda v: v.application.course_identifier,
-    "status": lambda v: v.application.status,
-    "works_in_school": lambda v: v.application.works_in_school,
-    "employer_name": lambda v: v.application.employer_name,
-    "employment_role": lambda v: v.application.employment_role,
-    "created_at": lambda v: timestamp(v.application.created_at),
-    "updated_at": lambda v: timestamp(v.updated_at),
-    "cohort": lambda v: cohort(v.application.cohort),
-    "ineligible_for_funding_reason": lambda v: v.ineligible_for_funding_reason,
-    "targeted_delivery_funding_eligibility": lambda v: v.application.targeted_delivery_funding_eligibility,
-    "teacher_catchment": lambda v: v.application.teacher_catchment,
-    "teacher_catchment_country": lambda v: v.application.teacher_catchment_country,
-    "teacher_catchment_iso_country_code": lambda v: v.application.teacher_catchment_iso_country_code,
-    "itt_provider": lambda v: v.application.itt_provider,
-    "lead_mentor": lambda v: v.application.lead_mentor,
-    "schedule_identifier": lambda v: v.application.schedule_identifier,
-    "reason_for_rejection": lambda v: v.application.reason_for_rejection,
-    "cohort_suffix": lambda v: v.application.cohort_suffix,
-    "works_as_senco": lambda v: v.application.works_as_senco,
-    "senco_start_date": lambda v: iso_date(v.application.senco_start_date),
-}
-ENROLMENT_FIELDS = {
-    "course_identifier": lambda e: e.profile.course_identifier,
-    "schedule_identifier": lambda e: e.profile.schedule_identifier,
-    "cohort": lambda e: cohort(e.profile.cohort),
-    "npq_application_id": lambda e: e.application.id,
-    # Enrolments show the application's own flag, not lowered for previous funding (upstream).
-    "eligible_for_funding": lambda e: e.application.eligible_for_funding,
-    "training_status": lambda e: e.profile.training_status,
-    "school_urn": lambda e: e.application.school_urn,
-    "targeted_delivery_funding_eligibility": lambda e: e.application.targeted_delivery_funding_eligibility,
-    "funded_place": lambda e: e.application.funded_place,
-    "email": lambda e: e.email,
-    "withdrawal": lambda e: profile_state(e.withdrawal),
-    "deferral": lambda e: profile_state(e.deferral),
-    "created_at": lambda e: timestamp(e.profile.created_at),
-    "participant_id": lambda e: e.profile.user_id,
-    "cohort_suffix": lambda e: e.application.cohort_suffix,
-}
-PARTICIPANT_FIELDS = {
-    "full_name": lambda p, _c: p.user.full_name,
-    "teacher_reference_number": lambda p, _c: p.user.teacher_reference_number,
-    "updated_at": lambda p, _c: timestamp(p.updated_at),
-    "participant_id": lambda p, _c: p.user.id,
-    "email": lambda p, _c: p.user.email,
-    "npq_courses": lambda p, _c: [e.profile.course_identifier for e in p.enrolments],
-    "funded_places": lambda p, _c: [
+
+def _shown(_: Any) -> bool:
+    return True
+
+
+def _courses(enrolments: list[NPQEnrolment]) -> list[str]:
+    return [e.profile.course_identifier for e in enrolments]
+
+
+def _funded_places(enrolments: list[NPQEnrolment]) -> list[dict[str, Any]]:
+    return [
         {
             "npq_course": e.profile.course_identifier,
             "funded_place": e.application.funded_place,
             "npq_application_id": e.application.id,
         }
-        for e in p.enrolments
-    ],
-    "npq_enrolments": lambda p, c: [enrolment_attributes(e, c) for e in p.enrolments],
-    "participant_id_changes": lambda p, _c: participant_id_changes(p.user),
-    "previous_names": lambda p, _c: list(p.user.previous_names),
+        for e in enrolments
+    ]
+
+
+APPLICATION_FIELDS = {
+    "participant_id": Field("user.id"),
+    "full_name": Field("user.full_name"),
+    "email": Field("user.email"),
+    "email_validated": Field("user", _shown),
+    "teacher_reference_number": Field("user.teacher_reference_number"),
+    "teacher_reference_number_validated": Field("application.teacher_reference_number_validated"),
+    "school_urn": Field("application.school_urn"),
+    "school_ukprn": Field("application.school_ukprn"),
+    "private_childcare_provider_urn": Field("application.private_childcare_provider_urn"),
+    "headteacher_status": Field("application.headteacher_status"),
+    "eligible_for_funding": Field("eligible_for_funding"),
+    "funded_place": Field("application.funded_place"),
+    "funding_choice": Field("application.funding_choice"),
+    "course_identifier": Field("application.course_identifier"),
+    "status": Field("application.status"),
+    "works_in_school": Field("application.works_in_school"),
+    "employer_name": Field("application.employer_name"),
+    "employment_role": Field("application.employment_role"),
+    "created_at": Field("application.created_at", timestamp),
+    "updated_at": Field("updated_at", timestamp),
+    "cohort": Field("application.cohort", cohort),
+    "ineligible_for_funding_reason": Field("ineligible_for_funding_reason"),
+    "targeted_delivery_funding_eligibility": Field("application.targeted_delivery_funding_eligibility"),
+    "teacher_catchment": Field("application.teacher_catchment"),
+    "teacher_catchment_country": Field("application.teacher_catchment_country"),
+    "teacher_catchment_iso_country_code": Field("application.teacher_catchment_iso_country_code"),
+    "itt_provider": Field("application.itt_provider"),
+    "lead_mentor": Field("application.lead_mentor"),
+    "schedule_identifier": Field("application.schedule_identifier"),
+    "reason_for_rejection": Field("application.reason_for_rejection"),
+    "cohort_suffix": Field("application.cohort_suffix"),
+    "works_as_senco": Field("application.works_as_senco"),
+    "senco_start_date": Field("application.senco_start_date", iso_date),
+}
+ENROLMENT_FIELDS = {
+    "course_identifier": Field("profile.course_identifier"),
+    "schedule_identifier": Field("profile.schedule_identifier"),
+    "cohort": Field("profile.cohort", cohort),
+    "npq_application_id": Field("application.id"),
+    # Enrolments show the application's own flag, not lowered for previous funding (upstream).
+    "eligible_for_funding": Field("application.eligible_for_funding"),
+    "training_status": Field("profile.training_status"),
+    "school_urn": Field("application.school_urn"),
+    "targeted_delivery_funding_eligibility": Field("application.targeted_delivery_funding_eligibility"),
+    "funded_place": Field("application.funded_place"),
+    "email": Field("email"),
+    "withdrawal": Field("withdrawal", profile_state),
+    "deferral": Field("deferral", profile_state),
+    "created_at": Field("profile.created_at", timestamp),
+    "participant_id": Field("profile.user_id"),
+    "cohort_suffix": Field("application.cohort_suffix"),
+}
+# What a participant may show; its enrolments are drawn per contract (`_participants`).
+PARTICIPANT_FIELDS = {
+    "full_name": Field("user.full_name"),
+    "teacher_reference_number": Field("user.teacher_reference_number"),
+    "updated_at": Field("updated_at", timestamp),
+    "participant_id": Field("user.id"),
+    "email": Field("user.email"),
+    "npq_courses": Field("enrolments", _courses),
+    "funded_places": Field("enrolments", _funded_places),
+    "npq_enrolments": Field("enrolments"),
+    "participant_id_changes": Field("user", participant_id_changes),
+    "previous_names": Field("user.previous_names", list),
 }
 OUTCOME_FIELDS = {
-    "state": lambda o: o.state,
-    "completion_date": lambda o: midnight(o.completion_date),
-    "course_identifier": lambda o: o.course_identifier,
-    "participant_id": lambda o: o.user_id,
-    "created_at": lambda o: timestamp(o.created_at),
-    "updated_at": lambda o: timestamp(o.updated_at),
+    "state": Field("state"),
+    "completion_date": Field("completion_date", midnight),
+    "course_identifier": Field("course_identifier"),
+    "participant_id": Field("user_id"),
+    "created_at": Field("created_at", timestamp),
+    "updated_at": Field("updated_at", timestamp),
 }
 
 
 def application_attributes(view: ApplicationView, contract: Contract) -> dict[str, Any]:
-    shown = pick(APPLICATION_FIELDS, contract.npq_applications.fields, view)
+    shown = compiled(APPLICATION_FIELDS, contract.npq_applications.fields)(view)
     verified = view.application.teacher_reference_number_validated
     if contract.npq_applications.trn_verified_only and not verified:
         shown["teacher_reference_number"] = None
@@ -120,14 +139,34 @@ def application_csv_rows(views: list[ApplicationView], contract: Contract) -> li
 
 
 def enrolment_attributes(enrolment: NPQEnrolment, contract: Contract) -> dict[str, Any]:
-    shown = pick(ENROLMENT_FIELDS, contract.npq_participants.enrolment_fields, enrolment)
-    if contract.npq_participants.archived_email_null and enrolment.archived and "email" in shown:
-        shown["email"] = None
+    return _enrolments(contract.npq_participants)(enrolment)
+
+
+@per_shape
+def _enrolments(shape: NPQParticipants) -> Callable[[NPQEnrolment], dict[str, Any]]:
+    """A nested enrolment in this contract's shape (an archived person's email null where it says so)."""
+    present = compile_fields(ENROLMENT_FIELDS, shape.enrolment_fields)
+    if not (shape.archived_email_null and "email" in shape.enrolment_fields):
+        return present
+
+    def shown(enrolment: NPQEnrolment) -> dict[str, Any]:
+        attributes = present(enrolment)
+        if enrolment.archived:
+            attributes["email"] = None
+        return attributes
+
     return shown
 
 
+@per_shape
+def _participants(shape: NPQParticipants) -> Callable[[NPQParticipant], dict[str, Any]]:
+    enrolment = _enrolments(shape)
+    listed = Field("enrolments", lambda enrolments: [enrolment(e) for e in enrolments])
+    return compile_fields({**PARTICIPANT_FIELDS, "npq_enrolments": listed}, shape.fields)
+
+
 def render_participant(participant: NPQParticipant, contract: Contract) -> dict[str, Any]:
-    attributes = pick(PARTICIPANT_FIELDS, contract.npq_participants.fields, participant, contract)
+    attributes = _participants(contract.npq_participants)(participant)
     # The world keeps the verification on each application (DfE's TRN check sets all of a person's):
     # a person's TRN counts as verified when one of the enrolments shown says so.
     if contract.npq_participants.trn_verified_only and not any(
@@ -138,10 +177,11 @@ def render_participant(participant: NPQParticipant, contract: Contract) -> dict[
 
 
 def enrolment_csv_rows(enrolments: list[NPQEnrolment], columns: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [pick(ENROLMENT_FIELDS, columns, e) for e in enrolments]
+    present = compiled(ENROLMENT_FIELDS, columns)
+    return [present(e) for e in enrolments]
 
 
 def render_outcome(outcome: Outcome, contract: Contract) -> dict[str, Any]:
     return resource(
-        outcome.id, "participant-outcome", pick(OUTCOME_FIELDS, contract.outcomes.fields, outcome)
+        outcome.id, "participant-outcome", compiled(OUTCOME_FIELDS, contract.outcomes.fields)(outcome)
     )

@@ -10,7 +10,15 @@ from sandbox.domain.participants.transfers import Move, ParticipantTransfers
 from sandbox.domain.participants.unfunded_mentors import UnfundedMentor
 from sandbox.domain.partnerships.reads import DeliveryPartnerView, PartnershipView, SchoolView
 from sandbox.domain.world.entities import Statement
-from sandbox.presenters.formats import cohort, iso_date, millis_timestamp, pick, resource, timestamp
+from sandbox.presenters.formats import (
+    Field,
+    cohort,
+    compiled,
+    iso_date,
+    millis_timestamp,
+    resource,
+    timestamp,
+)
 
 MONTHS = [
     "January",
@@ -28,58 +36,63 @@ MONTHS = [
 ]
 
 
+def _month(number: int) -> str:
+    return MONTHS[number - 1]
+
+
 STATEMENT_FIELDS = {
-    "month": lambda s: MONTHS[s.month - 1],
-    "year": lambda s: str(s.year),
-    "type": lambda s: s.type,
-    "cohort": lambda s: cohort(s.cohort),
-    "cut_off_date": lambda s: iso_date(s.deadline_date),
-    "payment_date": lambda s: iso_date(s.payment_date),
-    "paid": lambda s: s.paid,
-    "created_at": lambda s: timestamp(s.created_at),
-    "updated_at": lambda s: timestamp(s.updated_at),
+    "month": Field("month", _month),
+    "year": Field("year", str),
+    "type": Field("type"),
+    "cohort": Field("cohort", cohort),
+    "cut_off_date": Field("deadline_date", iso_date),
+    "payment_date": Field("payment_date", iso_date),
+    "paid": Field("paid"),
+    "created_at": Field("created_at", timestamp),
+    "updated_at": Field("updated_at", timestamp),
 }
 PARTNERSHIP_FIELDS = {
-    "cohort": lambda v: cohort(v.partnership.cohort),
-    "urn": lambda v: v.school.urn,
-    "school_id": lambda v: v.school.id,
-    "delivery_partner_id": lambda v: v.delivery_partner.id,
-    "delivery_partner_name": lambda v: v.delivery_partner.name,
-    "status": lambda v: v.status,
-    "challenged_reason": lambda v: v.partnership.challenged_reason,
-    "challenged_at": lambda v: millis_timestamp(v.partnership.challenged_at),
-    "induction_tutor_name": lambda v: v.school.induction_tutor_name,
-    "induction_tutor_email": lambda v: v.school.induction_tutor_email,
-    "participants_currently_training": lambda v: v.participants_currently_training,
-    "created_at": lambda v: timestamp(v.partnership.created_at),
-    "updated_at": lambda v: timestamp(v.updated_at),
+    "cohort": Field("partnership.cohort", cohort),
+    "urn": Field("school.urn"),
+    "school_id": Field("school.id"),
+    "delivery_partner_id": Field("delivery_partner.id"),
+    "delivery_partner_name": Field("delivery_partner.name"),
+    "status": Field("status"),
+    "challenged_reason": Field("partnership.challenged_reason"),
+    "challenged_at": Field("partnership.challenged_at", millis_timestamp),
+    "induction_tutor_name": Field("school.induction_tutor_name"),
+    "induction_tutor_email": Field("school.induction_tutor_email"),
+    "participants_currently_training": Field("participants_currently_training"),
+    "created_at": Field("partnership.created_at", timestamp),
+    "updated_at": Field("updated_at", timestamp),
 }
 SCHOOL_FIELDS = {
-    "name": lambda v: v.school.name,
-    "urn": lambda v: v.school.urn,
-    "cohort": lambda v: cohort(v.cohort),
-    "in_partnership": lambda v: v.in_partnership,
-    "induction_programme_choice": lambda v: v.induction_programme_choice,
-    "expression_of_interest": lambda v: v.expression_of_interest,
-    "induction_tutor_name": lambda v: v.induction_tutor_name,
-    "induction_tutor_email": lambda v: v.induction_tutor_email,
-    "created_at": lambda v: timestamp(v.school.created_at),
-    "updated_at": lambda v: timestamp(v.updated_at),
+    "name": Field("school.name"),
+    "urn": Field("school.urn"),
+    "cohort": Field("cohort", cohort),
+    "in_partnership": Field("in_partnership"),
+    "induction_programme_choice": Field("induction_programme_choice"),
+    "expression_of_interest": Field("expression_of_interest"),
+    "induction_tutor_name": Field("induction_tutor_name"),
+    "induction_tutor_email": Field("induction_tutor_email"),
+    "created_at": Field("school.created_at", timestamp),
+    "updated_at": Field("updated_at", timestamp),
 }
 
 
 def render_statement(statement: Statement, contract: Contract) -> dict[str, Any]:
-    return resource(statement.id, "statement", pick(STATEMENT_FIELDS, contract.shapes.statement, statement))
-
-
-def render_partnership(view: PartnershipView, contract: Contract) -> dict[str, Any]:
     return resource(
-        view.partnership.id, "partnership", pick(PARTNERSHIP_FIELDS, contract.shapes.partnership, view)
+        statement.id, "statement", compiled(STATEMENT_FIELDS, contract.shapes.statement)(statement)
     )
 
 
+def render_partnership(view: PartnershipView, contract: Contract) -> dict[str, Any]:
+    shown = compiled(PARTNERSHIP_FIELDS, contract.shapes.partnership)(view)
+    return resource(view.partnership.id, "partnership", shown)
+
+
 def render_school(view: SchoolView, contract: Contract) -> dict[str, Any]:
-    shown = pick(SCHOOL_FIELDS, contract.shapes.school, view)
+    shown = compiled(SCHOOL_FIELDS, contract.shapes.school)(view)
     words = dict(contract.shapes.programme_choice_words)
     if "induction_programme_choice" in shown:
         choice = shown["induction_programme_choice"]
@@ -87,20 +100,27 @@ def render_school(view: SchoolView, contract: Contract) -> dict[str, Any]:
     return resource(view.school.id, "school", shown)
 
 
-COHORT_LISTS = {"string": cohort, "integer": lambda year: year}
+def _year(value: int) -> int:
+    return value
+
+
+COHORT_LISTS = {"string": cohort, "integer": _year}
+# A delivery partner as each contract lists its cohorts (years as strings or as integers).
+DELIVERY_PARTNER_FIELDS = {
+    kind: {
+        "name": Field("delivery_partner.name"),
+        "cohort": Field("cohorts", lambda cohorts, year=year: [year(c) for c in cohorts]),
+        "created_at": Field("delivery_partner.created_at", timestamp),
+        "updated_at": Field("delivery_partner.updated_at", timestamp),
+    }
+    for kind, year in COHORT_LISTS.items()
+}
 
 
 def render_delivery_partner(view: DeliveryPartnerView, contract: Contract) -> dict[str, Any]:
-    year = COHORT_LISTS[contract.shapes.delivery_partner_cohorts]
-    fields = {
-        "name": lambda v: v.delivery_partner.name,
-        "cohort": lambda v: [year(c) for c in v.cohorts],
-        "created_at": lambda v: timestamp(v.delivery_partner.created_at),
-        "updated_at": lambda v: timestamp(v.delivery_partner.updated_at),
-    }
-    return resource(
-        view.delivery_partner.id, "delivery-partner", pick(fields, contract.shapes.delivery_partner, view)
-    )
+    table = DELIVERY_PARTNER_FIELDS[contract.shapes.delivery_partner_cohorts]
+    shown = compiled(table, contract.shapes.delivery_partner)(view)
+    return resource(view.delivery_partner.id, "delivery-partner", shown)
 
 
 def _move(move: Move | None) -> dict[str, Any] | None:

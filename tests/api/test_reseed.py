@@ -159,3 +159,70 @@ def test_a_reseed_of_a_frozen_world_freezes_the_new_one() -> None:
         assert id(state.store.users) not in tracked
     finally:
         gc.unfreeze()
+
+
+def test_a_failed_reseed_builds_the_previous_world_again_and_says_so() -> None:
+    state = _state()
+    before = weakref.ref(state.store)
+    provider = next(iter(state.store.lead_providers.values()))
+    participants = state.participants
+    build = state._reseeded
+    built: list[tuple[int, int]] = []
+    seen: dict[str, Any] = {}
+
+    def failing(seed: int, size: int) -> Store:
+        built.append((seed, size))
+        if seed == 7:
+            raise MemoryError("forced by the test")
+        if seed == 1:  # the previous parameters, built again: the old world is gone, requests get 503
+            gc.collect()
+            seen["old world"], seen["reseeding"] = before(), state.reseeding
+        return build(seed, size)
+
+    state._reseeded = failing  # type: ignore[method-assign]
+
+    async def run() -> tuple[httpx.Response, ...]:
+        transport = httpx.ASGITransport(app=create_app(state=state))
+        async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
+            reseed = await client.post("/sandbox/reset", json={"seed": 7}, headers=ADMIN)
+            world = await client.get("/sandbox/world", headers=ADMIN)
+            listed = await client.get("/api/v3/participants/ecf", headers=bearer(provider))
+            again = await client.post("/sandbox/reset", json={"seed": 2}, headers=ADMIN)
+            return reseed, world, listed, again, await client.get("/sandbox/world", headers=ADMIN)
+
+    reseed, world, listed, again, later = asyncio.run(run())
+    assert built == [(7, participants), (1, participants), (2, participants)]
+    assert seen == {"old world": None, "reseeding": (1, participants)}
+    assert reseed.status_code == 422
+    [error] = reseed.json()["errors"]
+    assert error["title"] == "Reseed failed"
+    assert "seed 7" in error["detail"] and "MemoryError: forced by the test" in error["detail"]
+    data = world.json()["data"]
+    assert (data["seed"], data["participants"]) == (1, participants)
+    assert data["failed_reseed"] == {
+        "seed": 7,
+        "participants": participants,
+        "error": "MemoryError: forced by the test",
+    }
+    # The previous world, whole again: the same providers and their participants.
+    assert listed.status_code == 200 and len(listed.json()["data"]) > 0
+    assert state.reseeding is None and state.seed == 2
+    # A later reseed that builds clears the failure.
+    assert again.status_code == 200 and again.json()["data"]["seed"] == 2
+    assert "failed_reseed" not in later.json()["data"]
+
+
+def test_a_failed_reseed_in_process_leaves_the_previous_world() -> None:
+    state = make_state()
+    build = state._reseeded
+
+    def failing(seed: int, size: int) -> Store:
+        if size == 11:
+            raise RuntimeError("no room")
+        return build(seed, size)
+
+    state._reseeded = failing  # type: ignore[method-assign]
+    failure = state.reset(participants=11)
+    assert failure is not None and failure.error == "RuntimeError: no room"
+    assert state.participants != 11 and len(state.store.users) > 0
+    assert state.reseed_failure == failure

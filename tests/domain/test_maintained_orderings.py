@@ -120,6 +120,25 @@ def _npq_polls_agree(store) -> None:
                 ]
 
 
+def _npq_pages_agree(store) -> None:
+    """NPQ pages found by position (applications, participants) are the slices of the whole lists."""
+
+    def applications(provider, skip: int) -> list[str]:
+        return [a.id for a in iter_applications(store, provider, ApplicationFilter(), skip=skip)]
+
+    def participants(provider, skip: int) -> list[str]:
+        return [p.user.id for p in iter_npq_participants(store, provider, NPQParticipantFilter(), skip=skip)]
+
+    for provider in (p for p in store.lead_providers.values() if p.has_npq):
+        for read in (applications, participants):
+            every = read(provider, 0)
+            for start in range(0, len(every) + PER_PAGE, PER_PAGE):
+                assert read(provider, start)[:PER_PAGE] == every[start : start + PER_PAGE], (
+                    provider.name,
+                    start,
+                )
+
+
 def _challenge(store) -> None:
     provider = next(p for p in store.lead_providers.values() if p.has_ecf)
     mine = [p for p in store.partnerships_of(provider.id) if not p.challenged]
@@ -162,6 +181,7 @@ def _checks_agree(store) -> None:
     _declaration_pages_agree(store)
     _polls_agree(store)
     _npq_polls_agree(store)
+    _npq_pages_agree(store)
 
 
 def _write(store) -> None:
@@ -233,6 +253,15 @@ def _write(store) -> None:
     npq_reg.accept_npq_application(
         store, application_id=pending.id, schedule_identifier=schedule.identifier, now=later
     )
+    # An accepted application moved to another NPQ provider (its applicant may leave this one's list),
+    # and a pending one rejected.
+    elsewhere = next(p for p in store.lead_providers.values() if p.has_npq and p.id != npq.id)
+    accepted = [a for a in applications if a.status == "accepted" and a.id != pending.id]
+    npq_reg.move_npq_application(
+        store, application_id=accepted[3].id, lead_provider_id=elsewhere.id, now=later
+    )
+    rejected = next(a for a in applications if a.status == "pending")
+    npq_reg.reject_npq_application(store, application_id=rejected.id, now=later)
 
     # Two users of the provider merged.
     def only(kind: str) -> list:

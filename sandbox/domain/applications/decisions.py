@@ -69,11 +69,8 @@ def npq_contract(
     given; else any of the year's (the ECF service knew years only), the earliest suffix first."""
     found = [
         c
-        for c in store.npq_contracts
-        if c.lead_provider_id == provider_id
-        and c.cohort == cohort
-        and c.course_identifier == course_identifier
-        and (suffix is None or c.cohort_suffix == suffix)
+        for c in store.npq_contracts_for(provider_id, cohort, course_identifier)
+        if suffix is None or c.cohort_suffix == suffix
     ]
     return min(found, key=lambda c: c.cohort_suffix, default=None)
 

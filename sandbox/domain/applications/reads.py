@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since, SortKey, as_since, in_creation_order, sort_records
 from sandbox.domain.world.entities import LeadProvider, NPQApplication, User
-from sandbox.store import Store, creation_order
+from sandbox.store import Hidden, Store, contains, creation_order, position, settle
 
 # The additional support offer and the early headship coaching offer count as one course when
 # deciding whether a person was already accepted or funded.
@@ -120,21 +121,54 @@ def list_applications(
 
 
 def iter_applications(
-    store: Store, provider: LeadProvider, flt: ApplicationFilter, sort: Sequence[SortKey] = ()
-) -> Iterable[NPQApplication]:
-    """`list_applications`, lazily in the default order: straight from the provider's index, so a
-    page reads only as far as its end."""
+    store: Store,
+    provider: LeadProvider,
+    flt: ApplicationFilter,
+    sort: Sequence[SortKey] = (),
+    skip: int = 0,
+) -> Iterator[NPQApplication]:
+    """`list_applications` after its first `skip`, lazily in the default order: straight from the
+    provider's index, so a page reads only as far as its end. Unfiltered, the skipped applications cost
+    a position lookup (the index's entries the provider cannot list are found once per reset); filtered,
+    a cheap check each."""
     if flt.participant_id is not None or not in_creation_order(sort):
-        return list_applications(store, provider, flt, sort)
-    entries: Iterable[tuple] = store.ordered("applications_by_provider", provider.id)
+        return iter(list_applications(store, provider, flt, sort)[skip:])
+    index = store.ordered("applications_by_provider", provider.id)
+    entries: Iterable[tuple] = index
     since = as_since(flt.updated_since, strict=True)
     if since is not None:
         entries = _polled(store, provider, since)
-    return (
+    elif skip and flt.cohorts is None and flt.participant_ids is None:
+        hidden = hidden_applications(store, provider)
+        at = position(index, hidden, skip)
+        entries = (index[i] for i in range(at, len(index)) if index[i] not in hidden)
+        skip = 0
+    found = (
         a
         for e in entries
         if (a := store.npq_applications[e[2]]).lead_provider_id == provider.id and _matches(store, a, flt)
     )
+    return islice(found, skip, None)
+
+
+def hidden_applications(store: Store, provider: LeadProvider) -> Hidden:
+    """The entries of the provider's application index it cannot list (applications DfE moved to
+    another provider): found once per reset, then re-checking only applications changed since the
+    seal (a move restamps the application)."""
+    index = store.ordered("applications_by_provider", provider.id)
+
+    def hidden(entry: tuple) -> bool:
+        application = store.npq_applications.get(entry[2])
+        return application is None or application.lead_provider_id != provider.id
+
+    known = store.derived(("npq applications hidden", provider.id), lambda: [e for e in index if hidden(e)])
+    changed = [
+        entry
+        for record_id in store.restamped
+        if (a := store.npq_applications.get(record_id)) is not None
+        and contains(index, entry := (a.created_at, a._serial, a.id))
+    ]
+    return settle(known, changed, hidden)
 
 
 def _polled(store: Store, provider: LeadProvider, since: Since) -> list[tuple]:

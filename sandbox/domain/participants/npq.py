@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 
 from sandbox.domain.errors import NotFound, ParticipantIdChanged
 from sandbox.domain.listing import Since, SortKey, as_since, in_creation_order, sort_records
@@ -17,7 +18,7 @@ from sandbox.domain.world.entities import (
     ProfileState,
     User,
 )
-from sandbox.store import Store, creation_order
+from sandbox.store import Hidden, Store, contains, creation_order, position, settle
 
 
 @dataclass(frozen=True)
@@ -89,17 +90,49 @@ def list_participants(
 
 
 def iter_participants(
-    store: Store, provider: LeadProvider, flt: NPQParticipantFilter, sort: Sequence[SortKey] = ()
-) -> Iterable[NPQParticipant]:
-    """`list_participants`, lazily in the default order: straight from the provider's index, so a
-    page builds views only as far as its end."""
+    store: Store,
+    provider: LeadProvider,
+    flt: NPQParticipantFilter,
+    sort: Sequence[SortKey] = (),
+    skip: int = 0,
+) -> Iterator[NPQParticipant]:
+    """`list_participants` after its first `skip`, lazily in the default order: straight from the
+    provider's index, so a page builds views only for its own participants. Unfiltered, the skipped
+    ones cost a position lookup (the index's users with nothing the provider can list are found once
+    per reset); filtered, a view each."""
     if not in_creation_order(sort):
-        return list_participants(store, provider, flt, sort)
-    entries: Iterable[tuple] = store.ordered("npq_users_by_provider", provider.id)
+        return iter(list_participants(store, provider, flt, sort)[skip:])
+    index = store.ordered("npq_users_by_provider", provider.id)
+    entries: Iterable[tuple] = index
     since = as_since(flt.updated_since, strict=True)
     if since is not None:
         entries = _polled(store, provider, since)
-    return _participants(store, provider, flt, store.users_in(entries))
+    elif skip and flt.training_status is None and flt.from_participant_id is None:
+        hidden = hidden_users(store, provider)
+        at = position(index, hidden, skip)
+        entries = (index[i] for i in range(at, len(index)) if index[i] not in hidden)
+        skip = 0
+    return islice(_participants(store, provider, flt, store.users_in(entries)), skip, None)
+
+
+def hidden_users(store: Store, provider: LeadProvider) -> Hidden:
+    """The entries of the provider's NPQ user index with no enrolment it can list (gone in a merge, or
+    no accepted application of theirs trained with it): found once per reset, then re-checking only
+    the users changed since the seal and those whose applications or training records changed."""
+    index = store.ordered("npq_users_by_provider", provider.id)
+
+    def hidden(entry: tuple) -> bool:
+        user = store.users.get(entry[2])
+        return user is None or not _enrolments(store, provider, user)
+
+    known = store.derived(("npq users hidden", provider.id), lambda: [e for e in index if hidden(e)])
+    changed = store.unsettled_in("npq_users_by_provider", provider.id)
+    for record_id in store.restamped:
+        if (application := store.npq_applications.get(record_id)) is not None:
+            user = store.users.get(application.user_id)
+            if user is not None and contains(index, entry := (user.created_at, user._serial, user.id)):
+                changed.append(entry)
+    return settle(known, changed, hidden)
 
 
 def _polled(store: Store, provider: LeadProvider, since: Since) -> list[tuple]:

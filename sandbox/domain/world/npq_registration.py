@@ -79,8 +79,7 @@ def create_npq_contract(
     if not store.reference.is_npq_course(course_identifier):
         raise ValueError(f"{course_identifier!r} is not an NPQ course")
     contract = NPQContract(lead_provider_id, cohort, course_identifier, funding_cap, cohort_suffix)
-    store.npq_contracts.add(contract)
-    return contract
+    return store.add_npq_contract(contract)
 
 
 def record_npq_delivery_partnership(
@@ -111,13 +110,10 @@ def move_npq_application(store: Store, *, application_id: str, lead_provider_id:
 
 
 def _capped(store: Store, application: NPQApplication) -> bool:
-    return any(
-        c.lead_provider_id == application.lead_provider_id
-        and (c.cohort, c.cohort_suffix) == (application.cohort, application.cohort_suffix)
-        and c.course_identifier == application.course_identifier
-        and c.funding_cap > 0
-        for c in store.npq_contracts
+    contracts = store.npq_contracts_for(
+        application.lead_provider_id, application.cohort, application.course_identifier
     )
+    return any(c.cohort_suffix == application.cohort_suffix and c.funding_cap > 0 for c in contracts)
 
 
 def accept_npq_application(
