@@ -212,7 +212,7 @@ def iter_page_users(
     """The users `iter_participants` (one per participant) would show, in its order, without building a
     view of any: a reader that keeps each user's presented item builds only those it lacks
     (`participant_of`). Membership does not depend on the instant, only the views do."""
-    users, skip, known = _candidates(store, provider, flt, sort, skip, False)
+    users, skip, known = _candidates(store, provider, flt, sort, skip, False, by_position=True)
     partnership_ids = OpenPartnerships(store, provider)
     for user in users:
         if not known and not _shown(store, user, flt, partnership_ids):
@@ -230,9 +230,12 @@ def _candidates(
     sort: Sequence[SortKey],
     skip: int,
     rows: bool,
+    by_position: bool = False,
 ) -> tuple[Iterable[User], int, bool]:
     """The users a list reads, in its order; how many participants (or rows) of them it still skips;
-    and whether each is known to match `flt` already (passed over by what the filter hides).
+    and whether each is known to match `flt` already (passed over by what the filter hides). A first
+    page without a filter reads from the start and drops the users it cannot see as it builds their
+    views, unless `by_position` (a reader that builds no views: the check would be made twice).
 
     The provider's users come from its index, oldest first (the default order, maintained). An
     `updated_since` poll reads only the users stamped since it; a sort orders only the provider's
@@ -244,7 +247,7 @@ def _candidates(
     if flt.updated_since is not None:
         entries = store.stamped_since("ecf_users_by_provider", provider.id, flt.updated_since, strict=False)
     elif (
-        (skip or flt.cohorts or flt.training_status)
+        (skip or flt.cohorts or flt.training_status or by_position)
         and default_order
         and flt.from_participant_id is None
         and _keeps(store, provider, flt)
