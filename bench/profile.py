@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from bench.common import freeze_world
-from sandbox.api import page_cache
+from sandbox.api import fragment_cache, page_cache
 
 
 def _split(target: str) -> tuple[str, dict[str, str]]:
@@ -49,8 +49,9 @@ async def _drive(
         times = []
         profiler.enable()
         for n in range(requests):
-            if miss:
-                page_cache._current.clear()  # the page is read, presented and serialised every time
+            if miss:  # the page is read, presented and serialised every time
+                page_cache._current.clear()
+                fragment_cache._current.clear()
             started = time.perf_counter()
             # `--unique`: as `bench.throughput --miss`, an ignored filter counted up (no page repeats).
             await client.get(path, params={**params, "filter[n]": str(n)} if unique else params)
@@ -68,7 +69,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"))
     parser.add_argument("--limit", type=int, default=30)
-    parser.add_argument("--miss", action="store_true", help="empty the page cache before each request")
+    parser.add_argument(
+        "--miss", action="store_true", help="empty the page and item caches before each request"
+    )
     parser.add_argument(
         "--unique", action="store_true", help="add filter[n]=<counter>, as bench.throughput --miss does"
     )
