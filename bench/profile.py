@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.profile /api/v3/participants/ecf --participants 3000 --requests 20
     .venv/bin/python -m bench.profile /api/v1/participant-declarations --sort tottime --limit 25
     .venv/bin/python -m bench.profile "/api/v3/participants/ecf?page[per_page]=100" --miss --requests 200
+    .venv/bin/python -m bench.profile "/api/v3/participants/ecf?page[per_page]=100" --unique --requests 200
 
 The app is the real one (`create_app`), driven by httpx's ASGI transport on this thread so that cProfile
 sees the handler (Starlette's TestClient would run it on another thread). Connexion's per-request cost
@@ -22,7 +23,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from bench.common import freeze_world
-from sandbox.api import page_cache
+from sandbox.api import fragment_cache, page_cache
 
 
 def _split(target: str) -> tuple[str, dict[str, str]]:
@@ -31,7 +32,13 @@ def _split(target: str) -> tuple[str, dict[str, str]]:
 
 
 async def _drive(
-    app: object, token: str, target: str, requests: int, profiler: cProfile.Profile, miss: bool = False
+    app: object,
+    token: str,
+    target: str,
+    requests: int,
+    profiler: cProfile.Profile,
+    miss: bool = False,
+    unique: bool = False,
 ) -> list[float]:
     path, params = _split(target)
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
@@ -41,11 +48,13 @@ async def _drive(
         print(f"{target}: {first.status_code}, {len(first.content)} bytes")
         times = []
         profiler.enable()
-        for _ in range(requests):
-            if miss:
-                page_cache._current.clear()  # the page is read, presented and serialised every time
+        for n in range(requests):
+            if miss:  # the page is read, presented and serialised every time
+                page_cache._current.clear()
+                fragment_cache._current.clear()
             started = time.perf_counter()
-            await client.get(path, params=params)
+            # `--unique`: as `bench.throughput --miss`, an ignored filter counted up (no page repeats).
+            await client.get(path, params={**params, "filter[n]": str(n)} if unique else params)
             times.append(time.perf_counter() - started)
         profiler.disable()
     return times
@@ -60,7 +69,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"))
     parser.add_argument("--limit", type=int, default=30)
-    parser.add_argument("--miss", action="store_true", help="empty the page cache before each request")
+    parser.add_argument(
+        "--miss", action="store_true", help="empty the page and item caches before each request"
+    )
+    parser.add_argument(
+        "--unique", action="store_true", help="add filter[n]=<counter>, as bench.throughput --miss does"
+    )
     parser.add_argument("--only-sandbox", action="store_true", help="list only functions under sandbox/")
     parser.add_argument("--output", help="also write the raw profile here (for snakeviz, pstats)")
     args = parser.parse_args()
@@ -71,7 +85,9 @@ def main() -> None:
     freeze_world()
     provider = next(p for p in app.state.store.lead_providers.values() if p.has_ecf and p.has_npq)
     profiler = cProfile.Profile()
-    times = asyncio.run(_drive(app, provider.token, args.target, max(1, args.requests), profiler, args.miss))
+    times = asyncio.run(
+        _drive(app, provider.token, args.target, max(1, args.requests), profiler, args.miss, args.unique)
+    )
     mean_ms = sum(times) / len(times) * 1000
     print(f"{len(times)} requests, mean {mean_ms:.1f} ms (under cProfile, which slows Python several times)")
     if args.output:

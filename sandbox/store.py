@@ -562,6 +562,29 @@ class Hidden:
             return not contains(self.unhidden, entry)
         return contains(self.added, entry)
 
+    def visible(self, entries: Sequence[Entry], start: int) -> Iterator[Entry]:
+        """`entries[start:]` less the hidden ones, in order. All four are sorted, so each hidden list is
+        walked beside the entries rather than searched once per entry."""
+        if start >= len(entries):
+            return
+        known, unhidden, added = self.known, self.unhidden, self.added
+        k, u, a = (bisect.bisect_left(found, entries[start]) for found in (known, unhidden, added))
+        for i in range(start, len(entries)):
+            entry = entries[i]
+            while k < len(known) and known[k] < entry:
+                k += 1
+            if k < len(known) and known[k] == entry:
+                while u < len(unhidden) and unhidden[u] < entry:
+                    u += 1
+                if u == len(unhidden) or unhidden[u] != entry:
+                    continue
+            else:
+                while a < len(added) and added[a] < entry:
+                    a += 1
+                if a < len(added) and added[a] == entry:
+                    continue
+            yield entry
+
     def up_to(self, entry: Entry) -> int:
         """How many hidden entries sort at or before `entry`."""
         return (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import islice
 from typing import Any
 
 from starlette.responses import Response
@@ -9,6 +11,7 @@ from starlette.responses import Response
 from sandbox.api import params
 from sandbox.api.body import attributes
 from sandbox.api.context import RequestContext
+from sandbox.api.fragment_cache import Fragment, fragments_of, joined
 from sandbox.api.page_cache import Entry, pages_of
 from sandbox.api.responses import CHUNK_ITEMS, csv_body, json_bytes, many, single, wire_json
 from sandbox.domain.listing import Page
@@ -16,6 +19,7 @@ from sandbox.domain.participants import ecf as domain
 from sandbox.domain.participants import ecf_actions, variants
 from sandbox.domain.participants.training_status import Action
 from sandbox.domain.participants.visibility import participant_status_steady
+from sandbox.domain.world.entities import User
 from sandbox.presenters import ecf_participants as present
 
 
@@ -36,6 +40,12 @@ def list_participants(ctx: RequestContext, **query: Any) -> Response:
     flt = _filter(ctx, query.get("filter"))
     page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.list_sort(ctx.contract.ecf_participants.listing, query.get("sort"))
+    if present.nests_enrolments(ctx.contract) and page.size < CHUNK_ITEMS:
+        # Each item's bytes are kept: the page joins them, building views only for items not kept.
+        users = islice(domain.iter_page_users(ctx.store, ctx.provider, flt, sort, page.start), page.size)
+        body, since, until = joined(_fragments(ctx, users, generation))
+        pages.keep(key, Entry(generation, since, until, body))
+        return json_bytes(body)
     if present.nests_enrolments(ctx.contract):
         # One unit per participant: the domain skips the earlier pages without building them.
         participants = domain.iter_participants(ctx.store, ctx.provider, flt, ctx.now, sort, page.start)
@@ -54,6 +64,22 @@ def list_participants(ctx: RequestContext, **query: Any) -> Response:
     since, until = participant_status_steady(records, ctx.now)
     pages.keep(key, Entry(generation, since, until, body))
     return json_bytes(body)
+
+
+def _fragments(ctx: RequestContext, users: Iterable[User], generation: int) -> list[Fragment]:
+    """Each participant's item as bytes: kept from an earlier page while valid, else presented now."""
+    kept = fragments_of(ctx.store)
+    found = []
+    for user in users:
+        key = (ctx.contract.name, ctx.provider.id, user.id)
+        fragment = kept.find(key, generation, ctx.now)
+        if fragment is None:
+            participant = domain.participant_of(ctx.store, ctx.provider, user, ctx.now)
+            since, until = participant_status_steady([e.record for e in participant.enrolments], ctx.now)
+            fragment = Fragment(wire_json(present.render(participant, ctx.contract)), since, until)
+            kept.keep(key, fragment, generation)
+        found.append(fragment)
+    return found
 
 
 def show_participant(ctx: RequestContext, id: str, **_: Any) -> Response:

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from starlette.testclient import TestClient
 
-from sandbox.api import page_cache
+from sandbox.api import fragment_cache, page_cache
 from sandbox.app import create_app
 from sandbox.domain.world.entities import LeadProvider
 from sandbox.state import SandboxState
@@ -39,11 +39,16 @@ def pages(sandbox: SandboxState) -> page_cache.PageCache:
 
 
 def cold(api: TestClient, sandbox: SandboxState, provider: LeadProvider, path: str = CALL) -> bytes:
-    """The page read afresh: the cache emptied first, and emptied again afterwards."""
-    page_cache._current.clear()
+    """The page read afresh: the caches (pages, and the items they join) emptied first, and again after."""
+    empty_caches()
     body = api.get(path, headers=bearer(provider)).content
-    page_cache._current.clear()
+    empty_caches()
     return body
+
+
+def empty_caches() -> None:
+    page_cache._current.clear()
+    fragment_cache._current.clear()
 
 
 def get(api: TestClient, provider: LeadProvider, path: str = CALL, **headers: str) -> bytes:
@@ -127,5 +132,5 @@ def test_a_server_date_header_is_a_clock_move_too(api, sandbox, provider):
     assert entry.until is not None
     stamp = entry.until.strftime("%Y-%m-%dT%H:%M:%SZ")
     travelled = get(api, provider, **{"X-With-Server-Date": stamp})
-    page_cache._current.clear()
+    empty_caches()
     assert travelled == get(api, provider, **{"X-With-Server-Date": stamp})

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from sandbox.api.fragment_cache import fragments_of
 from sandbox.api.page_cache import pages_of
 from sandbox.app import create_app
 from sandbox.changelog import RecordedDict
@@ -185,6 +186,7 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
         try:
             for name, request in requests.items():
                 pages_of(store).clear()  # the read itself is counted, not a page kept from the last call
+                fragments_of(store).clear()  # nor items kept from it
                 Counting.touched = 0
                 response = request()
                 assert response.status_code == expected.get(name, 200), name

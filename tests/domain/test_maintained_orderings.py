@@ -5,7 +5,9 @@ reads derive once per reset and then patch with what changed answers as if deriv
 from __future__ import annotations
 
 import dataclasses
+import random
 from datetime import timedelta
+from itertools import islice
 
 import pytest
 
@@ -17,7 +19,7 @@ from sandbox.domain.declarations.reads import (
     DeclarationScope,
     iter_declarations,
 )
-from sandbox.domain.listing import Since
+from sandbox.domain.listing import Since, SortKey
 from sandbox.domain.participants import ecf
 from sandbox.domain.participants.ecf import ParticipantFilter, iter_participants, iter_rows
 from sandbox.domain.participants.npq import NPQParticipantFilter
@@ -28,6 +30,7 @@ from sandbox.domain.participants.visibility import OpenPartnerships, latest_reco
 from sandbox.domain.world import npq_registration as npq_reg
 from sandbox.domain.world import registration as reg
 from sandbox.domain.world.stamps import touch
+from sandbox.store import Hidden
 from tests.conftest import TEST_NOW, make_state
 
 PER_PAGE = 7
@@ -49,6 +52,13 @@ FILTERS = (
 )
 
 
+SORTED = (
+    (ParticipantFilter(cohorts=[2024]), [SortKey("updated_at", descending=True)]),
+    (ParticipantFilter(updated_since=TEST_NOW - timedelta(days=400)), []),
+    (ParticipantFilter(from_participant_id="none such"), []),
+)
+
+
 def _pages_agree(store) -> None:
     """Each page found by position is the slice of the whole list, read without skipping."""
     for provider in (p for p in store.lead_providers.values() if p.has_ecf):
@@ -58,6 +68,12 @@ def _pages_agree(store) -> None:
                 page = iter_participants(store, provider, flt, TEST_NOW, skip=start)
                 found = [p.user.id for _, p in zip(range(PER_PAGE), page, strict=False)]
                 assert found == every[start : start + PER_PAGE], (provider.name, flt, start)
+                users = ecf.iter_page_users(store, provider, flt, skip=start)
+                assert [u.id for u in islice(users, PER_PAGE)] == found, (provider.name, flt, start)
+        # Without views, the page's users come in the same order under a sort and a poll too.
+        for flt, sort in SORTED:
+            every = [p.user.id for p in iter_participants(store, provider, flt, TEST_NOW, sort)]
+            assert [u.id for u in ecf.iter_page_users(store, provider, flt, sort)] == every, (flt, sort)
 
 
 def _row_pages_agree(store) -> None:
@@ -328,3 +344,17 @@ def test_filters_beyond_those_kept_skip_by_checks_and_agree(monkeypatch) -> None
     _row_pages_agree(store)
     provider = next(p for p in store.lead_providers.values() if p.has_ecf)
     assert len(store.derived(("ecf filters kept", provider.id), set)) == 1
+
+
+def test_visible_entries_are_those_not_hidden() -> None:
+    """`Hidden.visible` walks its sorted lists beside the entries: the same as asking each entry."""
+    rng = random.Random(3)
+    entries = [(day, serial, f"u{serial}") for serial, day in enumerate(sorted(rng.choices(range(40), k=60)))]
+    for _ in range(200):
+        known = sorted(rng.sample(entries, rng.randint(0, 30)))
+        unhidden = sorted(rng.sample(known, rng.randint(0, len(known))))
+        added = sorted(rng.sample([e for e in entries if e not in known], rng.randint(0, 10)))
+        hidden = Hidden(known, unhidden, added)
+        for start in (0, rng.randint(0, len(entries)), len(entries)):
+            expected = [e for e in entries[start:] if e not in hidden]
+            assert list(hidden.visible(entries, start)) == expected

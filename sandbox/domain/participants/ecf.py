@@ -183,36 +183,8 @@ def iter_participants(
     first `skip` participants (or, with `rows`, the first `skip` rows: a participant whose first rows
     fall among them comes with its remaining rows only). Skipped participants cost a position lookup
     (oldest first, not filtered by `from_participant_id`) or a cheap check each (otherwise), never a
-    view.
-
-    The provider's users come from its index, oldest first (the default order, maintained). An
-    `updated_since` poll reads only the users stamped since it; a sort orders only the provider's
-    own users, by their user fields alone, before any view is built."""
-    index = store.ordered("ecf_users_by_provider", provider.id)
-    entries: Iterable[tuple] = index
-    default_order = not sort or [k for k in sort if k.column in USER_FIELDS] == [SortKey("created_at")]
-    if flt.updated_since is not None:
-        entries = store.stamped_since("ecf_users_by_provider", provider.id, flt.updated_since, strict=False)
-    elif (
-        (skip or flt.cohorts or flt.training_status)
-        and default_order
-        and flt.from_participant_id is None
-        and _keeps(store, provider, flt)
-    ):
-        hidden = hidden_users(store, provider, flt)
-        extra = extra_rows(store, provider, flt) if rows else None
-        at = position(index, hidden, skip, extra)
-        # The users the filter leaves out are passed over by their entries, without reading them.
-        tail = (index[i] for i in range(at, len(index)))
-        entries = (e for e in tail if e not in hidden) if hidden.known else index[at:]
-        skip -= counted(index, hidden, at, extra)  # left: rows of the first participant on earlier pages
-    users: Iterable[User] = store.users_in(entries)
-    if flt.from_participant_id is not None:
-        users = [u for u in users if _user_matches(u, flt)]
-    if not default_order:
-        users = sort_records(sorted(users, key=creation_order), sort, USER_FIELDS)
-    elif not sort and flt.updated_since is not None:
-        users = sorted(users, key=lambda u: (u.updated_at, u.created_at))
+    view."""
+    users, skip, _ = _candidates(store, provider, flt, sort, skip, rows)
     partnership_ids = OpenPartnerships(store, provider)
     for user in users:
         if skip:
@@ -228,6 +200,73 @@ def iter_participants(
         if matched:
             yield Participant(user, enrolments, matched[skip:] if skip else matched)
             skip = 0
+
+
+def iter_page_users(
+    store: Store,
+    provider: LeadProvider,
+    flt: ParticipantFilter,
+    sort: Sequence[SortKey] = (),
+    skip: int = 0,
+) -> Iterator[User]:
+    """The users `iter_participants` (one per participant) would show, in its order, without building a
+    view of any: a reader that keeps each user's presented item builds only those it lacks
+    (`participant_of`). Membership does not depend on the instant, only the views do."""
+    users, skip, known = _candidates(store, provider, flt, sort, skip, False, by_position=True)
+    partnership_ids = OpenPartnerships(store, provider)
+    for user in users:
+        if not known and not _shown(store, user, flt, partnership_ids):
+            continue
+        if skip:
+            skip -= 1
+            continue
+        yield user
+
+
+def _candidates(
+    store: Store,
+    provider: LeadProvider,
+    flt: ParticipantFilter,
+    sort: Sequence[SortKey],
+    skip: int,
+    rows: bool,
+    by_position: bool = False,
+) -> tuple[Iterable[User], int, bool]:
+    """The users a list reads, in its order; how many participants (or rows) of them it still skips;
+    and whether each is known to match `flt` already (passed over by what the filter hides). A first
+    page without a filter reads from the start and drops the users it cannot see as it builds their
+    views, unless `by_position` (a reader that builds no views: the check would be made twice).
+
+    The provider's users come from its index, oldest first (the default order, maintained). An
+    `updated_since` poll reads only the users stamped since it; a sort orders only the provider's
+    own users, by their user fields alone, before any view is built."""
+    index = store.ordered("ecf_users_by_provider", provider.id)
+    entries: Iterable[tuple] = index
+    known = False
+    default_order = not sort or [k for k in sort if k.column in USER_FIELDS] == [SortKey("created_at")]
+    if flt.updated_since is not None:
+        entries = store.stamped_since("ecf_users_by_provider", provider.id, flt.updated_since, strict=False)
+    elif (
+        (skip or flt.cohorts or flt.training_status or by_position)
+        and default_order
+        and flt.from_participant_id is None
+        and _keeps(store, provider, flt)
+    ):
+        hidden = hidden_users(store, provider, flt)
+        extra = extra_rows(store, provider, flt) if rows else None
+        at = position(index, hidden, skip, extra)
+        # The users the filter leaves out are passed over by their entries, without reading them.
+        entries = hidden.visible(index, at)
+        skip -= counted(index, hidden, at, extra)  # left: rows of the first participant on earlier pages
+        known = True
+    users: Iterable[User] = store.users_in(entries)
+    if flt.from_participant_id is not None:
+        users = [u for u in users if _user_matches(u, flt)]
+    if not default_order:
+        users = sort_records(sorted(users, key=creation_order), sort, USER_FIELDS)
+    elif not sort and flt.updated_since is not None:
+        users = sorted(users, key=lambda u: (u.updated_at, u.created_at))
+    return users, skip, known
 
 
 def iter_rows(
@@ -320,10 +359,15 @@ def _record_filter(flt: ParticipantFilter) -> tuple:
 def get_participant(store: Store, provider: LeadProvider, user_id: str, now: datetime) -> Participant:
     user = store.users.get(user_id)
     if user is not None:
-        enrolments = enrolments_of(store, provider, user, now, OpenPartnerships(store, provider))
-        if enrolments:
-            return Participant(user, enrolments)
+        participant = participant_of(store, provider, user, now)
+        if participant.enrolments:
+            return participant
     raise NotFound(user_id)
+
+
+def participant_of(store: Store, provider: LeadProvider, user: User, now: datetime) -> Participant:
+    """`user` with every enrolment the provider sees (none when it sees none)."""
+    return Participant(user, enrolments_of(store, provider, user, now, OpenPartnerships(store, provider)))
 
 
 def preferred_enrolment(participant: Participant) -> Enrolment:
