@@ -99,6 +99,10 @@ class Store:
     applications_by_provider: dict[str, Sequence[Entry]] = _recorded()
     # A provider's own declarations and those on profiles it has (or had) a record on.
     declarations_by_provider: dict[str, Sequence[Entry]] = _recorded()
+    # Every partnership of a provider (relationships and challenged ones included), and every school
+    # (under `EVERY_SCHOOL`): the partnerships and schools lists read them in their default order.
+    ordered_partnerships_by_provider: dict[str, Sequence[Entry]] = _recorded()
+    ordered_schools: dict[str, Sequence[Entry]] = _recorded()
     # Since the seal: ids of records whose `updated_at` moved or that joined an ordered index (polls read
     # them besides the seal-time ordering by stamp), and the entries of users whose ECF records changed
     # (reads re-check them besides what they derived from the world once).
@@ -190,14 +194,26 @@ class Store:
         return provider
 
     def add_school(self, school: School) -> School:
+        _number(self, school)
         self.schools[school.id] = school
         self.school_ids_by_urn[school.urn] = school.id
+        self._enter("ordered_schools", EVERY_SCHOOL, school)
         return school
 
+    def add_school_cohort(self, school_cohort: SchoolCohort) -> SchoolCohort:
+        self.school_cohorts[(school_cohort.school_id, school_cohort.cohort)] = school_cohort
+        # The school's stamp in that year may have moved: polls of the schools list re-check it.
+        school = self.schools.get(school_cohort.school_id)
+        if self.changes.active and school is not None:
+            self._restamp(school)
+        return school_cohort
+
     def add_partnership(self, partnership: Partnership) -> Partnership:
+        _number(self, partnership)
         self.partnerships[partnership.id] = partnership
         _append(self.partnerships_by_provider, partnership.lead_provider_id, partnership.id)
         _append(self.partnerships_by_school, partnership.school_id, partnership.id)
+        self._enter("ordered_partnerships_by_provider", partnership.lead_provider_id, partnership)
         return partnership
 
     def add_interest_period(self, period: InterestPeriod) -> InterestPeriod:
@@ -330,10 +346,15 @@ class Store:
         elif isinstance(record, Partnership) and name in ("challenged_reason", "lead_provider_id"):
             # Who sees the records under it changes: what reads derived from visibility is stale.
             self._derived.clear()
+        elif isinstance(record, SchoolCohort):
+            # It has no id of its own: its school stands for it in polls of the schools list.
+            self._restamp(self.schools.get(record.school_id))
 
     def _removing(self, mapping: dict, key: Any) -> None:
         if mapping is self.users:
             self._unsettle(dict.get(mapping, key))
+        elif mapping is self.school_cohorts:
+            self._restamp(self.schools.get(key[0]))
 
     def _restamp(self, record: Any) -> None:
         record_id = getattr(record, "id", None)  # a school cohort has none, and no ordered index holds it
@@ -342,7 +363,7 @@ class Store:
 
     def _unsettle(self, user: User | None) -> None:
         if user is not None and user.id not in self.unsettled_users:
-            self.unsettled_users[user.id] = (user.created_at, user._serial, user.id)
+            self.unsettled_users[user.id] = entry_of(user)
 
     def derived(self, key: Any, build: Callable[[], Any]) -> Any:
         """`build()`, made once and kept until the next reset or partnership change. Only for what
@@ -378,7 +399,7 @@ class Store:
                 continue
             record = records[record_id]
             if record.updated_at > at or (not strict and record.updated_at == at):
-                entry = (record.created_at, record._serial, record_id)
+                entry = entry_of(record)
                 if contains(index, entry):
                     found.append(entry)
         found.sort()
@@ -392,13 +413,15 @@ class Store:
         stamp: Callable[[Entry], datetime | None],
         sources: Callable[[Entry], Iterable[str]],
         reached: Callable[[str], Iterable[Entry]],
+        variant: Any = None,
     ) -> list[Entry]:
         """`stamped_since` for an index whose entry's stamp is the latest of several records' stamps:
         the entries under `key` that `since` (a `listing.Since`) may admit, in the index's order.
         `stamp(entry)` is that latest stamp, or at least it (None: the record is gone; the reader checks
         the exact one); `sources(entry)` the ids of the records it reads; `reached(id)` the entries whose
         stamp a restamp of record `id` may move. Costs what it returns plus the records restamped since
-        the seal, from an ordering by stamp made once per reset."""
+        the seal, from an ordering by stamp made once per reset (one for each `variant`, when `stamp`
+        depends on more than the entry)."""
         index = self.ordered(name, key)
         restamped = self.restamped
 
@@ -411,7 +434,7 @@ class Store:
             )
             return [pair[0] for pair in pairs], [pair[1] for pair in pairs]
 
-        stamps, entries = self.derived(("stamps of several", name, key), by_stamp)
+        stamps, entries = self.derived(("stamps of several", name, key, variant), by_stamp)
         start = (bisect.bisect_right if since.strict else bisect.bisect_left)(stamps, since.at)
         found = {entry for entry in entries[start:] if settled(entry)}
         for record_id in restamped:
@@ -432,7 +455,7 @@ class Store:
         if record is None:
             return
         index = getattr(self, name)
-        entry = (record.created_at, record._serial, record.id)
+        entry = entry_of(record)
         if self._building is not None:
             members = self._building.setdefault((name, key), set())
             if record.id not in members:
@@ -520,6 +543,12 @@ class Store:
     def interest_periods_at(self, school_id: str) -> list[InterestPeriod]:
         """The periods a school registered with an expression of interest, for every provider."""
         return [self.interest_periods[i] for i in self.interest_periods_by_school.get(school_id, ())]
+    def merged_into(self, participant_id: str) -> User | None:
+        """The user whose `participant_id_changes` name `participant_id`, if any: the one it was merged
+        into (a merge hands the survivor every change of the user it retires, and points each retired
+        id at the survivor)."""
+        user_id = self.retired_user_ids.get(participant_id)
+        return self.users.get(user_id) if user_id is not None else None
 
     def school_with_urn(self, urn: str) -> School | None:
         school_id = self.school_ids_by_urn.get(urn)
@@ -540,6 +569,12 @@ class Store:
 
 
 Entry = tuple  # (created_at, creation serial, id): the order lists read records in
+EVERY_SCHOOL = "schools"  # the one key of `Store.ordered_schools`
+
+
+def entry_of(record: Any) -> Entry:
+    """A numbered record's entry in the ordered indexes."""
+    return (record.created_at, record._serial, record.id)
 
 
 def contains(entries: Sequence[Entry], entry: Entry) -> bool:
@@ -635,6 +670,8 @@ _ORDERED = (
     "npq_users_by_provider",
     "applications_by_provider",
     "declarations_by_provider",
+    "ordered_partnerships_by_provider",
+    "ordered_schools",
 )
 # The records each ordered index holds entries of.
 _SOURCES = {
@@ -642,6 +679,8 @@ _SOURCES = {
     "npq_users_by_provider": "users",
     "applications_by_provider": "npq_applications",
     "declarations_by_provider": "declarations",
+    "ordered_partnerships_by_provider": "partnerships",
+    "ordered_schools": "schools",
 }
 _DICTS = tuple(
     name
@@ -651,7 +690,8 @@ _DICTS = tuple(
 
 
 def creation_order(record: Any) -> int:
-    """Where a user, profile, application or declaration came in its dict of the store."""
+    """Where a user, profile, application, declaration, school or partnership came in its dict of the
+    store."""
     return record._serial
 
 

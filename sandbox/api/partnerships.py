@@ -32,7 +32,8 @@ def list_partnerships(ctx: RequestContext, **query: Any) -> Response:
     )
     page = params.page(query.get("page"), ctx.contract.queries)
     sort = params.sort_keys(query.get("sort"))
-    partnerships = page.slice(domain.list_partnerships(ctx.store, ctx.provider, partnership_filter, sort))
+    # Read lazily: the list stops at the page's end.
+    partnerships = page.slice(domain.iter_partnerships(ctx.store, ctx.provider, partnership_filter, sort))
     return many(render_partnership(_view(ctx, p), ctx.contract) for p in partnerships)
 
 

@@ -20,6 +20,7 @@ from sandbox.api.fragment_cache import fragments_of
 from sandbox.api.page_cache import pages_of
 from sandbox.app import create_app
 from sandbox.changelog import RecordedDict
+from sandbox.domain.world.registration import merge_users
 from sandbox.state import SandboxState
 from tests.api.test_declarations_write import body, claim
 from tests.conftest import TEST_NOW, bearer, make_state
@@ -104,6 +105,8 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
             return get(path, **params, **{"page[per_page]": "10", "page[page]": str(total // 10)})
 
         since = {"filter[updated_since]": POLL_SINCE}
+        ten = {"page[per_page]": "10"}
+        merged = _merged_id(store, provider, {first, profile.user_id})
         polls = {
             "ECF participants poll": get("/api/v3/participants/ecf", **since),
             "v1 ECF participants poll": get("/api/v1/participants/ecf", **since),
@@ -113,6 +116,10 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
             "NPQ applications poll": get("/api/v3/npq-applications", **since),
             "NPQ participants poll": get("/api/v3/participants/npq", **since),
             "NPQ-service applications poll": get("/npq/api/v3/npq-applications", **since),
+            "partnerships poll": get("/api/v3/partnerships/ecf", **since),
+            "RECT partnerships poll": get("/rect/api/v3/partnerships", **since),
+            "schools poll": get("/api/v3/schools/ecf", **in_2024, **since),
+            "RECT schools poll": get("/rect/api/v3/schools", **in_2024, **since),
         }
         requests = {
             **polls,
@@ -125,6 +132,14 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
             "NPQ-service applications page": get("/npq/api/v3/npq-applications", **{"page[per_page]": "10"}),
             "declarations late page": last_page("/api/v3/participant-declarations"),
             "RECT declarations late page": last_page("/rect/api/v3/participant-declarations"),
+            "partnerships page": get("/api/v3/partnerships/ecf", **ten),
+            "RECT partnerships page": get("/rect/api/v3/partnerships", **ten),
+            "schools page": get("/api/v3/schools/ecf", **in_2024, **ten),
+            "RECT schools page": get("/rect/api/v3/schools", **in_2024, **ten),
+            "from_participant_id": get("/api/v3/participants/ecf", **{"filter[from_participant_id]": merged}),
+            "RECT from_participant_id": get(
+                "/rect/api/v3/participants", **{"filter[from_participant_id]": merged}
+            ),
             "late page": last_page("/api/v3/participants/ecf"),
             "RECT late page": last_page("/rect/api/v3/participants"),
             "v1 late page": last_page("/api/v1/participants/ecf"),
@@ -206,6 +221,29 @@ def _touches(participants: int) -> dict[str, tuple[int, int]]:
     return touches
 
 
+def _merged_id(store: Any, provider: Any, keep: set[str]) -> str:
+    """The id of one of the provider's later unmentored ECTs, merged (as DfE merges duplicates) into an
+    NPQ applicant with no ECF profile, so that no mentor the other cases read changes; the users in
+    `keep` (read or written by other cases) stay as they are."""
+    index = store.ordered("ecf_users_by_provider", provider.id)
+    users = [u for u in store.users_in(reversed(index)) if u.id not in keep]
+
+    def unmentored_ect(user: Any) -> bool:
+        # Re-checking an ECT's mentor reads every ECT it mentors (the unfunded mentors cases would grow).
+        profiles = store.ecf_profiles_of(user.id)
+        records = [r for p in profiles for r in store.records_of(p.id)]
+        return [p.participant_type for p in profiles] == ["ect"] and not any(
+            r.mentor_profile_id for r in records
+        )
+
+    ect = next(u for u in users if unmentored_ect(u))
+    applicant = next(
+        u for u in store.users.values() if store.applications_of(u.id) and not store.ecf_profiles_of(u.id)
+    )
+    merge_users(store, from_user_id=ect.id, to_user_id=applicant.id, now=TEST_NOW)
+    return ect.id
+
+
 @pytest.fixture(scope="module")
 def touches() -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
     return _touches(20), _touches(200)
@@ -241,6 +279,16 @@ def touches() -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
         "NPQ applications poll",
         "NPQ participants poll",
         "NPQ-service applications poll",
+        "partnerships page",
+        "RECT partnerships page",
+        "partnerships poll",
+        "RECT partnerships poll",
+        "schools page",
+        "RECT schools page",
+        "schools poll",
+        "RECT schools poll",
+        "from_participant_id",
+        "RECT from_participant_id",
         "list page",
         "single read",
         "declarations page",

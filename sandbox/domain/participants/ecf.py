@@ -26,7 +26,7 @@ from sandbox.domain.world.entities import (
     School,
     User,
 )
-from sandbox.store import Hidden, Store, counted, creation_order, position, settle
+from sandbox.store import Hidden, Store, contains, counted, creation_order, entry_of, position, settle
 
 # An enrolment's `eligible_for_funding` from its profile's eligibility; any other value shows null.
 _FUNDED = {"eligible": True, "ineligible": False}
@@ -183,7 +183,7 @@ def iter_participants(
     first `skip` participants (or, with `rows`, the first `skip` rows: a participant whose first rows
     fall among them comes with its remaining rows only). Skipped participants cost a position lookup
     (oldest first, not filtered by `from_participant_id`) or a cheap check each (otherwise), never a
-    view."""
+    view; `from_participant_id` names at most one user."""
     users, skip, _ = _candidates(store, provider, flt, sort, skip, rows)
     partnership_ids = OpenPartnerships(store, provider)
     for user in users:
@@ -244,7 +244,11 @@ def _candidates(
     entries: Iterable[tuple] = index
     known = False
     default_order = not sort or [k for k in sort if k.column in USER_FIELDS] == [SortKey("created_at")]
-    if flt.updated_since is not None:
+    if flt.from_participant_id is not None:
+        # Only the user a merge left the id with names it: one entry, if the provider reaches it.
+        user = store.merged_into(flt.from_participant_id)
+        entries = [entry_of(user)] if user is not None and contains(index, entry_of(user)) else []
+    elif flt.updated_since is not None:
         entries = store.stamped_since("ecf_users_by_provider", provider.id, flt.updated_since, strict=False)
     elif (
         (skip or flt.cohorts or flt.training_status or by_position)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import islice
 
 from sandbox.domain.errors import NotFound
-from sandbox.domain.listing import Since, SortKey, sort_records
+from sandbox.domain.listing import Since, SortKey, in_creation_order, sort_records
+from sandbox.domain.partnerships.ordered import (
+    partnership_updated_at,
+    partnerships_in_order,
+    school_updated_at,
+    schools_in_order,
+)
 from sandbox.domain.world.entities import (
     DeliveryPartner,
     LeadProvider,
@@ -42,14 +50,6 @@ class PartnershipFilter:
     cohorts: list[int] | None = None
     delivery_partner_ids: list[str] | None = None
     updated_since: datetime | None = None
-
-
-def partnership_updated_at(store: Store, partnership: Partnership) -> datetime:
-    return max(
-        partnership.updated_at,
-        store.schools[partnership.school_id].updated_at,
-        store.delivery_partners[partnership.delivery_partner_id].updated_at,
-    )
 
 
 @dataclass(frozen=True)
@@ -92,16 +92,25 @@ def _training_on(store: Store, partnership: Partnership, today: date) -> int:
 def list_partnerships(
     store: Store, provider: LeadProvider, flt: PartnershipFilter, sort: Sequence[SortKey] = ()
 ) -> list[Partnership]:
+    return list(iter_partnerships(store, provider, flt, sort))
+
+
+def iter_partnerships(
+    store: Store, provider: LeadProvider, flt: PartnershipFilter, sort: Sequence[SortKey] = ()
+) -> Iterator[Partnership]:
+    """`list_partnerships`, lazily in the default order: a reader stopping at its page's end reads no
+    further (the earlier pages cost a check each, no view)."""
     since = Since(flt.updated_since, strict=False) if flt.updated_since else None
-    result = [
+    listed = (
         p
-        for p in store.partnerships_of(provider.id)
+        for p in partnerships_in_order(store, provider.id, since)
         if not p.relationship
         and (flt.cohorts is None or p.cohort in flt.cohorts)
         and (flt.delivery_partner_ids is None or p.delivery_partner_id in flt.delivery_partner_ids)
-        and (since is None or since.admits(partnership_updated_at(store, p)))
-    ]
-    return sort_records(result, sort or [SortKey("created_at")], PARTNERSHIP_COLUMNS)
+    )
+    if in_creation_order(sort):
+        return listed
+    return iter(sort_records(listed, sort, PARTNERSHIP_COLUMNS))
 
 
 def get_partnership(store: Store, provider: LeadProvider, partnership_id: str) -> Partnership:
@@ -143,15 +152,9 @@ def _partners(partnership: Partnership, cohort: int, confirmed_only: bool) -> bo
     return p.cohort == cohort and not p.challenged and not (confirmed_only and p.relationship)
 
 
-def _partnered_schools(
-    store: Store, cohort: int, confirmed_only: bool, school_ids: Sequence[str] | None = None
-) -> set[str]:
-    """The schools (of `school_ids`, or of the world) with such a partnership in the cohort."""
-    if school_ids is None:
-        partnerships: Iterable[Partnership] = store.partnerships.values()
-    else:
-        partnerships = (p for school_id in school_ids for p in store.partnerships_at(school_id))
-    return {p.school_id for p in partnerships if _partners(p, cohort, confirmed_only)}
+def _partnered(store: Store, school_id: str, cohort: int, confirmed_only: bool) -> bool:
+    """Whether the school has such a partnership in the cohort (its own partnerships, not the world's)."""
+    return any(_partners(p, cohort, confirmed_only) for p in store.partnerships_at(school_id))
 
 
 def expression_of_interest(store: Store, provider_id: str, school_id: str, cohort: int) -> bool:
@@ -168,52 +171,63 @@ def expression_of_interest(store: Store, provider_id: str, school_id: str, cohor
     )
 
 
-def _school_view(
-    store: Store, school: School, cohort: int, partnered: set[str], provider_id: str | None = None
-) -> SchoolView:
-    """`partnered`: the cohort's schools with any unchallenged partnership, relationships included."""
+def _school_view(store: Store, school: School, cohort: int, provider_id: str | None = None) -> SchoolView:
     school_cohort = store.school_cohorts.get((school.id, cohort))
-    stamps = [school.updated_at] + ([school_cohort.updated_at] if school_cohort else [])
     interest = provider_id is not None and expression_of_interest(store, provider_id, school.id, cohort)
     return SchoolView(
         school=school,
         cohort=cohort,
-        in_partnership=school.id in partnered,
+        in_partnership=_partnered(store, school.id, cohort, False),
         induction_programme_choice=(
             school_cohort.induction_programme_choice if school_cohort else "not_yet_known"
         ),
-        updated_at=max(stamps),
+        updated_at=school_updated_at(store, school, cohort),
         expression_of_interest=interest,
         induction_tutor_name=school.induction_tutor_name if interest else None,
         induction_tutor_email=school.induction_tutor_email if interest else None,
     )
 
 
-def _listable(school: School, partnered: set[str]) -> bool:
-    return (school.eligible and not school.cip_only) or school.id in partnered
+def _listable(store: Store, school: School, cohort: int) -> bool:
+    return (school.eligible and not school.cip_only) or _partnered(store, school.id, cohort, True)
 
 
 def list_schools(store: Store, flt: SchoolFilter, sort: Sequence[SortKey] = ()) -> list[SchoolView]:
     """Schools a provider could partner with in a cohort; not scoped to the provider."""
-    if flt.cohort is None or not store.reference.knows_year(flt.cohort):
-        return []
-    schools: Iterable[School] = store.schools.values()
-    only: list[str] | None = None  # a URN names one school: only its partnerships are read
-    if flt.urn is not None:
-        schools = [s for s in [store.school_with_urn(flt.urn)] if s is not None]
-        only = [s.id for s in schools]
-    confirmed = _partnered_schools(store, flt.cohort, True, only)
-    partnered = _partnered_schools(store, flt.cohort, False, only)
+    return list(iter_schools(store, flt, sort))
+
+
+def iter_schools(
+    store: Store, flt: SchoolFilter, sort: Sequence[SortKey] = (), skip: int = 0
+) -> Iterator[SchoolView]:
+    """`list_schools` after its first `skip` schools, lazily in the default order: a school's
+    partnerships are read only when the list reaches it, and views are built only for those a reader
+    takes (the earlier pages cost a check each)."""
+    cohort = flt.cohort
+    if cohort is None or not store.reference.knows_year(cohort):
+        return iter(())
     since = Since(flt.updated_since, strict=False) if flt.updated_since else None
-    views = [
-        _school_view(store, s, flt.cohort, partnered, flt.lead_provider_id)
-        for s in schools
-        if _listable(s, confirmed)
-    ]
-    views = [v for v in views if since is None or since.admits(v.updated_at)]
+    if flt.urn is not None:  # a URN names one school
+        school = store.school_with_urn(flt.urn)
+        schools: Iterable[School] = [
+            s
+            for s in [school]
+            if s is not None and (since is None or since.admits(school_updated_at(store, s, cohort)))
+        ]
+    else:
+        schools = schools_in_order(store, cohort, since)
+    listed = (s for s in schools if _listable(store, s, cohort))
+    if in_creation_order(sort):
+        return (
+            _school_view(store, s, cohort, flt.lead_provider_id)
+            for s in islice(listed, min(skip, sys.maxsize), None)
+        )
     columns = {name: (lambda v, g=getter: g(v.school)) for name, getter in SCHOOL_COLUMNS.items()}
     columns["updated_at"] = lambda v: v.updated_at
-    return sort_records(views, sort or [SortKey("created_at")], columns)
+    views = sort_records(
+        (_school_view(store, s, cohort, flt.lead_provider_id) for s in listed), sort, columns
+    )
+    return iter(views[skip:])
 
 
 def get_school(store: Store, school_id: str, flt: SchoolFilter) -> SchoolView:
@@ -221,11 +235,10 @@ def get_school(store: Store, school_id: str, flt: SchoolFilter) -> SchoolView:
     school = store.schools.get(school_id)
     if school is None or flt.cohort is None or not store.reference.knows_year(flt.cohort):
         raise NotFound(school_id)
-    partnered = _partnered_schools(store, flt.cohort, False, [school.id])
-    view = _school_view(store, school, flt.cohort, partnered, flt.lead_provider_id)
+    view = _school_view(store, school, flt.cohort, flt.lead_provider_id)
     since = Since(flt.updated_since, strict=False) if flt.updated_since else None
     if (
-        not _listable(school, _partnered_schools(store, flt.cohort, True, [school.id]))
+        not _listable(store, school, flt.cohort)
         or (flt.urn is not None and school.urn != flt.urn)
         or (since is not None and not since.admits(view.updated_at))
     ):

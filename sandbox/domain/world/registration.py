@@ -91,7 +91,7 @@ def set_school_cohort(
     current = store.school_cohorts.get((school_id, cohort))
     if current is None:
         current = SchoolCohort(school_id, cohort, induction_programme_choice, now, now)
-        store.school_cohorts[(school_id, cohort)] = current
+        store.add_school_cohort(current)
     else:
         current.induction_programme_choice = induction_programme_choice
         touch(now, current)
