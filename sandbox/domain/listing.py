@@ -22,8 +22,9 @@ class Page:
 
     @property
     def start(self) -> int:
-        """How many items come before the page."""
-        return (self.number - 1) * self.size
+        """How many items come before the page, at most `sys.maxsize`: a page no list can reach, and a
+        bound every reader (`islice` among them) takes."""
+        return min((self.number - 1) * self.size, sys.maxsize)
 
     def slice(self, items: Iterable[T]) -> list[T]:
         """The page's items; a lazy source is consumed only up to the page's end."""

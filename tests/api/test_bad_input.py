@@ -79,6 +79,34 @@ def test_a_page_past_the_end_is_empty(client, first):
 
 
 @pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/participants/ecf",
+        "/api/v2/participants/npq",
+        "/api/v3/participants/ecf",
+        "/api/v3/participants/npq",
+        "/api/v3/npq-applications",
+        "/api/v3/participant-declarations",
+        "/api/v3/partnerships/ecf",
+        "/api/v3/schools/ecf?filter[cohort]=2024",
+        "/rect/api/v3/participants",
+        "/rect/api/v3/partnerships",
+        "/rect/api/v3/schools?filter[cohort]=2025",
+        "/npq/api/v3/npq-applications",
+        "/npq/api/v3/participants/npq",
+    ],
+)
+@pytest.mark.parametrize("poll", ["", "&filter[updated_since]=2000-01-01T00:00:00Z"], ids=["list", "poll"])
+def test_a_page_beyond_any_list_is_empty_not_an_error(client, first, path, poll):
+    # (page - 1) * per_page past sys.maxsize: no reader may be handed an offset it refuses.
+    joiner = "&" if "?" in path else "?"
+    query = f"page[page]=21212427147620021960704{poll}"
+    response = client.get(f"{path}{joiner}{query}", headers=bearer(first))
+    assert response.status_code == 200
+    assert response.json()["data"] == []
+
+
+@pytest.mark.parametrize(
     "query", ["filter[cohort][x]=2024", "page[page][]=1", "filter[updated_since][a][b]=1"]
 )
 def test_bracket_parameters_nested_too_deep_are_a_400(client, first, query):
