@@ -139,8 +139,16 @@ def parse_wrk(output: str) -> dict[str, Any]:
 
 def _wrk(url: str, token: str, connections: int, duration_s: float, miss: bool) -> dict[str, Any]:
     command = [
-        "wrk", "-t1", f"-c{connections}", f"-d{duration_s:g}s", "--latency", "--timeout", "10s",
-        "-H", f"Authorization: Bearer {token}", url,
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{duration_s:g}s",
+        "--latency",
+        "--timeout",
+        "10s",
+        "-H",
+        f"Authorization: Bearer {token}",
+        url,
     ]
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         if miss:
@@ -255,7 +263,7 @@ def main() -> None:
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in servers}
         order = list(servers)
         for number in range(args.rounds):
-            for name in order[number % len(order):] + order[: number % len(order)]:
+            for name in order[number % len(order) :] + order[: number % len(order)]:
                 result = measure(servers[name], token, args.connections, args.duration, use_wrk, args.miss)
                 result["round"] = number + 1
                 runs[name].append(result)

@@ -543,6 +543,7 @@ class Store:
     def interest_periods_at(self, school_id: str) -> list[InterestPeriod]:
         """The periods a school registered with an expression of interest, for every provider."""
         return [self.interest_periods[i] for i in self.interest_periods_by_school.get(school_id, ())]
+
     def merged_into(self, participant_id: str) -> User | None:
         """The user whose `participant_id_changes` name `participant_id`, if any: the one it was merged
         into (a merge hands the survivor every change of the user it retires, and points each retired

@@ -57,7 +57,7 @@ def test_a_list_is_the_whole_list_serialised_at_once(n):
 @pytest.mark.parametrize("n", [1, CHUNK_ITEMS, 2 * CHUNK_ITEMS + 3])
 def test_a_csv_is_the_whole_csv_written_at_once(n):
     columns = ["id", "name", "note", "missing"]
-    rows = [{"id": i, "name": f"a,b \"{i}\"", "note": "x\ny" if i % 7 == 0 else None} for i in range(n)]
+    rows = [{"id": i, "name": f'a,b "{i}"', "note": "x\ny" if i % 7 == 0 else None} for i in range(n)]
     response = csv_body(columns, rows)
     assert isinstance(response, StreamingResponse) == (n >= CHUNK_ITEMS)
     assert _body(response) == _whole_csv(columns, rows)

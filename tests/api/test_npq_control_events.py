@@ -389,10 +389,18 @@ def test_funded_by_policy_makes_a_person_funded_before_eligible_again(api: TestC
     provider = _provider(store, "Teach First")
     first = _pending(store, provider, 2025, "b")
     assert _accept(api, provider, first.id, funded_place=True).status_code == 200
-    again = _event(api, "POST", "/npq-applications", {
-        "lead_provider_id": provider.id, "participant_id": first.user_id,
-        "course_identifier": first.course_identifier, "cohort": "2026b", "eligible_for_funding": True,
-    })
+    again = _event(
+        api,
+        "POST",
+        "/npq-applications",
+        {
+            "lead_provider_id": provider.id,
+            "participant_id": first.user_id,
+            "course_identifier": first.course_identifier,
+            "cohort": "2026b",
+            "eligible_for_funding": True,
+        },
+    )
     assert again.status_code == 200, again.text
     application_id = again.json()["data"]["npq_application"]["id"]
     shown = _attributes(api, provider, application_id)

@@ -133,7 +133,9 @@ def test_every_npq_provider_has_applicants_accepted_in_each_later_cohort_it_offe
                     enrolments = shown.json()["data"]["attributes"]["npq_enrolments"]
                     mine = next(e for e in enrolments if e["npq_application_id"] == application["id"])
                     assert (mine["cohort"], mine["cohort_suffix"], mine["training_status"]) == (
-                        year, cohort.suffix, "active",
+                        year,
+                        cohort.suffix,
+                        "active",
                     )
 
 
@@ -291,6 +293,7 @@ def test_every_npq_provider_has_its_earliest_2023_applicant_archived(client, pro
         }
         old = client.get(f"/api/v3/npq-applications/{earliest['id']}", headers=bearer(provider))
         validate_exchange("v3", old)
-        assert old.json()["data"]["attributes"]["email"] == state.store.users[
-            earliest["attributes"]["participant_id"]
-        ].email
+        assert (
+            old.json()["data"]["attributes"]["email"]
+            == state.store.users[earliest["attributes"]["participant_id"]].email
+        )

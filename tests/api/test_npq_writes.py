@@ -419,13 +419,21 @@ def test_change_schedule_by_year_takes_the_years_latest_intake_with_the_schedule
     back to 2025b's autumn one, the application's exact cohort following, as the NPQ API shows."""
     store = sandbox.store
     application = create_npq_application(
-        store, user_id=person(store).id, lead_provider_id=mine.id, course_identifier="npq-headship",
-        cohort=2025, cohort_suffix="b", now=datetime(2025, 9, 1, 9, tzinfo=UTC),
+        store,
+        user_id=person(store).id,
+        lead_provider_id=mine.id,
+        course_identifier="npq-headship",
+        cohort=2025,
+        cohort_suffix="b",
+        now=datetime(2025, 9, 1, 9, tzinfo=UTC),
         details={"eligible_for_funding": True},
     )
     profile = accept_npq_application(
-        store, application_id=application.id, schedule_identifier="npq-leadership-autumn",
-        now=datetime(2025, 9, 2, 9, tzinfo=UTC), funded_place=True,
+        store,
+        application_id=application.id,
+        schedule_identifier="npq-leadership-autumn",
+        now=datetime(2025, 9, 2, 9, tzinfo=UTC),
+        funded_place=True,
     )
     path = f"participants/npq/{profile.user_id}/change-schedule"
 
@@ -444,7 +452,8 @@ def test_change_schedule_by_year_takes_the_years_latest_intake_with_the_schedule
     assert shown() == ("2025", "b", "npq-leadership-autumn")
     again = move("npq-leadership-autumn")
     assert (again.status_code, errors_of(again)) == (
-        422, [("schedule_identifier", "Selected schedule is already on the profile")]
+        422,
+        [("schedule_identifier", "Selected schedule is already on the profile")],
     )
 
 

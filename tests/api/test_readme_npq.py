@@ -124,15 +124,19 @@ def test_the_worked_example_runs_as_the_readme_says(api: TestClient, world: Sand
     assert participant == pending["participant_id"]
     missing = _one(r"# 422 (\{\"errors\":\[\{\"title\":\"delivery_partner_id\".*?\}\]\})\n", SECTION).group(1)
     attributes = {
-        "participant_id": participant, "declaration_type": "started",
-        "declaration_date": "2026-11-20T09:00:00Z", "course_identifier": course,
+        "participant_id": participant,
+        "declaration_type": "started",
+        "declaration_date": "2026-11-20T09:00:00Z",
+        "course_identifier": course,
     }
     assert caller("POST", f"{NPQ}/participant-declarations", _declaration(attributes), 422) == _json(missing)
     assert _one(rf'With `"delivery_partner_id":"({UUID})"` added', SECTION).group(1) == partner_id
     with_partner = _declaration({**attributes, "delivery_partner_id": partner_id})
     made = caller("POST", f"{NPQ}/participant-declarations", with_partner)["data"]["attributes"]
     assert (made["state"], made["delivery_partner_name"], made["application_id"]) == (
-        "eligible", partner_name, application_id,
+        "eligible",
+        partner_name,
+        application_id,
     )
 
 
@@ -156,15 +160,20 @@ def test_the_suffixed_cohort_example_runs_as_the_readme_says(api: TestClient, wo
 
     participant = _one(
         rf'"participant_id":"({UUID})","declaration_type":"started",\s+"declaration_date":"[^"]+",'
-        r'"course_identifier":"npq-senco",\s+"delivery_partner_id"', SECTION,
+        r'"course_identifier":"npq-senco",\s+"delivery_partner_id"',
+        SECTION,
     ).group(1)
     assert participant == application["participant_id"]
     partner_id = _one(rf'"delivery_partner_id":"({UUID})"\}}\}}\}}\'\n# 200: "state"', SECTION).group(1)
-    declaration = _declaration({
-        "participant_id": participant, "declaration_type": "started",
-        "declaration_date": "2026-11-20T09:00:00Z", "course_identifier": "npq-senco",
-        "delivery_partner_id": partner_id,
-    })
+    declaration = _declaration(
+        {
+            "participant_id": participant,
+            "declaration_type": "started",
+            "declaration_date": "2026-11-20T09:00:00Z",
+            "course_identifier": "npq-senco",
+            "delivery_partner_id": partner_id,
+        }
+    )
     made = caller("POST", f"{NPQ}/participant-declarations", declaration)["data"]["attributes"]
     state, cohort, month_year = _one(
         r'# 200: "state": "(\w+)", on the provider\'s (\w+) statement for (\w+ \d{4})', SECTION
@@ -180,9 +189,7 @@ def test_merged_ids_answer_410_naming_the_id_they_went_into(api: TestClient, wor
     caller = Caller(api, _named(world, "Ambition Institute").token)
     worked = rf"GET \$BASE/participants/npq/({UUID})`\n\(an id merged into `([0-9a-f]{{8}})-\.\.\.`\)"
     pairs = [_one(worked, SECTION).groups()]
-    pairs += [
-        (old, new[:8]) for new, old in re.findall(rf"`({UUID})`\s+\(old id\s+`({UUID})`\)", SECTION)
-    ]
+    pairs += [(old, new[:8]) for new, old in re.findall(rf"`({UUID})`\s+\(old id\s+`({UUID})`\)", SECTION)]
     assert len(pairs) == 3
     for old, new_prefix in pairs:
         (gone,) = caller("GET", f"{NPQ}/participants/npq/{old}", status=410)["errors"]
@@ -232,7 +239,8 @@ def test_the_control_sections_statement_is_that_of_the_first_submitted_2024_decl
     first = next(d for d in declarations if d["attributes"]["state"] == "submitted")
     statements = api.get("/api/v3/statements?filter[cohort]=2024&filter[type]=ecf", headers=bearer(ambition))
     january = next(
-        s for s in statements.json()["data"]
+        s
+        for s in statements.json()["data"]
         if (s["attributes"]["month"], s["attributes"]["year"]) == ("January", "2027")
     )
     assert january["id"] == statement_id

@@ -209,4 +209,3 @@ def test_a_path_id_with_a_line_break_is_not_found_on_its_route(sandbox):
         },
     )
     assert client.get(BASE + "/delivery-partners/a%0Ab").status_code == 401
-
