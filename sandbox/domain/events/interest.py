@@ -9,9 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from sandbox.domain.errors import Errors
-from sandbox.domain.events.school import Gate, check_schedule, parse_day, requested_person
+from sandbox.domain.events.school import Gate, check_schedule, new_person, parse_day, requested_person
 from sandbox.domain.values import text
-from sandbox.domain.world import registration
 from sandbox.domain.world.entities import InterestPeriod
 from sandbox.domain.world.interest import record_interest_registration
 from sandbox.store import Store
@@ -62,13 +61,7 @@ def register_interest(store: Store, gate: Gate, request: Mapping[str, Any]) -> I
     errors.raise_any()
     assert provider is not None and school is not None and cohort is not None and kind is not None
     now = gate.instant(provider.id)
-    user = registration.create_user(
-        store,
-        full_name=text(request.get("full_name")) or "",
-        email=text(request.get("email")) or "",
-        teacher_reference_number=text(request.get("teacher_reference_number")),
-        now=now,
-    )
+    user = new_person(store, request, now)
     return record_interest_registration(
         store,
         user_id=user.id,

@@ -166,13 +166,7 @@ def register_participant(store: Store, gate: Gate, request: Mapping[str, Any]) -
     assert partnership is not None and kind is not None
     now = gate.instant(partnership.lead_provider_id)
     if user is None:
-        user = registration.create_user(
-            store,
-            full_name=text(request.get("full_name")) or "",
-            email=text(request.get("email")) or "",
-            teacher_reference_number=text(request.get("teacher_reference_number")),
-            now=now,
-        )
+        user = new_person(store, request, now)
     profile, record = registration.record_registration(
         store,
         user_id=user.id,
@@ -198,6 +192,18 @@ def check_schedule(store: Store, errors: Errors, identifier: str, cohort: int, k
         errors["schedule_identifier"] = [messages.INVALID_SCHEDULE]
     elif not store.reference.schedule_permits_course(schedule, _course(kind)):
         errors["schedule_identifier"] = [messages.SCHEDULE_INVALID_FOR_COURSE]
+
+
+def new_person(store: Store, request: Mapping[str, Any], now: datetime) -> User:
+    """The person a request names by `full_name`, `email` and an optional `teacher_reference_number`
+    (checked by `requested_person`), created now."""
+    return registration.create_user(
+        store,
+        full_name=text(request.get("full_name")) or "",
+        email=text(request.get("email")) or "",
+        teacher_reference_number=text(request.get("teacher_reference_number")),
+        now=now,
+    )
 
 
 def requested_person(
