@@ -19,7 +19,7 @@ from sandbox.presenters.v3_resources import render_partnership
 def _view(ctx: RequestContext, partnership: Partnership) -> domain.PartnershipView:
     # Counting who trains today reads the partnership's records: only for a contract that shows it.
     counted = "participants_currently_training" in ctx.contract.shapes.partnership
-    return domain.partnership_view(ctx.store, partnership, ctx.today if counted else None)
+    return domain.partnership_view(ctx.store, partnership, ctx.today if counted else None, ctx.zone)
 
 
 def list_partnerships(ctx: RequestContext, **query: Any) -> Response:

@@ -2,7 +2,8 @@
 `sandbox.domain.events.money` and `sandbox.domain.events.npq_applications`.
 
 Each returns the resources the event changed, as plain JSON under `data`, in the v3 shape of the Lead
-Provider API (the version that shows the most: `statement_id`, `clawback_statement_id`, statements).
+Provider API (the version that shows the most: `statement_id`, `clawback_statement_id`, statements);
+the NPQ service's application events answer in that service's shape (with `cohort_suffix`).
 """
 
 from __future__ import annotations

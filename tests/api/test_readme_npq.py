@@ -244,7 +244,12 @@ def test_the_control_sections_statement_is_that_of_the_first_submitted_2024_decl
         if (s["attributes"]["month"], s["attributes"]["year"]) == ("January", "2027")
     )
     assert january["id"] == statement_id
-    assert first["attributes"]["statement_id"] in (None, statement_id)
+    # Made eligible as the README's next event does, the declaration lands on that statement.
+    Caller(api, ADMIN)(
+        "POST", "/sandbox/events/declaration-eligibility", {"eligible": True, "declaration_id": first["id"]}
+    )
+    made = api.get(f"/api/v3/participant-declarations/{first['id']}", headers=bearer(ambition)).json()["data"]
+    assert (made["attributes"]["state"], made["attributes"]["statement_id"]) == ("eligible", statement_id)
 
 
 def _json(text: str) -> Any:

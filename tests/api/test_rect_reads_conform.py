@@ -39,4 +39,4 @@ def test_every_item_of_the_first_providers_lists_reads_alone_as_listed(client, f
     for item in listed:
         response = client.get(f"{BASE}{path}/{item['id']}", headers=bearer(first))
         assert response.json()["data"] == item
-    validate_exchange("rect", response)
+        validate_exchange("rect", response)

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -369,3 +370,27 @@ def test_delivery_partners_related_in_the_filtered_cohorts_with_every_cohort_sho
         get_delivery_partner(world.store, mine, foreign.id)
     with pytest.raises(NotFound):
         get_delivery_partner(world.store, mine, "unknown")
+
+
+def test_who_trains_today_is_counted_on_the_contracts_days():
+    # 23:30 UTC on 1 June is 00:30 on 2 June in London: the training period starts on London's 2 June.
+    world = World()
+    mine = world.provider()
+    partnership = world.partnership(mine, cohort=2025)
+    user = world.user()
+    starts = datetime(2026, 6, 1, 23, 30, tzinfo=UTC)
+    reg.record_registration(
+        world.store,
+        user_id=user.id,
+        participant_type="ect",
+        partnership_id=partnership.id,
+        now=starts - timedelta(days=30),
+        start_date=starts,
+    )
+    london = ZoneInfo("Europe/London")
+
+    def training(day: date, zone=london) -> int:
+        return partnership_view(world.store, partnership, day, zone).participants_currently_training
+
+    assert (training(date(2026, 6, 1)), training(date(2026, 6, 2))) == (0, 1)
+    assert training(date(2026, 6, 1), UTC) == 1

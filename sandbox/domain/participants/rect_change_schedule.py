@@ -104,7 +104,8 @@ def school_partnership(
     if year == record.cohort:
         return current
     school = school_of(store, record)
-    there = [p for p in store.partnerships_of(provider.id) if p.school_id == school and p.cohort == year]
+    at_school = store.partnerships_at(school)  # the school's few, not the provider's many
+    there = [p for p in at_school if p.lead_provider_id == provider.id and p.cohort == year]
     same = [p for p in there if p.delivery_partner_id == current.delivery_partner_id]
     return max(same or there, key=lambda p: p.created_at, default=None)
 

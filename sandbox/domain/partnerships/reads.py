@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from itertools import islice
 
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since, SortKey, in_creation_order, sort_records
+from sandbox.domain.participants.training_periods import ongoing_on
 from sandbox.domain.partnerships.ordered import (
     partnership_updated_at,
     partnerships_in_order,
@@ -65,26 +66,28 @@ class PartnershipView:
         return "challenged" if self.partnership.challenged else "active"
 
 
-def partnership_view(store: Store, partnership: Partnership, today: date | None = None) -> PartnershipView:
-    """With `today`, how many of the partnership's ECTs and mentors train on that day (RECT shows it);
-    views no contract shows it from leave it at 0."""
+def partnership_view(
+    store: Store, partnership: Partnership, today: date | None = None, zone: tzinfo = UTC
+) -> PartnershipView:
+    """With `today` (a day in `zone`), how many of the partnership's ECTs and mentors train on that day
+    (RECT shows it); views no contract shows it from leave it at 0."""
     return PartnershipView(
         partnership,
         school=store.schools[partnership.school_id],
         delivery_partner=store.delivery_partners[partnership.delivery_partner_id],
         updated_at=partnership_updated_at(store, partnership),
-        participants_currently_training=0 if today is None else _training_on(store, partnership, today),
+        participants_currently_training=0 if today is None else _training_on(store, partnership, today, zone),
     )
 
 
-def _training_on(store: Store, partnership: Partnership, today: date) -> int:
-    """Records in training whose stretch, both ends included, holds `today` (RECT's training periods
-    count so). A withdrawn, deferred, completed or superseded record has ended its training period."""
+def _training_on(store: Store, partnership: Partnership, today: date, zone: tzinfo) -> int:
+    """Records in training whose training period holds `today`, both ends included, on the days of
+    `zone` (`ongoing_on`, as RECT's ranges count). A withdrawn, deferred, completed or superseded record
+    has ended its training period."""
     return sum(
         r.training_status == "active"
         and r.induction_status in ("active", "leaving")
-        and r.start_date.date() <= today
-        and (r.end_date is None or today <= r.end_date.date())
+        and ongoing_on(r, today, zone)
         for r in store.records_on(partnership.id)
     )
 

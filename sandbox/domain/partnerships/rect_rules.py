@@ -79,7 +79,8 @@ def create_errors(
         elif year is None or not rules.works_with(store, provider, partner.id, year):
             errors.add("delivery_partner_id", rules.DELIVERY_PARTNER_NO_RELATIONSHIP)
     if school is not None and year is not None:
-        if any(p.school_id == school.id and p.cohort == year for p in store.partnerships_of(provider.id)):
+        at_school = store.partnerships_at(school.id)  # the school's few, not the provider's many
+        if any(p.lead_provider_id == provider.id and p.cohort == year for p in at_school):
             errors.add("school_id", rules.SCHOOL_ALREADY_CONFIRMED)
         choice = store.school_cohorts.get((school.id, year))
         if choice is not None and choice.induction_programme_choice in SCHOOL_LED_CHOICES:
