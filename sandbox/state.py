@@ -51,6 +51,10 @@ def accepted(response: Any) -> bool:
     return getattr(response, "status_code", 200) < 400
 
 
+# The world `SandboxState()` builds: the last fallback of a reseed whose build fails.
+DEFAULT_SEED, DEFAULT_PARTICIPANTS = 1, 300
+
+
 @dataclass(frozen=True)
 class ReseedFailure:
     """A reseed whose world could not be built: what was asked and why it failed."""
@@ -63,8 +67,8 @@ class ReseedFailure:
 class SandboxState:
     def __init__(
         self,
-        seed: int = 1,
-        participants: int = 300,
+        seed: int = DEFAULT_SEED,
+        participants: int = DEFAULT_PARTICIPANTS,
         clock: Clock | None = None,
         reference: ReferenceData | None = None,
         admin_token: str | None = None,
@@ -106,24 +110,32 @@ class SandboxState:
     def _reseeded(self, seed: int, participants: int) -> Store:
         return build_world(self.reference, seed=seed, participants=participants)
 
-    def _built_or_previous(self, seed: int, participants: int) -> tuple[Store, ReseedFailure | None]:
-        """The world of `seed` and `participants`; if its build raises, the world of the state's
-        current parameters (built before) and the failure."""
-        try:
-            return self._reseeded(seed, participants), None
-        except Exception as exc:  # any failure of the build: the previous world is the answer
-            failure = ReseedFailure(seed, participants, f"{type(exc).__name__}: {exc}"[:500])
-        # Outside the handler: the traceback, and with it the half-built world, is gone.
-        gc.collect()
-        self.reseeding = (self.seed, self.participants)
-        return self._reseeded(self.seed, self.participants), failure
+    def _built_or_previous(
+        self, seed: int, participants: int
+    ) -> tuple[Store, tuple[int, int], ReseedFailure | None]:
+        """The world of `seed` and `participants`, the parameters it was built with, and no failure.
+        If its build raises: the world of the state's current parameters (built before) and the
+        failure; should that raise too (memory short after a larger attempt), the default world."""
+        failure = None
+        fallbacks = [(self.seed, self.participants), (DEFAULT_SEED, DEFAULT_PARTICIPANTS)]
+        attempts = [(seed, participants), *(f for f in dict.fromkeys(fallbacks) if f != (seed, participants))]
+        for number, attempt in enumerate(attempts, 1):
+            if failure is not None:
+                # Outside the handler: the traceback, and with it the half-built world, is gone.
+                gc.collect()
+                self.reseeding = attempt
+            try:
+                return self._reseeded(*attempt), attempt, failure
+            except Exception as exc:  # any failure of a build: the next fallback is the answer
+                if failure is None:
+                    failure = ReseedFailure(seed, participants, f"{type(exc).__name__}: {exc}"[:500])
+                if number == len(attempts):
+                    raise  # not even the default world builds: nothing left to serve
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def _settle_reseed(
-        self, store: Store, seed: int, participants: int, failure: ReseedFailure | None
-    ) -> None:
+    def _settle_reseed(self, store: Store, built: tuple[int, int], failure: ReseedFailure | None) -> None:
         self.store = store
-        if failure is None:
-            self.seed, self.participants = seed, participants
+        self.seed, self.participants = built
         self.reseed_failure = failure
 
     def _same_world(self, seed: int | None, participants: int | None) -> bool:
@@ -154,8 +166,8 @@ class SandboxState:
                 seed = self.seed if seed is None else seed
                 participants = self.participants if participants is None else participants
                 with collector_paused(settle=not self._frozen):
-                    store, failure = self._built_or_previous(seed, participants)
-                    self._settle_reseed(store, seed, participants, failure)
+                    store, built, failure = self._built_or_previous(seed, participants)
+                    self._settle_reseed(store, built, failure)
                     if self._frozen:
                         gc.freeze()
             self.journal.clear()
@@ -180,8 +192,8 @@ class SandboxState:
             del old
             gc.collect()
             with collector_paused(settle=not self._frozen):
-                store, failure = await asyncio.to_thread(self._built_or_previous, seed, participants)
-                self._settle_reseed(store, seed, participants, failure)
+                store, built, failure = await asyncio.to_thread(self._built_or_previous, seed, participants)
+                self._settle_reseed(store, built, failure)
                 del store
                 if self._frozen:
                     gc.freeze()

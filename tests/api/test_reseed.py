@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from sandbox.app import create_app
-from sandbox.state import SandboxState
+from sandbox.state import DEFAULT_PARTICIPANTS, DEFAULT_SEED, SandboxState
 from sandbox.store import Store
 from tests.conftest import bearer, make_state
 
@@ -226,3 +226,33 @@ def test_a_failed_reseed_in_process_leaves_the_previous_world() -> None:
     assert failure is not None and failure.error == "RuntimeError: no room"
     assert state.participants != 11 and len(state.store.users) > 0
     assert state.reseed_failure == failure
+
+
+def test_when_the_previous_world_fails_to_build_too_the_default_world_is_built() -> None:
+    state = make_state(seed=2, participants=20)
+    build = state._reseeded
+    built: list[tuple[int, int]] = []
+
+    def failing(seed: int, size: int) -> Store:
+        built.append((seed, size))
+        if seed in (5, 2):  # the asked-for world, then the previous one (memory short, say)
+            raise MemoryError("forced by the test")
+        return build(seed, size)
+
+    state._reseeded = failing  # type: ignore[method-assign]
+    failure = state.reset(seed=5)
+    assert built == [(5, 20), (2, 20), (DEFAULT_SEED, DEFAULT_PARTICIPANTS)]
+    assert failure is not None and (failure.seed, failure.participants) == (5, 20)
+    assert (state.seed, state.participants) == (DEFAULT_SEED, DEFAULT_PARTICIPANTS)
+    assert len(state.store.users) > 0 and state.reseed_failure == failure
+
+
+def test_when_no_world_builds_the_failure_is_raised() -> None:
+    state = make_state(seed=2, participants=20)
+
+    def failing(seed: int, size: int) -> Store:
+        raise MemoryError("forced by the test")
+
+    state._reseeded = failing  # type: ignore[method-assign]
+    with pytest.raises(MemoryError):
+        state.reset(seed=5)
