@@ -15,12 +15,11 @@ A page is then the kept items joined: compact JSON of `{"data": [...]}` is the i
 
 from __future__ import annotations
 
-import weakref
-from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sandbox.api.kept_bodies import KeptBodies, one_per_store
 from sandbox.store import Store
 
 MAX_ENTRIES = 50_000
@@ -37,19 +36,12 @@ class Fragment:
         return (self.since is None or self.since <= now) and (self.until is None or now < self.until)
 
 
-class FragmentCache:
+class FragmentCache(KeptBodies[Fragment]):
     """Least recently used first out, bounded by entries and bytes; emptied when the world changes."""
 
     def __init__(self, store: Store) -> None:
-        self._store = weakref.ref(store)  # never keeps an old world alive
+        super().__init__(store)
         self._generation = store.changes.generation
-        self._entries: OrderedDict[Hashable, Fragment] = OrderedDict()
-        self._bytes = 0
-        self.hits = 0
-        self.misses = 0
-
-    def serves(self, store: Store) -> bool:
-        return self._store() is store
 
     def _at(self, generation: int) -> None:
         """What is kept was made at `generation`: if the world has moved on since, forget it all."""
@@ -60,28 +52,12 @@ class FragmentCache:
     def find(self, key: Hashable, generation: int, now: datetime) -> Fragment | None:
         self._at(generation)
         fragment = self._entries.get(key)
-        if fragment is not None and fragment.holds_at(now):
-            self._entries.move_to_end(key)
-            self.hits += 1
-            return fragment
-        self.misses += 1
-        return None
+        return self._found(key, fragment if fragment is not None and fragment.holds_at(now) else None)
 
     def keep(self, key: Hashable, fragment: Fragment, generation: int) -> None:
         """Keep an item made at `generation` (read before the item was built)."""
         self._at(generation)
-        old = self._entries.pop(key, None)
-        if old is not None:
-            self._bytes -= len(old.body)
-        self._entries[key] = fragment
-        self._bytes += len(fragment.body)
-        while len(self._entries) > MAX_ENTRIES or self._bytes > MAX_TOTAL_BYTES:
-            _, dropped = self._entries.popitem(last=False)
-            self._bytes -= len(dropped.body)
-
-    def clear(self) -> None:
-        self._entries.clear()
-        self._bytes = 0
+        self._keep(key, fragment, MAX_ENTRIES, MAX_TOTAL_BYTES)
 
 
 def joined(fragments: Sequence[Fragment]) -> tuple[bytes, datetime | None, datetime | None]:
@@ -101,6 +77,4 @@ _current: list[FragmentCache] = []
 
 def fragments_of(store: Store) -> FragmentCache:
     """The cache of the world being served; another store (a reseed, another app) starts afresh."""
-    if not _current or not _current[0].serves(store):
-        _current[:] = [FragmentCache(store)]
-    return _current[0]
+    return one_per_store(_current, store, FragmentCache)

@@ -13,12 +13,11 @@ and serialising are skipped.
 
 from __future__ import annotations
 
-import weakref
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sandbox.api.kept_bodies import KeptBodies, one_per_store
 from sandbox.store import Store
 
 MAX_ENTRIES = 256
@@ -41,44 +40,18 @@ class Entry:
         )
 
 
-class PageCache:
-    """Least recently used first out, bounded by entries and bytes."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = weakref.ref(store)  # never keeps an old world alive
-        self._entries: OrderedDict[Hashable, Entry] = OrderedDict()
-        self._bytes = 0
-        self.hits = 0
-        self.misses = 0
-
-    def serves(self, store: Store) -> bool:
-        return self._store() is store
+class PageCache(KeptBodies[Entry]):
+    """Whole pages, each valid at its change count and inside its window."""
 
     def find(self, key: Hashable, store: Store, now: datetime) -> bytes | None:
         entry = self._entries.get(key)
-        if entry is not None and entry.holds_at(store.changes.generation, now):
-            self._entries.move_to_end(key)
-            self.hits += 1
-            return entry.body
-        self.misses += 1
-        return None
-
-    def clear(self) -> None:
-        """Forget every page (a reader that must measure the read itself, not a kept answer)."""
-        self._entries.clear()
-        self._bytes = 0
+        valid = entry if entry is not None and entry.holds_at(store.changes.generation, now) else None
+        found = self._found(key, valid)
+        return found.body if found is not None else None
 
     def keep(self, key: Hashable, entry: Entry) -> None:
-        if len(entry.body) > MAX_BODY_BYTES:
-            return
-        old = self._entries.pop(key, None)
-        if old is not None:
-            self._bytes -= len(old.body)
-        self._entries[key] = entry
-        self._bytes += len(entry.body)
-        while len(self._entries) > MAX_ENTRIES or self._bytes > MAX_TOTAL_BYTES:
-            _, dropped = self._entries.popitem(last=False)
-            self._bytes -= len(dropped.body)
+        if len(entry.body) <= MAX_BODY_BYTES:
+            self._keep(key, entry, MAX_ENTRIES, MAX_TOTAL_BYTES)
 
 
 _current: list[PageCache] = []
@@ -86,6 +59,4 @@ _current: list[PageCache] = []
 
 def pages_of(store: Store) -> PageCache:
     """The cache of the world being served; another store (a reseed, another app) starts afresh."""
-    if not _current or not _current[0].serves(store):
-        _current[:] = [PageCache(store)]
-    return _current[0]
+    return one_per_store(_current, store, PageCache)
