@@ -28,7 +28,7 @@ from sandbox.seed.billing import StatementBook, file_declaration
 from sandbox.seed.context import SEQUENCES_NOW, SeedContext, at
 from sandbox.seed.ecf import Enrolled, Roster, enrol
 from sandbox.seed.organisations import Layout
-from sandbox.seed.rect_scenarios import PER_SHAPE, _person, trn
+from sandbox.seed.rect_scenarios import PER_SHAPE, home_school, scenario_person, trn
 
 YEAR = 2025
 TRAINING_FROM = date(2025, 9, 1)
@@ -121,7 +121,7 @@ def _participant(
 ) -> Enrolled:
     """Registered a month before the world instant at the provider's first school, training from
     1 September 2025; an ECT working full time, inducted from that day."""
-    plan = layout.schools_of(provider.id, 2024)[0]
+    plan = home_school(layout, provider)
     when = ctx.now - timedelta(days=30)
     who = enrol(
         ctx,
@@ -129,7 +129,7 @@ def _participant(
         plan.partnerships[YEAR],
         role,
         registered_at=when,
-        user=_person(ctx, key, when),
+        user=scenario_person(ctx, key, when),
         start_date=TRAINING_FROM,
     )
     if role == "ect":  # the general pass (describe_ects) has run: these ECTs are described here

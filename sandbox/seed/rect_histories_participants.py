@@ -24,8 +24,8 @@ from sandbox.domain.world.registration import (
 )
 from sandbox.seed.context import SeedContext, at
 from sandbox.seed.ecf import Enrolled, Roster, enrol
-from sandbox.seed.organisations import Layout, SchoolPlan, new_school
-from sandbox.seed.rect_scenarios import PER_SHAPE, Shape, _declared, _person, trn
+from sandbox.seed.organisations import Layout, new_school
+from sandbox.seed.rect_scenarios import PER_SHAPE, Shape, declared_shape, home_school, scenario_person, trn
 
 ROLES = ("ect", "mentor", "ect")  # by N: the real seed plants ECTs and mentors alike
 # Days the sandbox's first day (27 November 2026) sees 1-6 months ahead, by N.
@@ -36,10 +36,6 @@ UNFUNDED_MENTORS = 10  # per provider, as the real seed plants at least
 
 def _number(key: str) -> int:
     return int(key[-3:])
-
-
-def _home(layout: Layout, provider: LeadProvider, number: int = 0) -> SchoolPlan:
-    return layout.schools_of(provider.id, 2024)[number]
 
 
 def _join(
@@ -61,7 +57,7 @@ def _join(
         partnership,
         role,
         registered_at=when,
-        user=None if key is None else _person(ctx, key, when),
+        user=None if key is None else scenario_person(ctx, key, when),
         start_date=starts,
         mentor=mentor,
     )
@@ -73,7 +69,7 @@ def _leaving(
     """Training ends 1-6 months ahead (no destination known): `leaving`, `active`."""
     number = _number(key)
     who = _join(
-        ctx, roster, _home(layout, me).partnerships[2025], ROLES[number - 1], date(2025, 9, 1), key=key
+        ctx, roster, home_school(layout, me).partnerships[2025], ROLES[number - 1], date(2025, 9, 1), key=key
     )
     noticed = ctx.after(who.registered_at, 1, 30)
     record_school_transfer(
@@ -86,7 +82,7 @@ def _joining(
 ) -> None:
     """A 2025 participant whose training starts 1-6 months ahead: `joining`, `active`."""
     number = _number(key)
-    plan = _home(layout, me)
+    plan = home_school(layout, me)
     _join(ctx, roster, plan.partnerships[2025], ROLES[number - 1], JOINING_ON[number - 1], key=key)
 
 
@@ -98,7 +94,7 @@ def _left(withdrawn: bool) -> Callable[..., None]:
         ctx: SeedContext, layout: Layout, roster: Roster, me: LeadProvider, _o: LeadProvider, key: str
     ) -> None:
         role = ROLES[_number(key) - 1]
-        who = _join(ctx, roster, _home(layout, me).partnerships[2024], role, date(2024, 9, 2), key=key)
+        who = _join(ctx, roster, home_school(layout, me).partnerships[2024], role, date(2024, 9, 2), key=key)
         when = ctx.moment(ctx.now - timedelta(weeks=8), ctx.now - timedelta(weeks=1))
         if withdrawn:
             record_training_status(
@@ -157,7 +153,7 @@ def _mentored_across_years(mentor_year: int) -> Callable[..., None]:
     def build(
         ctx: SeedContext, layout: Layout, roster: Roster, me: LeadProvider, _o: LeadProvider, key: str
     ) -> None:
-        plan = _home(layout, me)
+        plan = home_school(layout, me)
         mentor = _join(ctx, roster, plan.partnerships[mentor_year], "mentor", date(mentor_year, 9, 4))
         _join(ctx, roster, plan.partnerships[2025], "ect", date(2025, 9, 1), key=key, mentor=mentor)
 
@@ -170,7 +166,7 @@ def _busy_mentor(
     """A mentor training at one school and mentoring ECTs of the same year at two: three 2025 ECTs (N 2:
     two 2024 ECTs)."""
     year, ects = (2024, 2) if _number(key) == 2 else (2025, 3)
-    first, second = _home(layout, me, 0), _home(layout, me, 1)
+    first, second = home_school(layout, me, 0), home_school(layout, me, 1)
     starts = date(year, 9, 2)
     mentor = _join(ctx, roster, first.partnerships[year], "mentor", starts, key=key)
     for plan in (first, second, second)[:ects]:
@@ -184,7 +180,7 @@ def _ect_now_mentor(
     participant_id, an ECT and a mentor enrolment. The 2023 ECT's induction was reduced to a year, so
     that it ended by the world instant."""
     year = 2023 if _number(key) == 2 else 2022
-    plan = _home(layout, me)
+    plan = home_school(layout, me)
     ect = _join(ctx, roster, plan.partnerships[year], "ect", date(year, 9, 1), key=key)
     passed = date(2024, 7, 19) if year == 2023 else date(2024, 6, 28)
     noticed = at(passed + timedelta(days=10), 11)
@@ -216,7 +212,7 @@ SHAPES: tuple[Shape, ...] = (
     Shape(
         55,
         "2023 ECT with a paid `started` at a school partnered in other years: cohort change allowed",
-        _declared(2023, "ect", (("started", date(2023, 9, 18)),)),
+        declared_shape(2023, "ect", (("started", date(2023, 9, 18)),)),
     ),
     Shape(56, "2025 ECT mentored by a 2024 mentor", _mentored_across_years(2024)),
     Shape(57, "2025 ECT mentored by a 2023 mentor", _mentored_across_years(2023)),

@@ -17,17 +17,11 @@ from sandbox.domain.world.entities import LeadProvider, Partnership
 from sandbox.domain.world.registration import record_partnership_change, record_school_led_period
 from sandbox.seed.context import SeedContext, at
 from sandbox.seed.ecf import Enrolled, Roster, enrol, transfer
-from sandbox.seed.organisations import Layout, SchoolPlan, new_school, partner
-from sandbox.seed.rect_scenarios import PER_SHAPE, Shape, _person, trn, urn
+from sandbox.seed.organisations import Layout, SchoolPlan, partner
+from sandbox.seed.rect_scenarios import PER_SHAPE, Shape, scenario_person, scenario_school, trn, urn
 from sandbox.seed.rect_world import describe_ects
 
 Build = Callable[[SeedContext, Layout, Roster, LeadProvider, LeadProvider, str], None]
-
-
-def _school(ctx: SeedContext, key: str, title: str) -> SchoolPlan:
-    """A scenario school of its own, kept out of the layout so no later draw places people there."""
-    ctx.claim(urn=key)
-    return new_school(ctx, urn=key, name=f"{title} (RECT scenario {key})")
 
 
 def _ect(
@@ -38,7 +32,7 @@ def _ect(
     when = ctx.moment(at(date(year, 6, 1)), at(date(year, 8, 20)))
     if when > ctx.now:
         when = ctx.moment(ctx.now - timedelta(days=40), ctx.now - timedelta(days=10))
-    user = _person(ctx, key, when) if key else None
+    user = scenario_person(ctx, key, when) if key else None
     return enrol(
         ctx, roster, plan.partnerships[year], "ect", registered_at=when, user=user, start_date=starts
     )
@@ -57,13 +51,15 @@ def _switch(ctx: SeedContext, who: Enrolled, to: Partnership, last_day: date, no
 
 
 # -- school shapes ---------------------------------------------------------------------------------
+# Their schools are kept out of the layout (`scenario_school` without one), so that no later draw places
+# people there.
 
 
 def _rolled_over(
     ctx: SeedContext, layout: Layout, roster: Roster, me: LeadProvider, _o: LeadProvider, key: str
 ) -> None:
     """An ECT trained under the school's 2024 partnership to 31 August 2025, then under its 2025 one."""
-    plan = _school(ctx, key, "Rolled over from 2024 to 2025")
+    plan = scenario_school(ctx, key, "Rolled over from 2024 to 2025")
     first = partner(ctx, layout, plan, me.id, 2024)
     partner(ctx, layout, plan, me.id, 2025, delivery_partner_id=first.delivery_partner_id)
     who = _ect(ctx, roster, plan, 2024, date(2024, 9, 1))
@@ -75,7 +71,7 @@ def _moved_provider(
 ) -> None:
     """The school's 2024 ECTs trained with this provider until 31 October 2024, then with another one
     at the same school: this provider's partnership has no one training."""
-    plan = _school(ctx, key, "Partnered, everyone moved to another provider")
+    plan = scenario_school(ctx, key, "Partnered, everyone moved to another provider")
     mine = partner(ctx, layout, plan, me.id, 2024)
     theirs = partner(ctx, layout, plan, other.id, 2024)
     plan.partnerships[2024] = mine
@@ -90,7 +86,7 @@ def _trained_2025_moved_away(
 ) -> None:
     """An ECT trained with this provider from 1 September to 31 October 2025, with another one at the
     same school in November, and left the school on 30 November 2025 for nowhere known."""
-    plan = _school(ctx, key, "Trained in 2025, everyone moved away")
+    plan = scenario_school(ctx, key, "Trained in 2025, everyone moved away")
     mine = partner(ctx, layout, plan, me.id, 2025)
     theirs = partner(ctx, layout, plan, other.id, 2025)
     plan.partnerships[2025] = mine
@@ -165,7 +161,7 @@ def _from_school_led(
         plan.partnerships[2023],
         "ect",
         registered_at=when,
-        user=_person(ctx, key, when),
+        user=scenario_person(ctx, key, when),
         start_date=JOINS,
     )
     record_school_led_period(

@@ -21,8 +21,8 @@ from sandbox.domain.world.entities import InterestPeriod, LeadProvider
 from sandbox.domain.world.interest import link_interest_period, record_interest_registration
 from sandbox.domain.world.registration import create_user, record_eligibility, record_registration
 from sandbox.seed.context import SeedContext, at
-from sandbox.seed.organisations import Layout, SchoolPlan, new_school, partner
-from sandbox.seed.rect_scenarios import PER_SHAPE, trn, urn
+from sandbox.seed.organisations import Layout, partner
+from sandbox.seed.rect_scenarios import PER_SHAPE, scenario_person, scenario_school, trn, urn
 
 EOI_ONLY = {26: 2023, 27: 2024}
 SCENARIO_URNS = 150000  # drawn URNs are below, scenario schools' (15PSSN) from here
@@ -47,12 +47,7 @@ def _register(
     scenario is found by it."""
     first, last = registered or (date(year, 7, 1), date(year, 8, 20))
     when = ctx.moment(at(first), at(last))
-    name, email = ctx.person()
-    if key is not None:
-        ctx.claim(trn=key)
-    user = create_user(
-        ctx.store, full_name=name, email=email, teacher_reference_number=key or ctx.trn(), now=when
-    )
+    user = scenario_person(ctx, key, when)
     return record_interest_registration(
         ctx.store,
         user_id=user.id,
@@ -74,13 +69,6 @@ def _first_weekday(year: int) -> date:
     return start
 
 
-def _school(ctx: SeedContext, layout: Layout, key: str, title: str) -> SchoolPlan:
-    plan = new_school(ctx, urn=key, name=f"{title} (RECT scenario {key})")
-    ctx.claim(urn=key)
-    layout.schools.append(plan)
-    return plan
-
-
 def _chosen_2025(ctx: SeedContext, provider: LeadProvider, key: str) -> None:
     school = ctx.store.school_with_urn(key)
     if school is None:
@@ -91,7 +79,7 @@ def _chosen_2025(ctx: SeedContext, provider: LeadProvider, key: str) -> None:
 
 
 def _with_partnership_2024(ctx: SeedContext, layout: Layout, provider: LeadProvider, key: str) -> None:
-    plan = _school(ctx, layout, key, "Expression of interest and partnership 2024")
+    plan = scenario_school(ctx, key, "Expression of interest and partnership 2024", layout)
     partnership = partner(ctx, layout, plan, provider.id, 2024)
     period = _register(ctx, plan.school.id, provider, "ect", 2024)
     link_interest_period(ctx.store, period_id=period.id, partnership_id=partnership.id, now=period.created_at)
@@ -100,7 +88,8 @@ def _with_partnership_2024(ctx: SeedContext, layout: Layout, provider: LeadProvi
 def _interest_only(ctx: SeedContext, layout: Layout, provider: LeadProvider, code: int, number: int) -> None:
     year = EOI_ONLY[code]
     index = layout.ecf.index(provider)
-    plan = _school(ctx, layout, urn(index, code, number), f"Expression of interest {year}, no partnership")
+    title = f"Expression of interest {year}, no partnership"
+    plan = scenario_school(ctx, urn(index, code, number), title, layout)
     role = "mentor" if number == PER_SHAPE else "ect"
     _register(ctx, plan.school.id, provider, role, year, key=trn(index, code, number))
 

@@ -45,10 +45,13 @@ def trn(provider_index: int, code: int, number: int) -> str:
 # -- school shapes (the scenario school's URN is the key) --------------------------------------------
 
 
-def _school(ctx: SeedContext, layout: Layout, key: str, title: str) -> SchoolPlan:
+def scenario_school(ctx: SeedContext, key: str, title: str, layout: Layout | None = None) -> SchoolPlan:
+    """The scenario school with URN `key`, named by what it shows. Placed in `layout` when given, so later
+    draws may put people there; a school kept out of it holds only its scenario's people."""
+    ctx.claim(urn=key)  # claiming draws nothing, and a fixed URN is never drawn: the order is free
     plan = new_school(ctx, urn=key, name=f"{title} (RECT scenario {key})")
-    ctx.claim(urn=key)
-    layout.schools.append(plan)
+    if layout is not None:
+        layout.schools.append(plan)
     return plan
 
 
@@ -56,7 +59,7 @@ def _training_now(year: int) -> Callable[..., None]:
     def build(
         ctx: SeedContext, layout: Layout, roster: Roster, me: LeadProvider, _o: LeadProvider, key: str
     ) -> None:
-        plan = _school(ctx, layout, key, f"Training {year}")
+        plan = scenario_school(ctx, key, f"Training {year}", layout)
         partner(ctx, layout, plan, me.id, year)
         mentors: dict[str, list[Enrolled]] = {}
         for role in ("mentor", "ect", "ect"):
@@ -68,19 +71,19 @@ def _training_now(year: int) -> Callable[..., None]:
 def _partnered_empty(
     ctx: SeedContext, layout: Layout, _r: Roster, me: LeadProvider, _o: LeadProvider, key: str
 ) -> None:
-    partner(ctx, layout, _school(ctx, layout, key, "Partnered, no participants"), me.id, 2025)
+    partner(ctx, layout, scenario_school(ctx, key, "Partnered, no participants", layout), me.id, 2025)
 
 
 def _unpartnered(
     ctx: SeedContext, layout: Layout, _r: Roster, _m: LeadProvider, _o: LeadProvider, key: str
 ) -> None:
-    _school(ctx, layout, key, "No partnership, no participants")
+    scenario_school(ctx, key, "No partnership, no participants", layout)
 
 
 def _school_led(
     ctx: SeedContext, layout: Layout, _r: Roster, _m: LeadProvider, _o: LeadProvider, key: str
 ) -> None:
-    school_led(ctx, _school(ctx, layout, key, "School-led"), 2025)
+    school_led(ctx, scenario_school(ctx, key, "School-led", layout), 2025)
 
 
 def _interest(
@@ -89,14 +92,14 @@ def _interest(
     """The school chose this provider for 2025 before any partnership: a partnership can be created. The
     people it registered with that choice are seeded last (`seed.rect_interest`), so no id drawn before
     them moves."""
-    _school(ctx, layout, key, "Expression of interest, no partnership")
+    scenario_school(ctx, key, "Expression of interest, no partnership", layout)
 
 
 def _several_own(
     ctx: SeedContext, layout: Layout, roster: Roster, me: LeadProvider, _o: LeadProvider, key: str
 ) -> None:
     """Two partnerships of this provider in 2025, each with its own delivery partner and an ECT."""
-    plan = _school(ctx, layout, key, "Two partnerships with one provider")
+    plan = scenario_school(ctx, key, "Two partnerships with one provider", layout)
     for partner_id in layout.dps_by_provider[me.id][:2]:
         partner(ctx, layout, plan, me.id, 2025, delivery_partner_id=partner_id)
         join_rect_year(ctx, roster, plan, 2025, "ect", {}, schedule="ecf-standard-september")
@@ -106,7 +109,7 @@ def _shared(
     ctx: SeedContext, layout: Layout, roster: Roster, me: LeadProvider, other: LeadProvider, key: str
 ) -> None:
     """This provider and another each partnered with the school in 2025, each training an ECT."""
-    plan = _school(ctx, layout, key, "Partnerships with two providers")
+    plan = scenario_school(ctx, key, "Partnerships with two providers", layout)
     for provider in (other, me):
         partner(ctx, layout, plan, provider.id, 2025)
         join_rect_year(ctx, roster, plan, 2025, "ect", {}, schedule="ecf-standard-september")
@@ -115,21 +118,26 @@ def _shared(
 # -- participant shapes (the participant's TRN is the key; all at the provider's first school) --------
 
 
-def _person(ctx: SeedContext, key: str, when: datetime) -> User:
+def scenario_person(ctx: SeedContext, key: str | None, when: datetime) -> User:
+    """A person registered at `when` with TRN `key`, or a drawn TRN when there is none. The name is drawn
+    before the TRN, as every scenario has always drawn them."""
     name, email = ctx.person()
-    ctx.claim(trn=key)
-    return create_user(ctx.store, full_name=name, email=email, teacher_reference_number=key, now=when)
+    if key is not None:
+        ctx.claim(trn=key)
+    trn = key or ctx.trn()
+    return create_user(ctx.store, full_name=name, email=email, teacher_reference_number=trn, now=when)
 
 
-def _home(layout: Layout, provider: LeadProvider) -> SchoolPlan:
-    return layout.schools_of(provider.id, 2024)[0]
+def home_school(layout: Layout, provider: LeadProvider, number: int = 0) -> SchoolPlan:
+    """The provider's `number`th school partnered in 2024, where participant scenarios train."""
+    return layout.schools_of(provider.id, 2024)[number]
 
 
 def _rect_participant(year: int, schedule: str, role: str = "ect") -> Callable[..., Enrolled]:
     def build(
         ctx: SeedContext, layout: Layout, roster: Roster, me: LeadProvider, _o: LeadProvider, key: str
     ) -> Enrolled:
-        plan = _home(layout, me)
+        plan = home_school(layout, me)
         when = ctx.moment(ctx.now - timedelta(days=30), ctx.now - timedelta(days=1))
         start = date(year, 9, 1) if schedule.endswith("september") else date(year + 1, 1, 4)
         return enrol(
@@ -139,7 +147,7 @@ def _rect_participant(year: int, schedule: str, role: str = "ect") -> Callable[.
             role,
             schedule_identifier=schedule,
             registered_at=when,
-            user=_person(ctx, key, when),
+            user=scenario_person(ctx, key, when),
             start_date=start,
         )
 
@@ -170,7 +178,7 @@ def _status_2024(state: str, reason: str) -> Callable[..., None]:
     def build(
         ctx: SeedContext, layout: Layout, roster: Roster, me: LeadProvider, _o: LeadProvider, key: str
     ) -> None:
-        plan = _home(layout, me)
+        plan = home_school(layout, me)
         when = ctx.moment(at(date(2024, 7, 1)), at(date(2024, 8, 20)))
         who = enrol(
             ctx,
@@ -178,7 +186,7 @@ def _status_2024(state: str, reason: str) -> Callable[..., None]:
             plan.partnerships[2024],
             "ect",
             registered_at=when,
-            user=_person(ctx, key, when),
+            user=scenario_person(ctx, key, when),
             start_date=date(2024, 9, 2),
         )
         changed = ctx.moment(at(date(2024, 10, 1)), at(date(2024, 11, 8)))
@@ -194,7 +202,7 @@ def _status_2024(state: str, reason: str) -> Callable[..., None]:
     return build
 
 
-def _declared(year: int, role: str, dated: tuple[tuple[str, date], ...]) -> Callable[..., None]:
+def declared_shape(year: int, role: str, dated: tuple[tuple[str, date], ...]) -> Callable[..., None]:
     """A participant of `year` on the standard September schedule with these declarations, each on its
     date, in whatever state the statement calendar gives it at the world instant."""
 
@@ -209,7 +217,7 @@ def _declared(year: int, role: str, dated: tuple[tuple[str, date], ...]) -> Call
             plan.partnerships[year],
             role,
             registered_at=when,
-            user=_person(ctx, key, when),
+            user=scenario_person(ctx, key, when),
             start_date=date(year, 9, 4),
         )
         dates = {kind: at(day, 10) for kind, day in dated}
@@ -256,17 +264,17 @@ DECLARATION_SHAPES: tuple[Shape, ...] = (
     Shape(
         30,
         "2024 ECT with `started` only (eligible); `retained-1` opens 1 January 2025",
-        _declared(2024, "ect", (("started", date(2024, 9, 16)),)),
+        declared_shape(2024, "ect", (("started", date(2024, 9, 16)),)),
     ),
     Shape(
         31,
         "2024 mentor with `started` only (eligible)",
-        _declared(2024, "mentor", (("started", date(2024, 9, 16)),)),
+        declared_shape(2024, "mentor", (("started", date(2024, 9, 16)),)),
     ),
     Shape(
         32,
         "2023 ECT with `started` and `retained-1`, both paid: voiding one claws it back",
-        _declared(2023, "ect", (("started", date(2023, 9, 18)), ("retained-1", date(2024, 1, 15)))),
+        declared_shape(2023, "ect", (("started", date(2023, 9, 18)), ("retained-1", date(2024, 1, 15)))),
     ),
 )
 
