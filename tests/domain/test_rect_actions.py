@@ -289,3 +289,27 @@ def test_no_resume_once_the_participant_left_the_school(world):
     assert actions.LEFT_SCHOOL == (
         "The participant is no longer at the school. Please contact the induction tutor to resolve."
     )
+
+
+def test_a_participant_still_at_the_school_is_resumed_until_the_reported_leave_date(world):
+    who = world.enrol()
+    leaves = NOW + timedelta(days=5)
+    record_school_transfer(world.store, profile_id=who.profile.id, leaving_date=leaves, now=NOW)
+    withdraw(world, who)
+    assert who.record.end_date == NOW  # the training period ended; the school stay did not
+    tomorrow = NOW + timedelta(days=1)
+    fresh = resume(world, who, now=tomorrow).enrolment.record
+    # The new training period ends with the school stay, still reported as leaving.
+    assert (fresh.start_date, fresh.end_date) == (tomorrow, leaves)
+    assert (fresh.training_status, fresh.induction_status) == ("active", "leaving")
+    assert period_status(who.profile, fresh, tomorrow) == "leaving"
+
+
+def test_a_deferred_participant_is_refused_resumption_after_the_reported_leave_date(world):
+    who = world.enrol()
+    leaves = NOW + timedelta(days=5)
+    record_school_transfer(world.store, profile_id=who.profile.id, leaving_date=leaves, now=NOW)
+    defer(world, who)
+    resume(world, who, now=NOW + timedelta(days=1))
+    defer(world, who, now=NOW + timedelta(days=2))
+    assert refused(world, resume, who, now=leaves) == {"participant_id": [actions.LEFT_SCHOOL]}

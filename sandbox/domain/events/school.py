@@ -338,6 +338,7 @@ def change_induction_status(
         errors.add("induction_status", f"The induction record is already {status}.")
     errors.raise_any()
     record.induction_status, record.end_date = status, end_date
+    record.school_leave_date = end_date if status == "leaving" else None
     touch_profile(store, profile, now, record)
     return PeopleEvent(store.users[profile.user_id], (profile,), (record,), (), (provider_id,))
 

@@ -19,6 +19,7 @@ from sandbox.domain.participants.training_periods import (
     ongoing_on,
     resolve,
     same_school_records,
+    school_leave_date,
     school_stay_ongoing,
     started_on,
 )
@@ -174,17 +175,19 @@ def act(
 
 
 def _resume(store: Store, target: Target, provider: LeadProvider, now: datetime) -> ActionResult:
-    """A new TP from now on the same partnership and schedule; the ended one keeps its withdrawal or
-    deferral, so declarations made under it stay where they were."""
+    """A new TP from now on the same partnership and schedule, ending with the school stay (still
+    `leaving` when the school reported a leave date); the ended one keeps its withdrawal or deferral, so
+    declarations made under it stay where they were."""
     assert target.profile is not None and target.record is not None
+    leaves = school_leave_date(store, target.record)
     fresh = store.add_induction_record(
         replace(
             target.record,
             id=store.new_id(),
             training_status="active",
-            induction_status="active",
+            induction_status="active" if leaves is None else "leaving",
             start_date=now,
-            end_date=None,
+            end_date=leaves,
             created_at=now,
             updated_at=now,
             school_transfer=False,

@@ -66,6 +66,13 @@ def same_school_records(store: Store, record: InductionRecord) -> list[Induction
     return [r for r in store.records_of(record.profile_id) if school_of(store, r) == school]
 
 
+def school_leave_date(store: Store, record: InductionRecord) -> datetime | None:
+    """The day the school reported the person leaving it, read off their latest record there: a
+    withdrawal or deferral ends the training period, not the stay."""
+    latest_here = max(same_school_records(store, record), key=lambda r: (r.start_date, r.created_at))
+    return latest_here.school_leave_date
+
+
 def school_stay_ongoing(store: Store, record: InductionRecord, now: datetime) -> bool:
     """Whether the person is still at the TP's school: no later record elsewhere, and no leaving the
     school reported that has taken effect."""
@@ -74,11 +81,8 @@ def school_stay_ongoing(store: Store, record: InductionRecord, now: datetime) ->
         r.start_date > record.start_date and school_of(store, r) != school and r.start_date <= now
         for r in store.records_of(record.profile_id)
     )
-    latest_here = max(same_school_records(store, record), key=lambda r: (r.start_date, r.created_at))
-    left = latest_here.induction_status == "leaving" and (
-        latest_here.end_date is not None and latest_here.end_date <= now
-    )
-    return not moved and not left
+    leaves = school_leave_date(store, record)
+    return not moved and not (leaves is not None and leaves <= now)
 
 
 @dataclass

@@ -231,6 +231,9 @@ class InductionRecord(Recorded):
     mentor_profile_id: str | None = None
     school_transfer: bool = False
     preferred_email: str | None = None
+    # The day the school reported the person leaving it; the training period itself may end sooner
+    # (a withdrawal or deferral), and a resumed one runs on to this day.
+    school_leave_date: datetime | None = None
 
 
 @direct_init

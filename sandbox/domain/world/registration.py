@@ -400,6 +400,7 @@ def record_school_transfer(
             raise ValueError("a transfer joins another school in the participant's cohort")
     _mentor_profile(store, mentor_profile_id)
     leaving.induction_status, leaving.end_date = "leaving", leaving_date
+    leaving.school_leave_date = leaving_date
     joining = None
     if partnership is not None:
         joining = _next_record(
