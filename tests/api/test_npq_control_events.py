@@ -205,6 +205,29 @@ def test_change_cohort_shows_the_new_suffix(api: TestClient, store: Store) -> No
         assert refused.status_code == 422 and text in refused.text
 
 
+def _with_extra_attribute(response: httpx.Response) -> httpx.Response:
+    body = response.json()
+    body["data"]["npq_application"]["attributes"]["unexpected"] = True
+    return httpx.Response(response.status_code, json=body, request=response.request)
+
+
+def test_the_npq_application_event_answers_are_closed(api: TestClient, store: Store) -> None:
+    provider = _provider(store, "Teach First")
+    application = _pending(store, provider, 2025, "a")
+    changed = _event(api, "PUT", f"/npq-applications/{application.id}/cohort", {"cohort": "2025b"})
+    created = _event(
+        api,
+        "POST",
+        "/npq-applications",
+        {"lead_provider_id": provider.id, "participant_id": application.user_id,
+         "course_identifier": "npq-senco", "cohort": "2025b"},
+    )  # fmt: skip
+    for answer in (changed, created):
+        assert answer.status_code == 200, answer.text
+        with pytest.raises(Exception, match="unexpected"):
+            validate_exchange("sandbox", _with_extra_attribute(answer))
+
+
 def test_a_funding_verdict_shows_and_governs_the_funded_place(api: TestClient, store: Store) -> None:
     provider = _provider(store, "Teach First")
     application = _pending(store, provider, 2025, "b")
