@@ -484,6 +484,40 @@ def test_a_trn_check_shows_on_every_application_of_the_person(api: TestClient, s
     assert old.json()["data"]["attributes"]["teacher_reference_number"] == "1234567"
 
 
+def test_a_verified_trn_shows_on_an_application_made_after_the_check(api: TestClient, store: Store) -> None:
+    provider = _provider(store, "Ambition Institute")
+    application = next(
+        a
+        for a in store.npq_applications.values()
+        if a.lead_provider_id == provider.id
+        and (a.cohort, a.cohort_suffix, a.status) == (2026, "b", "pending")
+        and store.users[a.user_id].teacher_reference_number is None
+        and len(store.applications_of(a.user_id)) == 1
+    )
+    path = f"/npq-applications/{application.id}/teacher-reference-number"
+    checked = _event(api, "PUT", path, {"teacher_reference_number": "7654321", "verified": True})
+    assert checked.status_code == 200, checked.text
+    course = next(
+        a.course_identifier
+        for a in store.npq_applications.values()
+        if a.lead_provider_id == provider.id
+        and (a.cohort, a.cohort_suffix) == (2026, "b")
+        and a.course_identifier != application.course_identifier
+    )
+    later = _event(
+        api,
+        "POST",
+        "/npq-applications",
+        {"lead_provider_id": provider.id, "participant_id": application.user_id,
+         "course_identifier": course, "cohort": "2026b"},
+    )  # fmt: skip
+    assert later.status_code == 200, later.text
+    assert later.json()["data"]["npq_application"]["attributes"]["teacher_reference_number_validated"] is True
+    shown = _attributes(api, provider, later.json()["data"]["npq_application"]["id"])
+    assert _trn(shown) == ("7654321", True)
+    assert _trn(_attributes(api, provider, application.id)) == ("7654321", True)
+
+
 # -- DfE archives a person's account --------------------------------------------------------------
 
 

@@ -427,9 +427,7 @@ def test_a_new_person_applies_with_the_chosen_funding_answers(store):
         provider.id,
     )
     assert application.eligible_for_funding and application.funded_place is True
-    assert (
-        application.targeted_delivery_funding_eligibility and application.teacher_reference_number_validated
-    )
+    assert application.targeted_delivery_funding_eligibility and user.teacher_reference_number_validated
     assert application.headteacher_status == "yes_when_course_starts"
     assert application.teacher_catchment_iso_country_code is None
     assert application.created_at == application.updated_at == user.created_at == NOW

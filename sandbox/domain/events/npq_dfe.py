@@ -143,7 +143,7 @@ def record_trn_check(
 ) -> NPQApplication:
     """The result of DfE's check of the applicant's TRN with the Teaching Record System: `verified` true
     records the TRN (the one given, else the person's own) as verified, false as not. It is the person's:
-    every application of theirs shows it, with any provider."""
+    every application of theirs shows it, with any provider, those made later included."""
     application = _application(store, actor, application_id)
     user = store.users[application.user_id]
     trn = attributes.get("teacher_reference_number")
@@ -163,8 +163,6 @@ def record_trn_check(
     now = actor.now_for(application.lead_provider_id)
     if isinstance(trn, str) and trn != user.teacher_reference_number:
         set_teacher_reference_number(store, user_id=user.id, trn=trn, now=now)
-    for held in store.applications_of(user.id):
-        held.teacher_reference_number_validated = verified
-        touch(now, held)
+    user.teacher_reference_number_validated = verified
     touch(now, user)
     return application
