@@ -205,6 +205,16 @@ def test_change_cohort_shows_the_new_suffix(api: TestClient, store: Store) -> No
         assert refused.status_code == 422 and text in refused.text
 
 
+def test_change_cohort_refuses_a_bare_year(api: TestClient, store: Store) -> None:
+    provider = _provider(store, "Teach First")
+    application = _pending(store, provider, 2025, "a")
+    # The document's pattern refuses what is not an identifier (400); the domain what is no cohort (422).
+    for cohort, status in (("2026", 400), (2026, 400), ("2026B", 400), ("2031z", 422)):
+        refused = _event(api, "PUT", f"/npq-applications/{application.id}/cohort", {"cohort": cohort})
+        assert refused.status_code == status and "cohort" in refused.text, refused.text
+    assert (application.cohort, application.cohort_suffix) == (2025, "a")
+
+
 def _with_extra_attribute(response: httpx.Response) -> httpx.Response:
     body = response.json()
     body["data"]["npq_application"]["attributes"]["unexpected"] = True

@@ -12,6 +12,7 @@ import pytest
 
 from sandbox.domain.errors import NotFound, NotPermitted, ValidationFailed
 from sandbox.domain.events import money as events
+from sandbox.domain.events import npq_dfe
 from sandbox.domain.events.npq_applications import application_cohort, create_application
 from sandbox.domain.finance.ledger import record_declaration
 from sandbox.domain.finance.statements import next_output_statement
@@ -588,3 +589,14 @@ def test_funding_rules_are_checked_and_a_refusal_draws_no_id(store):
     with pytest.raises(NotPermitted):
         create_application(store, Actor(caller_id=other.id), base)
     assert snapshot(store) == before
+
+
+def test_a_cohort_change_names_one_of_the_npq_services_cohorts_never_a_bare_year(store):
+    application = next(a for a in store.npq_applications.values() if a.status == "pending")
+    before = (application.cohort, application.cohort_suffix, application.updated_at)
+    for given in ("2026", 2026, "2026B", "2031z", None):
+        with pytest.raises(ValidationFailed) as refused:
+            npq_dfe.change_cohort(store, Actor(), application.id, {"cohort": given})
+        message = refused.value.errors["cohort"][0]
+        assert message.startswith("`cohort` must be one of the NPQ service's cohorts")
+    assert (application.cohort, application.cohort_suffix, application.updated_at) == before

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sandbox.domain.applications.npq_cohorts import named_cohort
 from sandbox.domain.declarations.reads import NO_UPLIFT_COURSES
 from sandbox.domain.errors import Errors, NotFound
 from sandbox.domain.events.money import EventActor, one_of
 from sandbox.domain.events.npq_applications import INELIGIBLE_REASONS
 from sandbox.domain.world.entities import Declaration, NPQApplication
-from sandbox.domain.world.reference import split_cohort_key
 from sandbox.domain.world.registration import set_teacher_reference_number
 from sandbox.domain.world.stamps import touch
 from sandbox.store import Store
@@ -68,12 +68,7 @@ def change_cohort(
     given = attributes.get("cohort")
     known = one_of(c.identifier for c in store.reference.npq_cohorts)
     errors = Errors()
-    target = None
-    if isinstance(given, str):
-        try:
-            target = store.reference.npq_cohort(*split_cohort_key(given))
-        except ValueError:
-            target = None
+    target = named_cohort(store.reference, given)
     if target is None:
         errors.add("cohort", f"`cohort` must be one of the NPQ service's cohorts: {known}.")
         errors.raise_any()
