@@ -50,7 +50,7 @@ APPLICATION_FIELDS = {
     "email": Field("user.email"),
     "email_validated": Field("user", _shown),
     "teacher_reference_number": Field("user.teacher_reference_number"),
-    "teacher_reference_number_validated": Field("application.teacher_reference_number_validated"),
+    "teacher_reference_number_validated": Field("user.teacher_reference_number_validated"),
     "school_urn": Field("application.school_urn"),
     "school_ukprn": Field("application.school_ukprn"),
     "private_childcare_provider_urn": Field("application.private_childcare_provider_urn"),
@@ -122,8 +122,7 @@ OUTCOME_FIELDS = {
 
 def application_attributes(view: ApplicationView, contract: Contract) -> dict[str, Any]:
     shown = compiled(APPLICATION_FIELDS, contract.npq_applications.fields)(view)
-    verified = view.application.teacher_reference_number_validated
-    if contract.npq_applications.trn_verified_only and not verified:
+    if contract.npq_applications.trn_verified_only and not view.user.teacher_reference_number_validated:
         shown["teacher_reference_number"] = None
     if contract.npq_applications.archived_email_null and view.user.archived and "email" in shown:
         shown["email"] = None
@@ -167,11 +166,8 @@ def _participants(shape: NPQParticipants) -> Callable[[NPQParticipant], dict[str
 
 def render_participant(participant: NPQParticipant, contract: Contract) -> dict[str, Any]:
     attributes = _participants(contract.npq_participants)(participant)
-    # The world keeps the verification on each application (DfE's TRN check sets all of a person's):
-    # a person's TRN counts as verified when one of the enrolments shown says so.
-    if contract.npq_participants.trn_verified_only and not any(
-        e.application.teacher_reference_number_validated for e in participant.enrolments
-    ):
+    verified = participant.user.teacher_reference_number_validated
+    if contract.npq_participants.trn_verified_only and not verified:
         attributes["teacher_reference_number"] = None
     return resource(participant.user.id, "npq-participant", attributes)
 

@@ -205,6 +205,39 @@ def test_change_cohort_shows_the_new_suffix(api: TestClient, store: Store) -> No
         assert refused.status_code == 422 and text in refused.text
 
 
+def test_change_cohort_refuses_a_bare_year(api: TestClient, store: Store) -> None:
+    provider = _provider(store, "Teach First")
+    application = _pending(store, provider, 2025, "a")
+    # The document's pattern refuses what is not an identifier (400); the domain what is no cohort (422).
+    for cohort, status in (("2026", 400), (2026, 400), ("2026B", 400), ("2031z", 422)):
+        refused = _event(api, "PUT", f"/npq-applications/{application.id}/cohort", {"cohort": cohort})
+        assert refused.status_code == status and "cohort" in refused.text, refused.text
+    assert (application.cohort, application.cohort_suffix) == (2025, "a")
+
+
+def _with_extra_attribute(response: httpx.Response) -> httpx.Response:
+    body = response.json()
+    body["data"]["npq_application"]["attributes"]["unexpected"] = True
+    return httpx.Response(response.status_code, json=body, request=response.request)
+
+
+def test_the_npq_application_event_answers_are_closed(api: TestClient, store: Store) -> None:
+    provider = _provider(store, "Teach First")
+    application = _pending(store, provider, 2025, "a")
+    changed = _event(api, "PUT", f"/npq-applications/{application.id}/cohort", {"cohort": "2025b"})
+    created = _event(
+        api,
+        "POST",
+        "/npq-applications",
+        {"lead_provider_id": provider.id, "participant_id": application.user_id,
+         "course_identifier": "npq-senco", "cohort": "2025b"},
+    )  # fmt: skip
+    for answer in (changed, created):
+        assert answer.status_code == 200, answer.text
+        with pytest.raises(Exception, match="unexpected"):
+            validate_exchange("sandbox", _with_extra_attribute(answer))
+
+
 def test_a_funding_verdict_shows_and_governs_the_funded_place(api: TestClient, store: Store) -> None:
     provider = _provider(store, "Teach First")
     application = _pending(store, provider, 2025, "b")
@@ -459,6 +492,40 @@ def test_a_trn_check_shows_on_every_application_of_the_person(api: TestClient, s
     assert _trn(shown) == (None, False)
     old = api.get(f"/api/v3/npq-applications/{application.id}", headers=bearer(provider))
     assert old.json()["data"]["attributes"]["teacher_reference_number"] == "1234567"
+
+
+def test_a_verified_trn_shows_on_an_application_made_after_the_check(api: TestClient, store: Store) -> None:
+    provider = _provider(store, "Ambition Institute")
+    application = next(
+        a
+        for a in store.npq_applications.values()
+        if a.lead_provider_id == provider.id
+        and (a.cohort, a.cohort_suffix, a.status) == (2026, "b", "pending")
+        and store.users[a.user_id].teacher_reference_number is None
+        and len(store.applications_of(a.user_id)) == 1
+    )
+    path = f"/npq-applications/{application.id}/teacher-reference-number"
+    checked = _event(api, "PUT", path, {"teacher_reference_number": "7654321", "verified": True})
+    assert checked.status_code == 200, checked.text
+    course = next(
+        a.course_identifier
+        for a in store.npq_applications.values()
+        if a.lead_provider_id == provider.id
+        and (a.cohort, a.cohort_suffix) == (2026, "b")
+        and a.course_identifier != application.course_identifier
+    )
+    later = _event(
+        api,
+        "POST",
+        "/npq-applications",
+        {"lead_provider_id": provider.id, "participant_id": application.user_id,
+         "course_identifier": course, "cohort": "2026b"},
+    )  # fmt: skip
+    assert later.status_code == 200, later.text
+    assert later.json()["data"]["npq_application"]["attributes"]["teacher_reference_number_validated"] is True
+    shown = _attributes(api, provider, later.json()["data"]["npq_application"]["id"])
+    assert _trn(shown) == ("7654321", True)
+    assert _trn(_attributes(api, provider, application.id)) == ("7654321", True)
 
 
 # -- DfE archives a person's account --------------------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 
 from sandbox.domain.errors import NotFound, NotPermitted, ValidationFailed
 from sandbox.domain.events import money as events
+from sandbox.domain.events import npq_dfe
 from sandbox.domain.events.npq_applications import application_cohort, create_application
 from sandbox.domain.finance.ledger import record_declaration
 from sandbox.domain.finance.statements import next_output_statement
@@ -427,9 +428,7 @@ def test_a_new_person_applies_with_the_chosen_funding_answers(store):
         provider.id,
     )
     assert application.eligible_for_funding and application.funded_place is True
-    assert (
-        application.targeted_delivery_funding_eligibility and application.teacher_reference_number_validated
-    )
+    assert application.targeted_delivery_funding_eligibility and user.teacher_reference_number_validated
     assert application.headteacher_status == "yes_when_course_starts"
     assert application.teacher_catchment_iso_country_code is None
     assert application.created_at == application.updated_at == user.created_at == NOW
@@ -590,3 +589,14 @@ def test_funding_rules_are_checked_and_a_refusal_draws_no_id(store):
     with pytest.raises(NotPermitted):
         create_application(store, Actor(caller_id=other.id), base)
     assert snapshot(store) == before
+
+
+def test_a_cohort_change_names_one_of_the_npq_services_cohorts_never_a_bare_year(store):
+    application = next(a for a in store.npq_applications.values() if a.status == "pending")
+    before = (application.cohort, application.cohort_suffix, application.updated_at)
+    for given in ("2026", 2026, "2026B", "2031z", None):
+        with pytest.raises(ValidationFailed) as refused:
+            npq_dfe.change_cohort(store, Actor(), application.id, {"cohort": given})
+        message = refused.value.errors["cohort"][0]
+        assert message.startswith("`cohort` must be one of the NPQ service's cohorts")
+    assert (application.cohort, application.cohort_suffix, application.updated_at) == before

@@ -14,6 +14,7 @@ from datetime import date
 from sandbox.domain.world.entities import NPQApplication
 from sandbox.domain.world.reference import (
     Funding,
+    NPQCohort,
     ReferenceData,
     Schedule,
     cohort_key,
@@ -25,6 +26,12 @@ from sandbox.domain.world.reference import (
 def cohort_of(application: NPQApplication) -> str:
     """The application's exact cohort (`2025b`)."""
     return cohort_key(application.cohort, application.cohort_suffix)
+
+
+def named_cohort(reference: ReferenceData, given: object) -> NPQCohort | None:
+    """The NPQ service's cohort an identifier names (`"2025b"`), or None: a bare year names none, since
+    a year holds two cohorts."""
+    return next((c for c in reference.npq_cohorts if c.identifier == given), None)
 
 
 def cohort_funding(reference: ReferenceData, cohort: str) -> Funding:

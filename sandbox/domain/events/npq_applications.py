@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from sandbox.domain.applications.decisions import npq_contract
+from sandbox.domain.applications.npq_cohorts import named_cohort
 from sandbox.domain.declarations.reads import NO_UPLIFT_COURSES
 from sandbox.domain.errors import Errors, NotFound
 from sandbox.domain.events.money import EventActor, one_of
@@ -169,12 +170,7 @@ def _known_cohort(store: Store, cohort: object) -> bool:
         return False
     if isinstance(cohort, int):
         return bool(store.reference.npq_cohorts_of_year(cohort))
-    if cohort.isdigit():
-        return False  # a year is a number; a string names a cohort with its suffix
-    try:
-        return store.reference.npq_cohort(*split_cohort_key(cohort)) is not None
-    except ValueError:
-        return False
+    return named_cohort(store.reference, cohort) is not None  # a year is a number, not a string
 
 
 def _check_rules(

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sandbox.domain.applications.npq_cohorts import named_cohort
 from sandbox.domain.declarations.reads import NO_UPLIFT_COURSES
 from sandbox.domain.errors import Errors, NotFound
 from sandbox.domain.events.money import EventActor, one_of
 from sandbox.domain.events.npq_applications import INELIGIBLE_REASONS
 from sandbox.domain.world.entities import Declaration, NPQApplication
-from sandbox.domain.world.reference import split_cohort_key
 from sandbox.domain.world.registration import set_teacher_reference_number
 from sandbox.domain.world.stamps import touch
 from sandbox.store import Store
@@ -68,12 +68,7 @@ def change_cohort(
     given = attributes.get("cohort")
     known = one_of(c.identifier for c in store.reference.npq_cohorts)
     errors = Errors()
-    target = None
-    if isinstance(given, str):
-        try:
-            target = store.reference.npq_cohort(*split_cohort_key(given))
-        except ValueError:
-            target = None
+    target = named_cohort(store.reference, given)
     if target is None:
         errors.add("cohort", f"`cohort` must be one of the NPQ service's cohorts: {known}.")
         errors.raise_any()
@@ -143,7 +138,7 @@ def record_trn_check(
 ) -> NPQApplication:
     """The result of DfE's check of the applicant's TRN with the Teaching Record System: `verified` true
     records the TRN (the one given, else the person's own) as verified, false as not. It is the person's:
-    every application of theirs shows it, with any provider."""
+    every application of theirs shows it, with any provider, those made later included."""
     application = _application(store, actor, application_id)
     user = store.users[application.user_id]
     trn = attributes.get("teacher_reference_number")
@@ -163,8 +158,6 @@ def record_trn_check(
     now = actor.now_for(application.lead_provider_id)
     if isinstance(trn, str) and trn != user.teacher_reference_number:
         set_teacher_reference_number(store, user_id=user.id, trn=trn, now=now)
-    for held in store.applications_of(user.id):
-        held.teacher_reference_number_validated = verified
-        touch(now, held)
+    user.teacher_reference_number_validated = verified
     touch(now, user)
     return application

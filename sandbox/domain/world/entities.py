@@ -154,6 +154,9 @@ class User(Recorded):
     # RECT's stamp for its unfunded-mentor list (rect.md §5.8): moves when the name or TRN changes or the
     # person starts a mentor stay at a school (its email), not when they get a mentee. None: created_at.
     unfunded_mentor_updated_at: datetime | None = None
+    # DfE's check of the TRN with the Teaching Record System (NPQ): it is the person's, so every application
+    # of theirs, past or future, shows it, and the NPQ service shows the TRN only once it holds.
+    teacher_reference_number_validated: bool = False
 
 
 @dataclass(frozen=True)
@@ -257,7 +260,6 @@ class NPQApplication(Recorded):
     school_urn: str | None = None
     school_ukprn: str | None = None
     private_childcare_provider_urn: str | None = None
-    teacher_reference_number_validated: bool = False
     works_in_school: bool = True
     targeted_delivery_funding_eligibility: bool = False
     teacher_catchment: bool = True

@@ -26,7 +26,12 @@ _SET_BY_THE_SERVICE = (
     "id", "user_id", "lead_provider_id", "course_identifier", "cohort", "status", "created_at", "updated_at",
     "funded_place", "schedule_identifier", "cohort_suffix", "reason_for_rejection",
 )  # fmt: skip
-APPLICATION_DETAILS = tuple(f.name for f in fields(NPQApplication) if f.name not in _SET_BY_THE_SERVICE)
+# The one answer an application carries that belongs to its applicant: the verdict of DfE's TRN check.
+PERSON_DETAILS = ("teacher_reference_number_validated",)
+APPLICATION_DETAILS = (
+    *(f.name for f in fields(NPQApplication) if f.name not in _SET_BY_THE_SERVICE),
+    *PERSON_DETAILS,
+)
 
 
 def create_npq_application(
@@ -47,10 +52,14 @@ def create_npq_application(
         raise ValueError(f"{course_identifier!r} is not an NPQ course")
     if store.reference.npq_cohort(cohort, cohort_suffix) is None:
         raise ValueError(f"unknown NPQ cohort {cohort}{cohort_suffix}")
-    details = details or {}
+    details = dict(details or {})
     unknown = set(details) - set(APPLICATION_DETAILS)
     if unknown:
         raise ValueError(f"not application details: {sorted(unknown)}")
+    user = store.users[user_id]
+    for name in PERSON_DETAILS:
+        if name in details:
+            setattr(user, name, details.pop(name))
     return store.add_npq_application(
         NPQApplication(
             store.new_id(),
