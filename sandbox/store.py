@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
+import operator
 import random
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -563,13 +565,12 @@ class Store:
 
     def users_in(self, entries: Iterable[Entry]) -> Iterator[User]:
         """The users still in the world among `entries` (a merged user is gone, its entry stays)."""
-        for entry in entries:
-            user = self.users.get(entry[2])
-            if user is not None:
-                yield user
+        # Built of iterators written in C: a page's users are read on every list request.
+        return filter(None, map(self.users.get, map(_ENTRY_ID, entries)))
 
 
 Entry = tuple  # (created_at, creation serial, id): the order lists read records in
+_ENTRY_ID = operator.itemgetter(2)
 EVERY_SCHOOL = "schools"  # the one key of `Store.ordered_schools`
 
 
@@ -587,11 +588,13 @@ def contains(entries: Sequence[Entry], entry: Entry) -> bool:
 @dataclass(frozen=True)
 class Hidden:
     """Which entries of an ordered index a read skips without counting: those found once (`known`,
-    sorted), less those visible again since (`unhidden`), plus those hidden since (`added`)."""
+    sorted), less those visible again since (`unhidden`), plus those hidden since (`added`).
+    `members`, when a reader keeps it, is `known` as a set: `visible` then asks it per entry."""
 
     known: list[Entry]
     unhidden: list[Entry]
     added: list[Entry]
+    members: frozenset[Entry] | None = None
 
     def __contains__(self, entry: Entry) -> bool:
         if contains(self.known, entry):
@@ -599,10 +602,21 @@ class Hidden:
         return contains(self.added, entry)
 
     def visible(self, entries: Sequence[Entry], start: int) -> Iterator[Entry]:
-        """`entries[start:]` less the hidden ones, in order. All four are sorted, so each hidden list is
-        walked beside the entries rather than searched once per entry."""
+        """`entries[start:]` less the hidden ones, in order."""
         if start >= len(entries):
-            return
+            return iter(())
+        rest = map(entries.__getitem__, range(start, len(entries)))  # no walk over the first `start`
+        members = self.members
+        if members is None:
+            return self._walk(entries, start)
+        if not self.unhidden and not self.added:  # nothing changed since `known` was found
+            return itertools.filterfalse(members.__contains__, rest)
+        unhidden, added = set(self.unhidden), set(self.added)  # `added` never meets `known`
+        return (e for e in rest if (e not in members or e in unhidden) and e not in added)
+
+    def _walk(self, entries: Sequence[Entry], start: int) -> Iterator[Entry]:
+        """`visible` without `members`: all four lists are sorted, so each hidden list is walked beside
+        the entries rather than searched once per entry."""
         known, unhidden, added = self.known, self.unhidden, self.added
         k, u, a = (bisect.bisect_left(found, entries[start]) for found in (known, unhidden, added))
         for i in range(start, len(entries)):
@@ -630,9 +644,14 @@ class Hidden:
         )
 
 
-def settle(known: list[Entry], changed: Iterable[Entry], hidden: Callable[[Entry], bool]) -> Hidden:
-    """`known` (sorted, found once) brought up to date by re-checking only the `changed` entries, all
-    members of the index."""
+def settle(
+    known: list[Entry],
+    changed: Iterable[Entry],
+    hidden: Callable[[Entry], bool],
+    members: frozenset[Entry] | None = None,
+) -> Hidden:
+    """`known` (sorted, found once; `members`, if given, the same as a set) brought up to date by
+    re-checking only the `changed` entries, all members of the index."""
     unhidden, added = [], []
     for entry in set(changed):
         if contains(known, entry):
@@ -640,7 +659,7 @@ def settle(known: list[Entry], changed: Iterable[Entry], hidden: Callable[[Entry
                 unhidden.append(entry)
         elif hidden(entry):
             added.append(entry)
-    return Hidden(known, sorted(unhidden), sorted(added))
+    return Hidden(known, sorted(unhidden), sorted(added), members)
 
 
 def position(entries: Sequence[Entry], hidden: Hidden, start: int, extra: Hidden | None = None) -> int:

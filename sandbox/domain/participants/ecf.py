@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -213,14 +214,10 @@ def iter_page_users(
     view of any: a reader that keeps each user's presented item builds only those it lacks
     (`participant_of`). Membership does not depend on the instant, only the views do."""
     users, skip, known = _candidates(store, provider, flt, sort, skip, False, by_position=True)
-    partnership_ids = OpenPartnerships(store, provider)
-    for user in users:
-        if not known and not _shown(store, user, flt, partnership_ids):
-            continue
-        if skip:
-            skip -= 1
-            continue
-        yield user
+    if not known:
+        partnership_ids = OpenPartnerships(store, provider)
+        users = (user for user in users if _shown(store, user, flt, partnership_ids))
+    return itertools.islice(users, skip, None) if skip else iter(users)
 
 
 def _candidates(
@@ -314,10 +311,10 @@ def hidden_users(
         user = store.users.get(entry[2])
         return user is None or not _shown(store, user, flt, partnership_ids)
 
-    known = store.derived(
-        ("ecf hidden", provider.id, *_record_filter(flt)), lambda: [e for e in index if hidden(e)]
-    )
-    return settle(known, store.unsettled_in("ecf_users_by_provider", provider.id), hidden)
+    key = ("ecf hidden", provider.id, *_record_filter(flt))
+    known = store.derived(key, lambda: [e for e in index if hidden(e)])
+    members = store.derived((*key, "as a set"), lambda: frozenset(known))  # for `Hidden.visible`
+    return settle(known, store.unsettled_in("ecf_users_by_provider", provider.id), hidden, members)
 
 
 def extra_rows(store: Store, provider: LeadProvider, flt: ParticipantFilter = ParticipantFilter()) -> Hidden:
