@@ -19,6 +19,8 @@ from connexion.context import receive, scope
 from connexion.decorators import StarletteDecorator
 from connexion.operations import AbstractOperation
 
+from sandbox.validation import RESOLVED_QUERY
+
 
 class _DecoratedOnce(StarletteDecorator):
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -32,6 +34,9 @@ class _DecoratedOnce(StarletteDecorator):
                 built.extend((self.uri_parser, self.decorate(function)))
             parser, decorated = built
             request = self.framework.get_request(uri_parser=parser, scope=scope, receive=receive)
+            resolved = request.scope.get("extensions", {}).get(RESOLVED_QUERY)
+            if resolved is not None and resolved[0] is type(parser):
+                request._query_params = resolved[1]  # as validated: not parsed again
             return await decorated(request)
 
         return wrapper

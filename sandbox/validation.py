@@ -13,6 +13,7 @@ from typing import Any
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
+from connexion.lifecycle import ConnexionRequest
 from connexion.uri_parsing import OpenAPIURIParser
 from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator
@@ -32,6 +33,7 @@ from sandbox.domain.errors import BadRequest
 from sandbox.limits import MAX_JSON_DEPTH
 
 DATE_FILTERS = ("updated_since", "created_since")
+RESOLVED_QUERY = "sandbox.resolved_query"  # scope extension: (parser class, the query it resolved)
 NESTING_MESSAGE = "Query parameters nest one level deep only, as in filter[cohort]=2024 or page[per_page]=50"
 
 
@@ -117,6 +119,13 @@ class RealParameterValidator(ParameterValidator):
             value = {k: v for k, v in value.items() if v not in ("", None) or k in DATE_FILTERS}
             value.update({k: _readable_date(v) for k, v in value.items() if k in DATE_FILTERS})
         return self.validate_parameter("query", value, param)
+
+    def validate(self, scope: Any) -> None:
+        request = ConnexionRequest(scope, uri_parser=self.uri_parser)
+        self.validate_request(request)
+        # The handler's arguments are read from the same query by a parser of the same operation:
+        # handed on, the query string is not parsed a second time (see `operations.py`).
+        scope.setdefault("extensions", {})[RESOLVED_QUERY] = (type(self.uri_parser), request.query_params)
 
     def validate_request(self, request: Any) -> None:
         for param in self.parameters.get("query", []):
