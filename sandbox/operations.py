@@ -15,14 +15,66 @@ from typing import Any
 
 import connexion
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
-from connexion.context import receive, scope
+from connexion.context import operation, receive, scope
 from connexion.decorators import StarletteDecorator
+from connexion.decorators.parameter import (
+    AsyncParameterDecorator,
+    inspect_function_arguments,
+    prep_kwargs,
+    unwrap_decorators,
+)
 from connexion.operations import AbstractOperation
 
 from sandbox.validation import RESOLVED_QUERY
 
 
+class _BodylessParameters(AsyncParameterDecorator):
+    """Connexion's parameter decorator, except for a request that sends no body to an operation that
+    defines none: Connexion would ask for the body and parse the form anyway, and then drop both
+    (`get_arguments`). A request that sends a body takes Connexion's path unchanged (the journal and
+    the size limits have read it already, outside Connexion). Parameter names become argument names
+    once per name."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sanitize_fn = _sanitized_once(self.sanitize_fn)
+
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        with_body = super().__call__(function)
+        arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
+
+        @functools.wraps(function)
+        async def wrapper(request: Any) -> Any:
+            if operation.is_request_body_defined or _sends_body(request.headers):
+                return await with_body(request)
+            kwargs = prep_kwargs(
+                request,
+                request_body=None,
+                files={},
+                arguments=arguments,
+                has_kwargs=has_kwargs,
+                sanitize=self.sanitize_fn,
+            )
+            return await function(**kwargs)
+
+        return wrapper
+
+
+def _sends_body(headers: Any) -> bool:
+    """Whether the request announces a body (HTTP/1.1 has none without one of these headers)."""
+    return "transfer-encoding" in headers or headers.get("content-length", "0") != "0"
+
+
+def _sanitized_once(sanitize: Callable[[str], str]) -> Callable[[str], str]:
+    # Bounded: a client may send any number of unknown query parameter names.
+    return functools.lru_cache(maxsize=1024)(sanitize)
+
+
 class _DecoratedOnce(StarletteDecorator):
+    @property
+    def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
+        return _BodylessParameters
+
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
         built: list[Any] = []  # [uri parser, decorated handler], filled on the first request
 

@@ -29,4 +29,3 @@ def test_a_list_request_resolves_its_query_once(monkeypatch) -> None:
     )
     assert again.status_code == 200 and again.json() == first.json()  # the ignored filter changes nothing
     assert len(resolved) == 1
-

@@ -286,3 +286,21 @@ def test_the_successor_apis_are_recorded_under_their_own_contract_and_checked_ag
     assert (entry["path"], entry["contract"], entry["version"]) == (path, contract, "v3")
     verdicts = detail(client, bearer(provider), entry["id"])["verdicts"]
     assert verdicts["request"]["conforms"] and verdicts["response"]["conforms"], verdicts
+
+
+def test_a_body_sent_to_an_operation_that_takes_none_is_journaled_and_changes_nothing(world):
+    """A list reads no body argument (`operations.py` skips asking for one when none is sent); one a
+    client sends anyway changes nothing in the answer and is still journaled."""
+    state, client, provider, _ = world
+    plain = client.get("/api/v3/participants/ecf", params={"page[per_page]": 1}, headers=bearer(provider))
+    sent = client.request(
+        "GET",
+        "/api/v3/participants/ecf",
+        params={"page[per_page]": 1},
+        headers={**bearer(provider), "content-type": "application/json"},
+        content=b'{"ignored": true}',
+    )
+    assert (plain.status_code, sent.status_code) == (200, 200) and sent.json() == plain.json()
+    newest, oldest = (detail(client, bearer(provider), r["id"]) for r in listed(client, bearer(provider)))
+    assert oldest["request"]["body"] in ("", None)
+    assert json.loads(newest["request"]["body"]) == {"ignored": True}
