@@ -25,9 +25,10 @@ import json
 import multiprocessing
 import signal
 import statistics
+import sys
 import time
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -91,7 +92,14 @@ async def _serve(conn: Connection, participants: int, kinds: Sequence[str]) -> N
         data = json.loads(content).get("data") if status == 200 else None
         items = len(data) if isinstance(data, list) else int(data is not None)
         described.append(
-            {"read": name, "kind": row.kind, "status": status, "bytes": len(content), "items": items}
+            {
+                "read": name,
+                "kind": row.kind,
+                "status": status,
+                "bytes": len(content),
+                "items": items,
+                "python_calls": await _python_calls(calls[name]),
+            }
         )
     conn.send({"ready": True, "build_cpu_s": round(built, 1), "maxrss_mb": maxrss_mb(), "rows": described})
     while True:
@@ -103,6 +111,23 @@ async def _serve(conn: Connection, participants: int, kinds: Sequence[str]) -> N
             await calls[name]()
         ms, n = await cpu_ms(calls[name], count, budget_s)
         conn.send({"ms": ms, "n": n})
+
+
+async def _python_calls(call: Callable[[], Awaitable[Any]]) -> int:
+    """Python and C function calls one request makes: the work, whatever the machine's memory does."""
+    count = 0
+
+    def tally(frame: Any, event: str, arg: Any) -> None:
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    sys.setprofile(tally)
+    try:
+        await call()
+    finally:
+        sys.setprofile(None)
+    return count
 
 
 # --- the parent: alternate the two children --------------------------------------------------------
@@ -178,6 +203,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         for child in children.values():
             child.stop()
+    summary = summarize(samples["small"], samples["large"], args.limit)
+    described = {size: {row["read"]: row for row in info["rows"]} for size, info in ready.items()}
+    for row in summary:
+        low, high = (described[size][row["read"]] for size in ("small", "large"))
+        row |= {"items_small": low["items"], "items_large": high["items"]}
+        row |= {"calls_small": low["python_calls"], "calls_large": high["python_calls"]}
+        row["calls_ratio"] = round(high["python_calls"] / max(1, low["python_calls"]), 3)
     return {
         "command": vars(args),
         "machine": machine(),
@@ -190,32 +222,30 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         },
         "rounds": rounds,
         "samples_ms": samples,
-        "summary": summarize(samples["small"], samples["large"], args.limit),
+        "summary": summary,
     }
 
 
 def report(result: dict[str, Any], limit: float) -> None:
-    items = {
-        size: {row["read"]: row["items"] for row in world["rows"]} for size, world in result["worlds"].items()
-    }
     small, large = (result["worlds"][size]["participants"] for size in ("small", "large"))
-    print(f"\nms of CPU per request, min / median over {len(result['rounds'])} rounds; items on the page")
+    print(
+        f"\nms of CPU per request, min and median over {len(result['rounds'])} rounds; items on the page "
+        "and Python calls per request, large/small"
+    )
     print(
         f"{'request':52} {'items':>9} {f'{small} min':>9} {'med':>7} {f'{large} min':>10} {'med':>7} "
-        f"{'x min':>6} {'x med':>6}"
+        f"{'x min':>6} {'x med':>6} {'calls x':>8}"
     )
     for row in result["summary"]:
-        name = row["read"]
         flag = {
             (True, True): f"  over {limit}x on both",
             (True, False): "  (over on min)",
             (False, True): "  (over on median)",
         }.get((row["over_min"], row["over_median"]), "")
-        counts = f"{items['small'][name]}/{items['large'][name]}"
         print(
-            f"{name:52} {counts:>9} {row['small_min_ms']:9.3f} {row['small_median_ms']:7.3f} "
-            f"{row['large_min_ms']:10.3f} {row['large_median_ms']:7.3f} {row['ratio_min']:6.2f} "
-            f"{row['ratio_median']:6.2f}{flag}"
+            f"{row['read']:52} {row['items_small']:>4}/{row['items_large']:<4} {row['small_min_ms']:9.3f} "
+            f"{row['small_median_ms']:7.3f} {row['large_min_ms']:10.3f} {row['large_median_ms']:7.3f} "
+            f"{row['ratio_min']:6.2f} {row['ratio_median']:6.2f} {row['calls_ratio']:8.2f}{flag}"
         )
 
 
