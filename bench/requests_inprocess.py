@@ -18,6 +18,8 @@ import argparse
 import asyncio
 import json
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -112,7 +114,7 @@ class Driver:
         return status, b"".join(chunks)
 
 
-async def _cpu_ms(call: Any, count: int, budget_s: float) -> tuple[float, int]:
+async def cpu_ms(call: Any, count: int, budget_s: float) -> tuple[float, int]:
     """Mean CPU ms of `call()` over up to `count` calls or `budget_s` seconds of CPU."""
     started, done = time.process_time(), 0
     while done < count and time.process_time() - started < budget_s:
@@ -131,48 +133,46 @@ async def _pages(drive: Driver, path: str, params: dict[str, str]) -> int:
         page += 1
 
 
-async def run(participants: int, count: int, budget_s: float) -> dict[str, Any]:
-    started = time.perf_counter()
-    state = SandboxState(seed=1, participants=participants, clock=Clock(lambda: TEST_NOW))
-    app = create_app(state=state)
-    freeze_world()
-    built = time.perf_counter() - started
-    store = state.store
-    provider = next(p for p in store.lead_providers.values() if p.has_ecf and p.has_npq)
-    drive = Driver(app, provider.token)
-    rows: list[dict[str, Any]] = []
+@dataclass(frozen=True)
+class Row:
+    """One timed request of the bench. `kind` says what the row's size follows: "default" (a page of the
+    default size), "bulk" (pages of 3,000), "poll" or "single" (a few records at any world size)."""
 
-    async def measure(name: str, method: str, path: str, params: dict[str, str] | None = None, **kw: Any):
-        status, content = await drive(method, path, params, kw.get("payload"))
-        await drive(method, path, params, kw.get("payload"))
+    name: str
+    kind: str
+    method: str
+    path: str
+    params: dict[str, str] = field(default_factory=dict)
+    miss: bool = False  # empty the page and item caches before each call: the read itself
 
-        async def call() -> Any:
-            if kw.get("miss"):  # the read itself, not the page or items the ECF participant lists keep
-                pages_of(store).clear()
-                fragments_of(store).clear()
-            return await drive(method, path, params, kw.get("payload"))
 
-        ms, n = await _cpu_ms(call, count, budget_s)
-        rows.append({"read": name, "status": status, "bytes": len(content), "cpu_ms": round(ms, 3), "n": n})
-        print(f"{name:58} {status} {len(content):>9} B {ms:9.2f} ms CPU  (n={n})", flush=True)
-        return content
+def caller(drive: Driver, store: Any, row: Row) -> Callable[[], Awaitable[tuple[int, bytes]]]:
+    """The row's request as a call to repeat; a `miss` row empties the ECF lists' kept pages first."""
 
+    async def call() -> tuple[int, bytes]:
+        if row.miss:
+            pages_of(store).clear()
+            fragments_of(store).clear()
+        return await drive(row.method, row.path, row.params)
+
+    return call
+
+
+async def read_rows(drive: Driver, store: Any, provider: Any, bulk: bool = True) -> list[Row]:
+    """Every read row, in the bench's order, for this world (ids and last pages are looked up in it)."""
+    rows: list[Row] = []
     for name, path, params in LISTS:
-        await measure(f"{name} default page", "GET", path, params)
+        rows.append(Row(f"{name} default page", "default", "GET", path, params))
         if path in KEPT:
-            await measure(f"{name} default page, caches emptied", "GET", path, params, miss=True)
-        last = await _pages(drive, path, params)
-        await measure(f"{name} per_page=3000 page 1", "GET", path, {**params, **FULL})
-        if last > 1:
-            await measure(
-                f"{name} per_page=3000 page {last} (last)",
-                "GET",
-                path,
-                {**params, **FULL, "page[page]": str(last)},
-            )
-        await measure(
-            f"{name} updated_since poll", "GET", path, {**params, "filter[updated_since]": POLL_SINCE}
-        )
+            rows.append(Row(f"{name} default page, caches emptied", "default", "GET", path, params, True))
+        if bulk:
+            last = await _pages(drive, path, params)
+            rows.append(Row(f"{name} per_page=3000 page 1", "bulk", "GET", path, {**params, **FULL}))
+            if last > 1:
+                last_page = {**params, **FULL, "page[page]": str(last)}
+                rows.append(Row(f"{name} per_page=3000 page {last} (last)", "bulk", "GET", path, last_page))
+        poll = {**params, "filter[updated_since]": POLL_SINCE}
+        rows.append(Row(f"{name} updated_since poll", "poll", "GET", path, poll))
 
     # A participant id retired by a merge, as `filter[from_participant_id]` names it.
     merged = next(
@@ -186,14 +186,41 @@ async def run(participants: int, count: int, budget_s: float) -> dict[str, Any]:
     if merged is not None:
         for path in ("/api/v3/participants/ecf", "/rect/api/v3/participants"):
             name = f"{'RECT' if path.startswith('/rect') else 'v3'} participants from_participant_id"
-            await measure(name, "GET", path, {"filter[from_participant_id]": merged}, miss=True)
+            rows.append(Row(name, "poll", "GET", path, {"filter[from_participant_id]": merged}, True))
 
     first = json.loads((await drive("GET", "/api/v3/participants/ecf"))[1])["data"][0]["id"]
-    await measure("v3 participants/ecf/{id}", "GET", f"/api/v3/participants/ecf/{first}")
+    rows.append(Row("v3 participants/ecf/{id}", "single", "GET", f"/api/v3/participants/ecf/{first}"))
     declaration = json.loads((await drive("GET", "/api/v3/participant-declarations"))[1])["data"][0]["id"]
-    await measure(
-        "v3 participant-declarations/{id}", "GET", f"/api/v3/participant-declarations/{declaration}"
-    )
+    path = f"/api/v3/participant-declarations/{declaration}"
+    rows.append(Row("v3 participant-declarations/{id}", "single", "GET", path))
+    return rows
+
+
+def build(participants: int) -> tuple[Any, Any, Driver]:
+    """The world and app as `cpd-sandbox serve` holds them (frozen out of the collector's full passes),
+    and a driver acting as the first provider holding both ECF and NPQ contracts."""
+    state = SandboxState(seed=1, participants=participants, clock=Clock(lambda: TEST_NOW))
+    app = create_app(state=state)
+    freeze_world()
+    store = state.store
+    provider = next(p for p in store.lead_providers.values() if p.has_ecf and p.has_npq)
+    return store, provider, Driver(app, provider.token)
+
+
+async def run(participants: int, count: int, budget_s: float) -> dict[str, Any]:
+    started = time.perf_counter()
+    store, provider, drive = build(participants)
+    built = time.perf_counter() - started
+    rows: list[dict[str, Any]] = []
+
+    for row in await read_rows(drive, store, provider):
+        status, content = await drive(row.method, row.path, row.params)
+        await drive(row.method, row.path, row.params)
+        ms, n = await cpu_ms(caller(drive, store, row), count, budget_s)
+        rows.append(
+            {"read": row.name, "status": status, "bytes": len(content), "cpu_ms": round(ms, 3), "n": n}
+        )
+        print(f"{row.name:58} {status} {len(content):>9} B {ms:9.2f} ms CPU  (n={n})", flush=True)
 
     # A declaration POST and its void, in turn on the same open claim: a voided claim is open again.
     profile, kind = next(open_claims(store, provider))
