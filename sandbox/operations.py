@@ -29,11 +29,12 @@ from sandbox.validation import RESOLVED_QUERY
 
 
 class _BodylessParameters(AsyncParameterDecorator):
-    """Connexion's parameter decorator, except for a request that sends no body to an operation that
-    defines none: Connexion would ask for the body and parse the form anyway, and then drop both
-    (`get_arguments`). A request that sends a body takes Connexion's path unchanged (the journal and
-    the size limits have read it already, outside Connexion). Parameter names become argument names
-    once per name."""
+    """Connexion's parameter decorator, except for an operation whose spec defines no request body:
+    Connexion would ask for the body and parse a form anyway, drop the body, and pass any uploaded
+    form file on as an argument, so that a GET sending a multipart file named `filter`, `sort` or `id`
+    replaced that parameter. Such an operation takes its arguments from the path and query only
+    (whatever was sent is still read and journaled by the middlewares outside Connexion). Parameter
+    names become argument names once per name."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -45,7 +46,7 @@ class _BodylessParameters(AsyncParameterDecorator):
 
         @functools.wraps(function)
         async def wrapper(request: Any) -> Any:
-            if operation.is_request_body_defined or _sends_body(request.headers):
+            if operation.is_request_body_defined:
                 return await with_body(request)
             kwargs = prep_kwargs(
                 request,
@@ -58,11 +59,6 @@ class _BodylessParameters(AsyncParameterDecorator):
             return await function(**kwargs)
 
         return wrapper
-
-
-def _sends_body(headers: Any) -> bool:
-    """Whether the request announces a body (HTTP/1.1 has none without one of these headers)."""
-    return "transfer-encoding" in headers or headers.get("content-length", "0") != "0"
 
 
 def _sanitized_once(sanitize: Callable[[str], str]) -> Callable[[str], str]:

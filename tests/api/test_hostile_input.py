@@ -252,3 +252,35 @@ def test_attributes_that_are_not_an_object_are_read_as_none_given(client, state,
     assert errors(response) == errors(posted({}))
     assert [title for title, _ in errors(response)] == ATTRIBUTES_MISSING
     assert fingerprint(state) == before
+
+
+# -- a form sent to an operation that takes no body ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "field"),
+    [
+        ("/api/v3/participants/ecf", {"sort": "-created_at", "page[per_page]": "3"}, "sort"),
+        ("/api/v3/participants/ecf", {"page[per_page]": "3"}, "filter"),
+        ("/rect/api/v3/participants", {"sort": "-created_at", "page[per_page]": "3"}, "sort"),
+        ("/api/v1/participant-declarations", {"page[per_page]": "3"}, "page"),
+        ("/npq/api/v3/npq-applications", {"page[per_page]": "3"}, "filter"),
+    ],
+)
+def test_a_form_file_named_like_a_parameter_changes_nothing(client, first, path, query, field):
+    """A GET defines no request body: a multipart file sent with it is not an argument, so it cannot
+    stand in for the query parameter it is named after."""
+    plain = client.get(path, params=query, headers=bearer(first))
+    sent = client.request(
+        "GET", path, params=query, headers=bearer(first), files={field: ("x", b"full_name")}
+    )
+    assert plain.status_code == 200, plain.text
+    assert (sent.status_code, sent.json()) == (200, plain.json())
+
+
+def test_a_form_file_named_like_the_path_parameter_changes_nothing(client, first):
+    listed = client.get("/api/v3/participants/ecf", params={"page[per_page]": "1"}, headers=bearer(first))
+    participant = listed.json()["data"][0]["id"]
+    path = f"/api/v3/participants/ecf/{participant}"
+    sent = client.request("GET", path, headers=bearer(first), files={"id": ("x", b"not-an-id")})
+    assert (sent.status_code, sent.json()["data"]["id"]) == (200, participant)
