@@ -51,25 +51,12 @@ class FragmentCache(KeptBodies[Fragment]):
             self._generation = generation
 
     def find(self, key: Hashable, generation: int, now: datetime) -> Fragment | None:
-        self._at(generation)
-        fragment = self._entries.get(key)
-        return self._found(key, fragment if fragment is not None and fragment.holds_at(now) else None)
+        return self.find_each((key,), generation, now)[0]
 
     def find_each(self, keys: Iterable[Hashable], generation: int, now: datetime) -> list[Fragment | None]:
         """`find` for each of `keys` in turn, in one call: a page asks for a hundred items at once."""
         self._at(generation)
-        entries, found, hits = self._entries, [], 0
-        for key in keys:
-            fragment = entries.get(key)
-            if fragment is not None and fragment.holds_at(now):
-                entries.move_to_end(key)
-                hits += 1
-            else:
-                fragment = None
-            found.append(fragment)
-        self.hits += hits
-        self.misses += len(found) - hits
-        return found
+        return self._found(keys, lambda fragment: fragment.holds_at(now))
 
     def keep(self, key: Hashable, fragment: Fragment, generation: int) -> None:
         """Keep an item made at `generation` (read before the item was built)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Generic, Protocol, TypeVar
 
 from sandbox.store import Store
@@ -33,14 +33,21 @@ class KeptBodies(Generic[E]):
     def serves(self, store: Store) -> bool:
         return self._store() is store
 
-    def _found(self, key: Hashable, entry: E | None) -> E | None:
-        """Counts a look-up; a valid `entry` becomes the most recently used."""
-        if entry is None:
-            self.misses += 1
-            return None
-        self._entries.move_to_end(key)
-        self.hits += 1
-        return entry
+    def _found(self, keys: Iterable[Hashable], valid: Callable[[E], bool]) -> list[E | None]:
+        """Each key's entry if kept and `valid` (it becomes the most recently used), else None; counts
+        the look-ups. One call for many keys: a page asks for all its items at once."""
+        entries, found, hits = self._entries, [], 0
+        for key in keys:
+            entry = entries.get(key)
+            if entry is not None and valid(entry):
+                entries.move_to_end(key)
+                hits += 1
+            else:
+                entry = None
+            found.append(entry)
+        self.hits += hits
+        self.misses += len(found) - hits
+        return found
 
     def _keep(self, key: Hashable, entry: E, max_entries: int, max_bytes: int) -> None:
         old = self._entries.pop(key, None)

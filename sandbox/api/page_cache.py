@@ -44,9 +44,8 @@ class PageCache(KeptBodies[Entry]):
     """Whole pages, each valid at its change count and inside its window."""
 
     def find(self, key: Hashable, store: Store, now: datetime) -> bytes | None:
-        entry = self._entries.get(key)
-        valid = entry if entry is not None and entry.holds_at(store.changes.generation, now) else None
-        found = self._found(key, valid)
+        generation = store.changes.generation
+        found = self._found((key,), lambda entry: entry.holds_at(generation, now))[0]
         return found.body if found is not None else None
 
     def keep(self, key: Hashable, entry: Entry) -> None:
