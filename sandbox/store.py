@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import itertools
 import operator
 import random
 import threading
@@ -588,13 +587,11 @@ def contains(entries: Sequence[Entry], entry: Entry) -> bool:
 @dataclass(frozen=True)
 class Hidden:
     """Which entries of an ordered index a read skips without counting: those found once (`known`,
-    sorted), less those visible again since (`unhidden`), plus those hidden since (`added`).
-    `members`, when a reader keeps it, is `known` as a set: `visible` then asks it per entry."""
+    sorted), less those visible again since (`unhidden`), plus those hidden since (`added`)."""
 
     known: list[Entry]
     unhidden: list[Entry]
     added: list[Entry]
-    members: frozenset[Entry] | None = None
 
     def __contains__(self, entry: Entry) -> bool:
         if contains(self.known, entry):
@@ -602,21 +599,10 @@ class Hidden:
         return contains(self.added, entry)
 
     def visible(self, entries: Sequence[Entry], start: int) -> Iterator[Entry]:
-        """`entries[start:]` less the hidden ones, in order."""
+        """`entries[start:]` less the hidden ones, in order. All four are sorted, so each hidden list is
+        walked beside the entries rather than searched once per entry."""
         if start >= len(entries):
-            return iter(())
-        rest = map(entries.__getitem__, range(start, len(entries)))  # no walk over the first `start`
-        members = self.members
-        if members is None:
-            return self._walk(entries, start)
-        if not self.unhidden and not self.added:  # nothing changed since `known` was found
-            return itertools.filterfalse(members.__contains__, rest)
-        unhidden, added = set(self.unhidden), set(self.added)  # `added` never meets `known`
-        return (e for e in rest if (e not in members or e in unhidden) and e not in added)
-
-    def _walk(self, entries: Sequence[Entry], start: int) -> Iterator[Entry]:
-        """`visible` without `members`: all four lists are sorted, so each hidden list is walked beside
-        the entries rather than searched once per entry."""
+            return
         known, unhidden, added = self.known, self.unhidden, self.added
         k, u, a = (bisect.bisect_left(found, entries[start]) for found in (known, unhidden, added))
         for i in range(start, len(entries)):
@@ -644,14 +630,9 @@ class Hidden:
         )
 
 
-def settle(
-    known: list[Entry],
-    changed: Iterable[Entry],
-    hidden: Callable[[Entry], bool],
-    members: frozenset[Entry] | None = None,
-) -> Hidden:
-    """`known` (sorted, found once; `members`, if given, the same as a set) brought up to date by
-    re-checking only the `changed` entries, all members of the index."""
+def settle(known: list[Entry], changed: Iterable[Entry], hidden: Callable[[Entry], bool]) -> Hidden:
+    """`known` (sorted, found once) brought up to date by re-checking only the `changed` entries, all
+    members of the index."""
     unhidden, added = [], []
     for entry in set(changed):
         if contains(known, entry):
@@ -659,7 +640,7 @@ def settle(
                 unhidden.append(entry)
         elif hidden(entry):
             added.append(entry)
-    return Hidden(known, sorted(unhidden), sorted(added), members)
+    return Hidden(known, sorted(unhidden), sorted(added))
 
 
 def position(entries: Sequence[Entry], hidden: Hidden, start: int, extra: Hidden | None = None) -> int:

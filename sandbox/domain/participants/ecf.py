@@ -311,10 +311,10 @@ def hidden_users(
         user = store.users.get(entry[2])
         return user is None or not _shown(store, user, flt, partnership_ids)
 
-    key = ("ecf hidden", provider.id, *_record_filter(flt))
-    known = store.derived(key, lambda: [e for e in index if hidden(e)])
-    members = store.derived((*key, "as a set"), lambda: frozenset(known))  # for `Hidden.visible`
-    return settle(known, store.unsettled_in("ecf_users_by_provider", provider.id), hidden, members)
+    known = store.derived(
+        ("ecf hidden", provider.id, *_record_filter(flt)), lambda: [e for e in index if hidden(e)]
+    )
+    return settle(known, store.unsettled_in("ecf_users_by_provider", provider.id), hidden)
 
 
 def extra_rows(store: Store, provider: LeadProvider, flt: ParticipantFilter = ParticipantFilter()) -> Hidden:
