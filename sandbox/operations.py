@@ -9,6 +9,7 @@ routing, security and request validation run as before.
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -18,23 +19,26 @@ from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.context import operation, receive, scope
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import (
+    CONTEXT_NAME,
     AsyncParameterDecorator,
+    _get_query_defaults,
+    _get_val_from_param,
     inspect_function_arguments,
-    prep_kwargs,
     unwrap_decorators,
 )
 from connexion.operations import AbstractOperation
+from connexion.utils import deep_merge
 
 from sandbox.validation import RESOLVED_QUERY
 
 
 class _BodylessParameters(AsyncParameterDecorator):
-    """Connexion's parameter decorator, except for an operation whose spec defines no request body:
+    """Connexion's parameter decorator, except for an operation whose spec defines no request body.
     Connexion would ask for the body and parse a form anyway, drop the body, and pass any uploaded
     form file on as an argument, so that a GET sending a multipart file named `filter`, `sort` or `id`
     replaced that parameter. Such an operation takes its arguments from the path and query only
-    (whatever was sent is still read and journaled by the middlewares outside Connexion). Parameter
-    names become argument names once per name."""
+    (whatever was sent is still read and journaled by the middlewares outside Connexion), through
+    `_PathAndQuery`. Parameter names become argument names once per name."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -42,23 +46,52 @@ class _BodylessParameters(AsyncParameterDecorator):
 
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
         with_body = super().__call__(function)
+        try:
+            current = operation._get_current_object()  # type: ignore[attr-defined]
+        except (LookupError, RuntimeError):  # decorated outside a request: no operation to read
+            return with_body
+        if current.is_request_body_defined:
+            return with_body
         arguments, has_kwargs = inspect_function_arguments(unwrap_decorators(function))
+        arguments_of = _PathAndQuery(current, arguments, has_kwargs, self.sanitize_fn)
 
         @functools.wraps(function)
         async def wrapper(request: Any) -> Any:
-            if operation.is_request_body_defined:
-                return await with_body(request)
-            kwargs = prep_kwargs(
-                request,
-                request_body=None,
-                files={},
-                arguments=arguments,
-                has_kwargs=has_kwargs,
-                sanitize=self.sanitize_fn,
-            )
-            return await function(**kwargs)
+            return await function(**arguments_of(request))
 
         return wrapper
+
+
+class _PathAndQuery:
+    """The handler's arguments as Connexion's `prep_kwargs` makes them for an operation with no request
+    body (path parameters, query parameters over the spec's defaults, the security context), with the
+    spec's parameter definitions and defaults read once rather than on every request."""
+
+    def __init__(self, spec: Any, arguments: list[str], has_kwargs: bool, sanitize: Callable[[str], str]):
+        self.path = {p["name"]: p for p in spec.parameters if p["in"] == "path"}
+        self.query = {p["name"]: p for p in spec.parameters if p["in"] == "query"}
+        self.defaults = _get_query_defaults(self.query)
+        self.arguments, self.has_kwargs, self.sanitize = arguments, has_kwargs, sanitize
+
+    def __call__(self, request: Any) -> dict[str, Any]:
+        sanitize, wanted = self.sanitize, self.has_kwargs
+        kwargs: dict[str, Any] = {}
+        for name, value in request.path_params.items():
+            definition = self.path.get(name)
+            kwargs[sanitize(name)] = value if definition is None else _get_val_from_param(value, definition)
+        query = deep_merge(copy.deepcopy(self.defaults), request.query_params)
+        for name, value in query.items():
+            key = sanitize(name)
+            if (wanted or key in self.arguments) and name in self.query:
+                kwargs[key] = _get_val_from_param(value, self.query[name])
+        kwargs = {sanitize(k): v for k, v in kwargs.items()}  # as `prep_kwargs` does, a second time
+        context = request.context
+        for key, value in context.items():
+            if wanted or key in self.arguments:
+                kwargs[key] = value
+        if CONTEXT_NAME in self.arguments:
+            kwargs[CONTEXT_NAME] = context
+        return kwargs
 
 
 def _sanitized_once(sanitize: Callable[[str], str]) -> Callable[[str], str]:
