@@ -4,7 +4,9 @@ Connexion 3.3's `AsyncOperation` builds a new decorator for its handler on every
 decorator builds a URI parser and re-decorates the handler (inspecting its signature) each time. None
 of it depends on the request: the handler, the operation's parameters and the app's options are
 fixed once the spec is loaded. The operations here build them on their first request and keep them;
-routing, security and request validation run as before.
+routing, security and request validation run as before. Two more pieces of per-request work go: the
+query string is not parsed again (request validation hands on what it resolved), and an operation with
+no request body builds its handler's arguments from tables read once (`_PathAndQuery`).
 """
 
 from __future__ import annotations
