@@ -53,6 +53,19 @@ def client(app) -> TestClient:
         yield test_client
 
 
+@pytest.fixture
+def sandbox() -> SandboxState:
+    """A world of the test's own, for a test that writes or empties caches (modules that share one
+    world across their tests define a module-scoped `sandbox` and `api` of their own)."""
+    return make_state()
+
+
+@pytest.fixture
+def api(sandbox: SandboxState) -> TestClient:
+    with TestClient(create_app(state=sandbox), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
 @pytest.fixture(scope="session")
 def providers(state: SandboxState) -> list[LeadProvider]:
     return list(state.store.lead_providers.values())

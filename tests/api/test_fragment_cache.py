@@ -7,13 +7,11 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-import pytest
 from starlette.testclient import TestClient
 
 from sandbox.api import fragment_cache, page_cache
 from sandbox.api.fragment_cache import Fragment, FragmentCache, joined
 from sandbox.api.responses import wire_json
-from sandbox.app import create_app
 from sandbox.domain.world.entities import LeadProvider
 from sandbox.state import SandboxState
 from tests.conftest import TEST_NOW, bearer, make_state
@@ -28,17 +26,6 @@ PAGES = (
     "/api/v3/participants/ecf?filter[training_status]=withdrawn",
     "/rect/api/v3/participants?page[per_page]=10",
 )
-
-
-@pytest.fixture
-def sandbox() -> SandboxState:
-    return make_state()
-
-
-@pytest.fixture
-def api(sandbox: SandboxState) -> TestClient:
-    with TestClient(create_app(state=sandbox), raise_server_exceptions=False) as client:
-        yield client
 
 
 def empty_caches() -> None:

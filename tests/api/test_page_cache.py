@@ -10,23 +10,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from sandbox.api import fragment_cache, page_cache
-from sandbox.app import create_app
 from sandbox.domain.world.entities import LeadProvider
 from sandbox.state import SandboxState
-from tests.conftest import TEST_NOW, bearer, make_state
+from tests.conftest import TEST_NOW, bearer
 
 CALL = "/api/v3/participants/ecf?filter[cohort]=2023,2024&page[per_page]=100"
-
-
-@pytest.fixture
-def sandbox() -> SandboxState:
-    return make_state()
-
-
-@pytest.fixture
-def api(sandbox: SandboxState) -> TestClient:
-    with TestClient(create_app(state=sandbox), raise_server_exceptions=False) as client:
-        yield client
 
 
 @pytest.fixture
