@@ -128,6 +128,7 @@ def register_interest(ctx: ControlContext, body: Any = None, **_: Any) -> Respon
             "start_date": iso_date(period.start_date),
             "working_pattern": period.working_pattern,
             "created_at": timestamp(period.created_at),
+            "induction_record_id": period.record_id,
         }
     )
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sandbox.domain.world.entities import InterestPeriod, LeadProvider
-from sandbox.domain.world.interest import link_interest_period, record_interest_registration
+from sandbox.domain.world.interest import record_interest_registration
 from sandbox.domain.world.registration import create_user, record_eligibility, record_registration
 from sandbox.seed.context import SeedContext, at
 from sandbox.seed.organisations import Layout, partner
@@ -80,9 +80,8 @@ def _chosen_2025(ctx: SeedContext, provider: LeadProvider, key: str) -> None:
 
 def _with_partnership_2024(ctx: SeedContext, layout: Layout, provider: LeadProvider, key: str) -> None:
     plan = scenario_school(ctx, key, "Expression of interest and partnership 2024", layout)
-    partnership = partner(ctx, layout, plan, provider.id, 2024)
-    period = _register(ctx, plan.school.id, provider, "ect", 2024)
-    link_interest_period(ctx.store, period_id=period.id, partnership_id=partnership.id, now=period.created_at)
+    partner(ctx, layout, plan, provider.id, 2024)
+    _register(ctx, plan.school.id, provider, "ect", 2024)  # registered under the partnership at once
 
 
 def _interest_only(ctx: SeedContext, layout: Layout, provider: LeadProvider, code: int, number: int) -> None:

@@ -245,6 +245,7 @@ def test_a_school_registering_with_its_chosen_provider_waits_for_that_providers_
     assert made.status_code == 200, made.text
     data = made.json()["data"]
     assert (data["school_urn"], data["cohort"], data["start_date"]) == (key, "2025", "2027-01-04")
+    assert data["induction_record_id"] is None  # waiting for a partnership
     shown = school(client, first, key, 2025)["attributes"]
     assert (shown["expression_of_interest"], shown["induction_programme_choice"]) == (True, "provider_led")
     assert shown["induction_tutor_email"] == state.store.schools[target["id"]].induction_tutor_email
@@ -256,6 +257,36 @@ def test_a_school_registering_with_its_chosen_provider_waits_for_that_providers_
     assert joined["person"]["id"] == data["participant_id"]
     enrolment = joined["enrolment"]
     assert (enrolment["participant_status"], enrolment["working_pattern"]) == ("joining", "part_time")
+
+
+def test_a_school_registering_with_a_provider_it_already_partners_joins_that_partnership_at_once(
+    client, first, state
+):
+    """RECT registers the person under the school's partnership with the provider: listed at once, not
+    left waiting for a partnership the provider can no longer create."""
+    partnership = next(
+        p
+        for p in state.store.partnerships_of(first.id)
+        if p.cohort == 2025 and not p.relationship and not p.challenged
+    )
+    key = state.store.schools[partnership.school_id].urn
+    made = register(
+        client,
+        first,
+        school_id=partnership.school_id,
+        lead_provider_id=first.id,
+        cohort=2025,
+        participant_type="mentor",
+        full_name="Caroline Herschel",
+        email="caroline.herschel@example.org",
+    )
+    assert made.status_code == 200, made.text
+    data = made.json()["data"]
+    record = state.store.induction_records[data["induction_record_id"]]
+    assert record.partnership_id == partnership.id
+    shown = get(client, first, f"/participants/{data['participant_id']}")["data"]["attributes"]
+    assert [(e["school_urn"], e["participant_type"]) for e in shown["ecf_enrolments"]] == [(key, "mentor")]
+    assert data["participant_id"] in {p["person"]["id"] for p in people_at(client, first, key, 2025)}
 
 
 def test_a_provider_cannot_register_people_with_another_provider(client, first, second, state):

@@ -123,11 +123,20 @@ def test_confirming_the_partnership_takes_on_the_waiting_people_of_that_provider
     assert get_participant(world.store, world.other, elsewhere.id, NOW).user.id == elsewhere.id
 
 
-def test_someone_registered_after_the_partnership_keeps_waiting(world):
-    # Upstream assigns waiting periods only when the partnership is created.
+def test_someone_registered_after_the_partnership_joins_it_at_once(world):
+    # Upstream's `Schools::RegisterECT` takes the earliest matching school partnership when one exists,
+    # and records an expression of interest only when none does.
     made = partner(world, world.provider)
     user, period = register(world)
-    assert waiting_periods(world.store, made) == [period]
+    assert waiting_periods(world.store, made) == []
+    assert world.store.induction_records[period.record_id].partnership_id == made.id
+    assert get_participant(world.store, world.provider, user.id, NOW).user.id == user.id
+
+
+def test_a_registration_with_another_providers_partnership_at_the_school_keeps_waiting(world):
+    theirs = partner(world, world.other)
+    user, period = register(world)
+    assert period.record_id is None and waiting_periods(world.store, theirs) == []
     with pytest.raises(NotFound):
         get_participant(world.store, world.provider, user.id, NOW)
 

@@ -29,7 +29,7 @@ def register_interest(store: Store, gate: Gate, request: Mapping[str, Any]) -> I
     """A new person (`full_name`, `email`, optional `teacher_reference_number`) registered at `school_id`
     as `participant_type` for `cohort` with `lead_provider_id`, on `schedule_identifier` (default
     ecf-standard-september), from `start_date` (default the event's day). Nobody sees them until that
-    provider partners with the school for the year."""
+    provider partners with the school for the year, or at once if it already does."""
     errors = Errors()
     provider = store.lead_providers.get(text(request.get("lead_provider_id")) or "")
     if provider is None or not provider.has_ecf:

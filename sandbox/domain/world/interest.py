@@ -37,8 +37,10 @@ def record_interest_registration(
     preferred_email: str | None = None,
     working_pattern: str | None = None,
 ) -> InterestPeriod:
-    """A school registers someone for provider-led training with the provider it chose, and no
-    partnership. The school is then on a provider-led programme for the year."""
+    """A school registers someone for provider-led training with the provider it chose. The school is then
+    on a provider-led programme for the year. If the provider already partners the school for the year,
+    the period joins that partnership at once (RECT registers the person under it); otherwise it waits
+    for one."""
     require(store.users, user_id, "user")
     require(store.schools, school_id, "school")
     if not require(store.lead_providers, lead_provider_id, "lead provider").has_ecf:
@@ -73,7 +75,24 @@ def record_interest_registration(
     set_school_cohort(
         store, school_id=school_id, cohort=cohort, induction_programme_choice=PROVIDER_LED, now=now
     )
+    standing = standing_partnership(store, school_id, lead_provider_id, cohort)
+    if standing is not None:
+        link_interest_period(store, period_id=period.id, partnership_id=standing.id, now=now)
     return period
+
+
+def standing_partnership(
+    store: Store, school_id: str, lead_provider_id: str, cohort: int
+) -> Partnership | None:
+    """The partnership a registration with this provider for the year joins straight away: the provider's
+    unchallenged one with the school for the year, a reported partnership before a bare relationship,
+    the oldest first. None: the registration waits for the provider to partner the school."""
+    standing = [
+        p
+        for p in store.partnerships_at(school_id)
+        if p.lead_provider_id == lead_provider_id and p.cohort == cohort and not p.challenged
+    ]
+    return min(standing, key=lambda p: (p.relationship, p.created_at), default=None)
 
 
 def waiting_periods(store: Store, partnership: Partnership) -> list[InterestPeriod]:
