@@ -165,11 +165,14 @@ class SandboxState:
                 gc.collect()  # what only cycles kept alive; frozen objects (a server's) are not walked
                 seed = self.seed if seed is None else seed
                 participants = self.participants if participants is None else participants
-                with collector_paused(settle=not self._frozen):
-                    store, built, failure = self._built_or_previous(seed, participants)
-                    self._settle_reseed(store, built, failure)
-                    if self._frozen:
-                        gc.freeze()
+                try:
+                    with collector_paused(settle=not self._frozen):
+                        store, built, failure = self._built_or_previous(seed, participants)
+                        self._settle_reseed(store, built, failure)
+                        if self._frozen:
+                            gc.freeze()
+                finally:
+                    self.reseeding = None  # a fallback build names itself while it runs
             self.journal.clear()
         self.clock.reset_all()
         return failure

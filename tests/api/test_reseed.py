@@ -226,6 +226,7 @@ def test_a_failed_reseed_in_process_leaves_the_previous_world() -> None:
     assert failure is not None and failure.error == "RuntimeError: no room"
     assert state.participants != 11 and len(state.store.users) > 0
     assert state.reseed_failure == failure
+    assert state.reseeding is None  # the world is served again: no 503 from the reseed gate
 
 
 def test_when_the_previous_world_fails_to_build_too_the_default_world_is_built() -> None:
@@ -245,6 +246,7 @@ def test_when_the_previous_world_fails_to_build_too_the_default_world_is_built()
     assert failure is not None and (failure.seed, failure.participants) == (5, 20)
     assert (state.seed, state.participants) == (DEFAULT_SEED, DEFAULT_PARTICIPANTS)
     assert len(state.store.users) > 0 and state.reseed_failure == failure
+    assert state.reseeding is None
 
 
 def test_when_no_world_builds_the_failure_is_raised() -> None:
@@ -256,3 +258,4 @@ def test_when_no_world_builds_the_failure_is_raised() -> None:
     state._reseeded = failing  # type: ignore[method-assign]
     with pytest.raises(MemoryError):
         state.reset(seed=5)
+    assert state.reseeding is None
