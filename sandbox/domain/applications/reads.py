@@ -10,7 +10,7 @@ from itertools import islice
 from sandbox.domain.errors import NotFound
 from sandbox.domain.listing import Since, SortKey, as_since, in_creation_order, sort_records
 from sandbox.domain.world.entities import LeadProvider, NPQApplication, User
-from sandbox.store import Hidden, Store, contains, creation_order, position, settle
+from sandbox.store import Hidden, Store, contains, creation_order, entry_of, position, settle
 
 # The additional support offer and the early headship coaching offer count as one course when
 # deciding whether a person was already accepted or funded.
@@ -141,7 +141,7 @@ def iter_applications(
     elif skip and flt.cohorts is None and flt.participant_ids is None:
         hidden = hidden_applications(store, provider)
         at = position(index, hidden, skip)
-        entries = (index[i] for i in range(at, len(index)) if index[i] not in hidden)
+        entries = hidden.visible(index, at)
         skip = 0
     found = (
         a
@@ -165,8 +165,7 @@ def hidden_applications(store: Store, provider: LeadProvider) -> Hidden:
     changed = [
         entry
         for record_id in store.restamped
-        if (a := store.npq_applications.get(record_id)) is not None
-        and contains(index, entry := (a.created_at, a._serial, a.id))
+        if (a := store.npq_applications.get(record_id)) is not None and contains(index, entry := entry_of(a))
     ]
     return settle(known, changed, hidden)
 
@@ -189,7 +188,7 @@ def _polled(store: Store, provider: LeadProvider, since: Since) -> list[tuple]:
         applications = store.applications_of(record_id)  # a user's
         if (application := store.npq_applications.get(record_id)) is not None:
             applications.append(application)
-        return [(a.created_at, a._serial, a.id) for a in applications]
+        return [entry_of(a) for a in applications]
 
     return store.polled("applications_by_provider", provider.id, since, stamp, sources, reached)
 

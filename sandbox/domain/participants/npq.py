@@ -18,7 +18,7 @@ from sandbox.domain.world.entities import (
     ProfileState,
     User,
 )
-from sandbox.store import Hidden, Store, contains, creation_order, position, settle
+from sandbox.store import Hidden, Store, contains, creation_order, entry_of, position, settle
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def iter_participants(
     elif skip and flt.training_status is None and flt.from_participant_id is None:
         hidden = hidden_users(store, provider)
         at = position(index, hidden, skip)
-        entries = (index[i] for i in range(at, len(index)) if index[i] not in hidden)
+        entries = hidden.visible(index, at)
         skip = 0
     return islice(_participants(store, provider, flt, store.users_in(entries)), skip, None)
 
@@ -130,7 +130,7 @@ def hidden_users(store: Store, provider: LeadProvider) -> Hidden:
     for record_id in store.restamped:
         if (application := store.npq_applications.get(record_id)) is not None:
             user = store.users.get(application.user_id)
-            if user is not None and contains(index, entry := (user.created_at, user._serial, user.id)):
+            if user is not None and contains(index, entry := entry_of(user)):
                 changed.append(entry)
     return settle(known, changed, hidden)
 
@@ -153,7 +153,7 @@ def _polled(store: Store, provider: LeadProvider, since: Since) -> list[tuple]:
         user = store.users.get(record_id)
         if user is None and (application := store.npq_applications.get(record_id)) is not None:
             user = store.users.get(application.user_id)
-        return [] if user is None else [(user.created_at, user._serial, user.id)]
+        return [] if user is None else [entry_of(user)]
 
     return store.polled("npq_users_by_provider", provider.id, since, stamp, sources, reached)
 
