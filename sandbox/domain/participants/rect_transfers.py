@@ -3,9 +3,9 @@
 The world keeps no separate at-school periods: a role's provider-led records and school-led periods,
 in start order, fall into runs at one school, and each run is a school period. A run is over when a
 later run exists (the person is at another school) or its school reported them leaving (its last
-record is `leaving`, or its last school-led period has an end). A finished run whose last training
-period has ended is a transfer, to the first training period of the next run, or to nobody: except
-that a person with no next school who has completed induction is not a transfer.
+record carries the school's leave date, or its last school-led period has an end). A finished run
+whose last training period has ended is a transfer, to the first training period of the next run, or
+to nobody: except that a person with no next school who has completed induction is not a transfer.
 
 "Today" is the contract's local day; a transfer is `incomplete` while the leaving end date or the
 joining start date is after it. The older /api/v3 transfers keep their own rules (`transfers.py`).
@@ -53,7 +53,7 @@ def _provider_led(store: Store, record: InductionRecord) -> Period:
         record.end_date,
         record.created_at,
         record.updated_at,
-        record.induction_status == "leaving" and record.end_date is not None,
+        record.school_leave_date is not None,  # what `training_periods.school_leave_date` reads too
     )
 
 
