@@ -21,7 +21,7 @@ from sandbox.domain.errors import Errors, NotFound
 from sandbox.domain.participants.visibility import recency
 from sandbox.domain.values import text
 from sandbox.domain.world import registration
-from sandbox.domain.world.entities import ECFProfile, InductionRecord, Partnership, User
+from sandbox.domain.world.entities import ECFProfile, InductionRecord, Partnership, User, ecf_course
 from sandbox.domain.world.stamps import touch, touch_profile
 from sandbox.store import Store
 
@@ -181,16 +181,12 @@ def register_participant(store: Store, gate: Gate, request: Mapping[str, Any]) -
     return PeopleEvent(user, (profile,), (record,), touched, (partnership.lead_provider_id,))
 
 
-def _course(kind: str) -> str:
-    return "ecf-induction" if kind == "ect" else "ecf-mentor"
-
-
 def check_schedule(store: Store, errors: Errors, identifier: str, cohort: int, kind: str) -> None:
     """The schedule exists in the cohort and trains this kind of participant."""
     schedule = store.reference.schedule(identifier, cohort)
     if schedule is None:
         errors["schedule_identifier"] = [messages.INVALID_SCHEDULE]
-    elif not store.reference.schedule_permits_course(schedule, _course(kind)):
+    elif not store.reference.schedule_permits_course(schedule, ecf_course(kind)):
         errors["schedule_identifier"] = [messages.SCHEDULE_INVALID_FOR_COURSE]
 
 

@@ -181,6 +181,11 @@ class SchoolLedPeriod:
     end_date: datetime | None = None
 
 
+def ecf_course(participant_type: str) -> str:
+    """The ECF course a role trains on: ECTs on induction, mentors on mentor training."""
+    return "ecf-induction" if participant_type == "ect" else "ecf-mentor"
+
+
 @direct_init
 @dataclass
 class ECFProfile(Recorded):
@@ -212,7 +217,7 @@ class ECFProfile(Recorded):
 
     @property
     def course_identifier(self) -> str:
-        return "ecf-induction" if self.participant_type == "ect" else "ecf-mentor"
+        return ecf_course(self.participant_type)
 
 
 @direct_init

@@ -16,7 +16,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sandbox.domain.world.entities import InductionRecord, InterestPeriod, Partnership
-from sandbox.domain.world.registration import record_registration, set_school_cohort, set_working_pattern
+from sandbox.domain.world.registration import (
+    record_registration,
+    require_schedule,
+    set_school_cohort,
+    set_working_pattern,
+)
 from sandbox.domain.world.stamps import require, require_cohort, touch, touch_profile
 from sandbox.store import Store
 
@@ -48,10 +53,7 @@ def record_interest_registration(
     require_cohort(store, cohort)
     if participant_type not in ("ect", "mentor"):
         raise ValueError(f"unknown participant type {participant_type!r}")
-    course = "ecf-induction" if participant_type == "ect" else "ecf-mentor"
-    schedule = store.reference.schedule(schedule_identifier, cohort)
-    if schedule is None or course not in schedule.permitted_courses:
-        raise ValueError(f"schedule {schedule_identifier} {cohort} is not valid for {course}")
+    require_schedule(store, schedule_identifier, cohort, participant_type)
     if working_pattern is not None and participant_type != "ect":
         raise ValueError("only ECTs have a working pattern")
     period = store.add_interest_period(

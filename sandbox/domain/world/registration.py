@@ -27,11 +27,20 @@ from sandbox.domain.world.entities import (
     SchoolCohort,
     SchoolLedPeriod,
     User,
+    ecf_course,
 )
 from sandbox.domain.world.stamps import require, require_cohort, touch, touch_profile
 from sandbox.store import Store
 
 # -- organisations --------------------------------------------------------------------------------
+
+
+def require_schedule(store: Store, identifier: str, cohort: int, participant_type: str) -> None:
+    """The schedule exists in the cohort and trains the role's course (else a ValueError)."""
+    schedule = store.reference.schedule(identifier, cohort)
+    course = ecf_course(participant_type)
+    if schedule is None or course not in schedule.permitted_courses:
+        raise ValueError(f"schedule {identifier} {cohort} is not valid for {course}")
 
 
 def create_lead_provider(
@@ -185,10 +194,7 @@ def record_registration(
         raise ValueError(f"unknown participant type {participant_type!r}")
     if any(p.participant_type == participant_type for p in store.ecf_profiles_of(user.id)):
         raise ValueError(f"user already has an {participant_type} profile")
-    schedule = store.reference.schedule(schedule_identifier, partnership.cohort)
-    course = "ecf-induction" if participant_type == "ect" else "ecf-mentor"
-    if schedule is None or course not in schedule.permitted_courses:
-        raise ValueError(f"schedule {schedule_identifier} {partnership.cohort} is not valid for {course}")
+    require_schedule(store, schedule_identifier, partnership.cohort, participant_type)
     if participant_type == "mentor" and mentor_profile_id is not None:
         raise ValueError("only ECTs have mentors")
     _mentor_profile(store, mentor_profile_id)
