@@ -137,10 +137,6 @@ def application_csv_rows(views: list[ApplicationView], contract: Contract) -> li
     return [{"id": v.application.id, **application_attributes(v, contract)} for v in views]
 
 
-def enrolment_attributes(enrolment: NPQEnrolment, contract: Contract) -> dict[str, Any]:
-    return _enrolments(contract.npq_participants)(enrolment)
-
-
 @per_shape
 def _enrolments(shape: NPQParticipants) -> Callable[[NPQEnrolment], dict[str, Any]]:
     """A nested enrolment in this contract's shape (an archived person's email null where it says so)."""
