@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from bench.common import freeze_world
-from sandbox.api import fragment_cache, page_cache
+from tests.support.caches import empty_caches
 
 
 def _split(target: str) -> tuple[str, dict[str, str]]:
@@ -50,8 +50,7 @@ async def _drive(
         profiler.enable()
         for n in range(requests):
             if miss:  # the page is read, presented and serialised every time
-                page_cache._current.clear()
-                fragment_cache._current.clear()
+                empty_caches()
             started = time.perf_counter()
             # `--unique`: as `bench.throughput --miss`, an ignored filter counted up (no page repeats).
             await client.get(path, params={**params, "filter[n]": str(n)} if unique else params)

@@ -15,8 +15,8 @@ from sandbox.api.responses import wire_json
 from sandbox.domain.world.entities import LeadProvider
 from sandbox.state import SandboxState
 from tests.conftest import TEST_NOW, bearer, make_state
+from tests.support.caches import CALL, empty_caches, get
 
-CALL = "/api/v3/participants/ecf?filter[cohort]=2023,2024&page[per_page]=100"
 # Pages read after each step, of both contracts that nest enrolments per participant.
 PAGES = (
     CALL,
@@ -26,17 +26,6 @@ PAGES = (
     "/api/v3/participants/ecf?filter[training_status]=withdrawn",
     "/rect/api/v3/participants?page[per_page]=10",
 )
-
-
-def empty_caches() -> None:
-    page_cache._current.clear()
-    fragment_cache._current.clear()
-
-
-def get(api: TestClient, provider: LeadProvider, path: str, **headers: str) -> bytes:
-    response = api.get(path, headers=bearer(provider) | headers)
-    assert response.status_code == 200, response.text
-    return response.content
 
 
 def cold(api: TestClient, provider: LeadProvider, path: str, **headers: str) -> bytes:

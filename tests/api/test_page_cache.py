@@ -9,12 +9,11 @@ from datetime import timedelta
 import pytest
 from starlette.testclient import TestClient
 
-from sandbox.api import fragment_cache, page_cache
+from sandbox.api import page_cache
 from sandbox.domain.world.entities import LeadProvider
 from sandbox.state import SandboxState
 from tests.conftest import TEST_NOW, bearer
-
-CALL = "/api/v3/participants/ecf?filter[cohort]=2023,2024&page[per_page]=100"
+from tests.support.caches import CALL, empty_caches, get
 
 
 @pytest.fixture
@@ -32,17 +31,6 @@ def cold(api: TestClient, sandbox: SandboxState, provider: LeadProvider, path: s
     body = api.get(path, headers=bearer(provider)).content
     empty_caches()
     return body
-
-
-def empty_caches() -> None:
-    page_cache._current.clear()
-    fragment_cache._current.clear()
-
-
-def get(api: TestClient, provider: LeadProvider, path: str = CALL, **headers: str) -> bytes:
-    response = api.get(path, headers=bearer(provider) | headers)
-    assert response.status_code == 200, response.text
-    return response.content
 
 
 def test_a_repeated_request_is_served_from_the_cache_byte_for_byte(api, sandbox, provider):

@@ -25,13 +25,6 @@ def only_transfer(world: World, provider, user_id: str):
     return transfer
 
 
-@pytest.fixture
-def three():
-    world = World()
-    old, new, other = world.provider("Old"), world.provider("New"), world.provider("Other")
-    return world, old, new, other
-
-
 # -- pairing and transfer_type ------------------------------------------------------------------------
 
 

@@ -39,13 +39,6 @@ def school_led(world: World, profile, school, start: datetime, end: datetime | N
     )
 
 
-@pytest.fixture
-def three():
-    world = World()
-    old, new, other = world.provider("Old"), world.provider("New"), world.provider("Other")
-    return world, old, new, other
-
-
 def urn(world: World, partnership) -> str:
     return world.store.schools[partnership.school_id].urn
 
